@@ -1,0 +1,34 @@
+package dev.telemetry.service.ops;
+
+import java.util.Map;
+
+/**
+ * A service's health as the seed's {@code HealthCheckResult} shape reports it:
+ * {@code healthy} (200), {@code degraded} (503) or {@code unhealthy} (500), with named checks.
+ */
+public record Health(Status status, Map<String, Boolean> checks, Map<String, Object> details) {
+
+    public enum Status {
+        HEALTHY(200), DEGRADED(503), UNHEALTHY(500);
+
+        private final int httpStatus;
+
+        Status(int httpStatus) {
+            this.httpStatus = httpStatus;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Healthy when every check passes, degraded otherwise. */
+    public static Health of(Map<String, Boolean> checks, Map<String, Object> details) {
+        boolean all = checks.values().stream().allMatch(Boolean::booleanValue);
+        return new Health(all ? Status.HEALTHY : Status.DEGRADED, checks, details);
+    }
+}

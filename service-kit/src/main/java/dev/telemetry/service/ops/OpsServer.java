@@ -1,0 +1,108 @@
+package dev.telemetry.service.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operations endpoint of the back-end services (processor, sink): {@code GET /health} and
+ * {@code GET /metrics} on a small JDK HTTP server, so they need no web framework. Extra read-only
+ * routes can be added with {@link #route}.
+ */
+public final class OpsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final HttpServer server;
+    private final Instant started = Instant.now();
+
+    public OpsServer(String host, int port, String version, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " for /health and /metrics: " + e.getMessage(), e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ops-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/health", exchange -> {
+            long t0 = System.nanoTime();
+            Health h;
+            try {
+                h = health.get();
+            } catch (RuntimeException e) {
+                LOG.warn("health check failed", e);
+                h = new Health(Health.Status.UNHEALTHY, Map.of(), Map.of("error", String.valueOf(e.getMessage())));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", h.status().wireName());
+            body.put("timestamp", Instant.now().toString());
+            body.put("version", version);
+            body.put("checks", h.checks());
+            Runtime rt = Runtime.getRuntime();
+            body.put("metrics", Map.of(
+                    "uptime", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0,
+                    "memory_usage", (rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0,
+                    "response_time", (System.nanoTime() - t0) / 1_000_000.0));
+            if (!h.details().isEmpty()) {
+                body.put("details", h.details());
+            }
+            respond(exchange, h.status().httpStatus(), "application/json", JSON.writeValueAsBytes(body));
+        });
+    }
+
+    /** Adds a GET route answering JSON. */
+    public OpsServer route(String path, Supplier<Object> body) {
+        server.createContext(path, exchange -> respond(exchange, 200, "application/json", JSON.writeValueAsBytes(body.get())));
+        return this;
+    }
+
+    public OpsServer start() {
+        server.start();
+        LOG.info("operations endpoint on http://{}:{}/health and /metrics (pid {})",
+                server.getAddress().getHostString(), port(), ManagementFactory.getRuntimeMXBean().getPid());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

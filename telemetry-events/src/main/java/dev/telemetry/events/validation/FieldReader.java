@@ -1,0 +1,278 @@
+package dev.telemetry.events.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the fields of one client JSON object into typed values and collects every problem, each
+ * naming its field, instead of stopping at the first. Event records use it in their
+ * {@code read(FieldReader)} factories; a caller keeps the event only if {@link #violations()} is empty.
+ * Unknown fields are ignored so that newer clients (e.g. web-vitals' {@code entries}) are accepted.
+ */
+public final class FieldReader {
+
+    private final JsonNode node;
+    private final Limits limits;
+    private final List<Violation> violations = new ArrayList<>();
+
+    public FieldReader(JsonNode node, Limits limits) {
+        this.node = node;
+        this.limits = limits;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public List<Violation> violations() {
+        return Collections.unmodifiableList(violations);
+    }
+
+    public boolean valid() {
+        return violations.isEmpty();
+    }
+
+    public void reject(String field, String message) {
+        violations.add(new Violation(field, message));
+    }
+
+    /** Records a violation of {@code field} unless {@code condition} holds. */
+    public void check(boolean condition, String field, String message) {
+        if (!condition) {
+            reject(field, message);
+        }
+    }
+
+    public boolean has(String field) {
+        JsonNode v = node.get(field);
+        return v != null && !v.isNull();
+    }
+
+    public String requiredString(String field, int maxLength) {
+        if (!has(field)) {
+            reject(field, "is required");
+            return null;
+        }
+        String s = optionalString(field, maxLength);
+        if (s != null && s.isBlank()) {
+            reject(field, "must not be blank");
+        }
+        return s;
+    }
+
+    public String optionalString(String field, int maxLength) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            reject(field, "must be a string, got " + kind(v));
+            return null;
+        }
+        String s = v.textValue();
+        if (s.length() > maxLength) {
+            reject(field, "is " + s.length() + " characters long; the limit is " + maxLength);
+            return null;
+        }
+        return s;
+    }
+
+    public double requiredNumber(String field) {
+        if (!has(field)) {
+            reject(field, "is required");
+            return 0;
+        }
+        Double d = optionalNumber(field);
+        return d == null ? 0 : d;
+    }
+
+    public Double optionalNumber(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            reject(field, "must be a number, got " + kind(v));
+            return null;
+        }
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) {
+            reject(field, "must be a finite number, got " + v.asText());
+            return null;
+        }
+        return d;
+    }
+
+    /** A number in {@code [min, max]}; decimals are rejected. */
+    public int requiredInt(String field, int min, int max) {
+        if (!has(field)) {
+            reject(field, "is required");
+            return 0;
+        }
+        JsonNode v = node.get(field);
+        if (!v.isNumber() || !(v.isIntegralNumber() || v.doubleValue() == Math.rint(v.doubleValue()))) {
+            reject(field, "must be a whole number, got " + kind(v));
+            return 0;
+        }
+        double d = v.doubleValue();
+        if (d < min || d > max) {
+            reject(field, "must be between " + min + " and " + max + ", got " + v.asText());
+            return 0;
+        }
+        return (int) d;
+    }
+
+    public boolean requiredBoolean(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            reject(field, "is required");
+            return false;
+        }
+        if (!v.isBoolean()) {
+            reject(field, "must be true or false, got " + kind(v));
+            return false;
+        }
+        return v.booleanValue();
+    }
+
+    /**
+     * A client timestamp, as the seed sends them: epoch milliseconds ({@code Date.now()}) or an
+     * ISO-8601 string ({@code new Date().toISOString()}). Returned as epoch milliseconds.
+     */
+    public Long optionalTimestamp(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            double d = v.doubleValue();
+            if (!Double.isFinite(d) || d < 0 || d > 253_402_300_799_999d) {
+                reject(field, "must be epoch milliseconds or an ISO-8601 time, got " + v.asText());
+                return null;
+            }
+            return (long) d;
+        }
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.textValue()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                reject(field, "must be epoch milliseconds or an ISO-8601 time, got '" + abbreviate(v.textValue()) + "'");
+                return null;
+            }
+        }
+        reject(field, "must be epoch milliseconds or an ISO-8601 time, got " + kind(v));
+        return null;
+    }
+
+    /** Flat string labels; numbers and booleans are accepted and kept as their text. */
+    public Map<String, String> optionalTags(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            reject(field, "must be an object of string values, got " + kind(v));
+            return Map.of();
+        }
+        if (v.size() > limits.tags()) {
+            reject(field, "has " + v.size() + " entries; the limit is " + limits.tags());
+            return Map.of();
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = field + "." + e.getKey();
+            JsonNode value = e.getValue();
+            if (e.getKey().isEmpty() || e.getKey().length() > limits.nameLength()) {
+                reject(path, "tag names must be 1 to " + limits.nameLength() + " characters");
+            } else if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
+                reject(path, "must be a string, number or boolean, got " + kind(value));
+            } else if (value.asText().length() > limits.nameLength()) {
+                reject(path, "is longer than " + limits.nameLength() + " characters");
+            } else if (value.isNumber() && !Double.isFinite(value.doubleValue())) {
+                reject(path, "must be a finite number");
+            } else {
+                tags.put(e.getKey(), value.asText());
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * A free-form object ({@code metadata}, {@code context}, {@code data}), bounded in depth and
+     * key count so that one event cannot blow up downstream state. Kept as a JSON tree.
+     */
+    public JsonNode optionalObject(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            reject(field, "must be an object, got " + kind(v));
+            return null;
+        }
+        int[] keys = {0};
+        int before = violations.size();
+        checkTree(v, field, 1, keys);
+        return violations.size() == before ? v : null;
+    }
+
+    private void checkTree(JsonNode v, String path, int depth, int[] keys) {
+        if (depth > limits.mapDepth()) {
+            reject(path, "is nested deeper than " + limits.mapDepth() + " levels");
+            return;
+        }
+        if (v.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (++keys[0] > limits.mapEntries()) {
+                    reject(path, "has more than " + limits.mapEntries() + " keys");
+                    return;
+                }
+                if (e.getKey().length() > limits.nameLength()) {
+                    reject(path, "has a key longer than " + limits.nameLength() + " characters");
+                    return;
+                }
+                checkTree(e.getValue(), path + "." + e.getKey(), depth + 1, keys);
+            }
+        } else if (v.isArray()) {
+            int i = 0;
+            for (JsonNode item : v) {
+                if (++keys[0] > limits.mapEntries()) {
+                    reject(path, "has more than " + limits.mapEntries() + " entries");
+                    return;
+                }
+                checkTree(item, path + "[" + i++ + "]", depth + 1, keys);
+            }
+        } else if (v.isTextual() && v.textValue().length() > limits.textLength()) {
+            reject(path, "is longer than " + limits.textLength() + " characters");
+        } else if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
+            reject(path, "must be a finite number");
+        }
+    }
+
+    static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}
