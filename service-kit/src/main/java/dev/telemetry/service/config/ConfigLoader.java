@@ -157,6 +157,10 @@ public final class ConfigLoader {
                 applyEnvironment((ObjectNode) value, key + ".");
                 continue;
             }
+            if (value.isArray() && value.size() > 0 && value.get(0).isContainerNode()) {
+                // Lists of objects (ingest keys, receivers, rules) only come from YAML files.
+                continue;
+            }
             String override = env.get(envName(envPrefix, key));
             if (override == null && key.equals("kafka.bootstrap-servers")) {
                 override = env.get("KAFKA_BOOTSTRAP_SERVERS");

@@ -26,6 +26,27 @@ public record Health(Status status, Map<String, Boolean> checks, Map<String, Obj
         }
     }
 
+    /**
+     * The response body in the seed's {@code HealthCheckResult} shape:
+     * {@code {status, timestamp, version, checks, metrics: {uptime, memory_usage, response_time}}}.
+     */
+    public Map<String, Object> body(String version, java.time.Duration uptime, double responseTimeMs) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", status.wireName());
+        body.put("timestamp", java.time.Instant.now().toString());
+        body.put("version", version);
+        body.put("checks", checks);
+        Runtime rt = Runtime.getRuntime();
+        body.put("metrics", Map.of(
+                "uptime", uptime.toMillis() / 1000.0,
+                "memory_usage", (rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0,
+                "response_time", responseTimeMs));
+        if (!details.isEmpty()) {
+            body.put("details", details);
+        }
+        return body;
+    }
+
     /** Healthy when every check passes, degraded otherwise. */
     public static Health of(Map<String, Boolean> checks, Map<String, Object> details) {
         boolean all = checks.values().stream().allMatch(Boolean::booleanValue);

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -53,19 +52,8 @@ public final class OpsServer implements AutoCloseable {
                 LOG.warn("health check failed", e);
                 h = new Health(Health.Status.UNHEALTHY, Map.of(), Map.of("error", String.valueOf(e.getMessage())));
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("status", h.status().wireName());
-            body.put("timestamp", Instant.now().toString());
-            body.put("version", version);
-            body.put("checks", h.checks());
-            Runtime rt = Runtime.getRuntime();
-            body.put("metrics", Map.of(
-                    "uptime", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0,
-                    "memory_usage", (rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0,
-                    "response_time", (System.nanoTime() - t0) / 1_000_000.0));
-            if (!h.details().isEmpty()) {
-                body.put("details", h.details());
-            }
+            Map<String, Object> body = h.body(version, java.time.Duration.between(started, Instant.now()),
+                    (System.nanoTime() - t0) / 1_000_000.0);
             respond(exchange, h.status().httpStatus(), "application/json", JSON.writeValueAsBytes(body));
         });
     }

@@ -1,0 +1,122 @@
+package dev.telemetry.gateway.config;
+
+import dev.telemetry.events.ClockSkew;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.service.config.ConfigException;
+import dev.telemetry.service.config.ConfigLoader;
+import dev.telemetry.service.config.Require;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The gateway's typed configuration; shipped defaults are {@code gateway.yaml} on the classpath. */
+public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, List<IngestKey> keys,
+                            Limits limits, Skew clockSkew) {
+
+    /** Where the HTTP server listens. */
+    public record Http(String host, int port) {
+    }
+
+    /** Producer settings that decide how long a request can wait for its acknowledgement. */
+    public record Kafka(String bootstrapServers, Duration maxBlock, Duration requestTimeout, Duration deliveryTimeout,
+                        Duration linger, long bufferMemoryBytes, String compression) {
+    }
+
+    /** One application's ingest key. */
+    public record IngestKey(String key, String app) {
+    }
+
+    /** Request and event size limits. */
+    public record Limits(int bodyBytes, int itemsPerBatch, int nameLength, int textLength, int stackLength,
+                         int mapEntries, int mapDepth, int tags) {
+
+        public dev.telemetry.events.validation.Limits events() {
+            return new dev.telemetry.events.validation.Limits(nameLength, textLength, stackLength, mapEntries, mapDepth, tags);
+        }
+    }
+
+    /** Bounds of a plausible client clock. */
+    public record Skew(Duration maxPast, Duration maxFuture) {
+
+        public ClockSkew policy() {
+            return new ClockSkew(maxPast, maxFuture);
+        }
+    }
+
+    /** Loads defaults, then {@code --config <file>} if given, then the environment. */
+    public static GatewayConfig load(String[] args, Map<String, String> env) {
+        return new ConfigLoader("/gateway.yaml", "GATEWAY", env).load(configFile(args), GatewayConfig.class, GatewayConfig::validate);
+    }
+
+    /** The {@code --config <file>} argument, or null. */
+    public static Path configFile(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("--config", "needs a file name");
+                }
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    public TopicCatalogue topicCatalogue() {
+        try {
+            return TopicCatalogue.withOverrides(topics);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("topics", e.getMessage(), e);
+        }
+    }
+
+    public static void validate(GatewayConfig c) {
+        Require.present("http", c.http());
+        Require.notBlank("http.host", c.http().host());
+        Require.port("http.port", c.http().port());
+        Require.present("kafka", c.kafka());
+        Require.notBlank("kafka.bootstrap-servers", c.kafka().bootstrapServers());
+        Require.positive("kafka.max-block", c.kafka().maxBlock());
+        Require.positive("kafka.request-timeout", c.kafka().requestTimeout());
+        Require.notNegative("kafka.linger", c.kafka().linger());
+        if (c.kafka().deliveryTimeout() == null
+                || c.kafka().deliveryTimeout().compareTo(c.kafka().requestTimeout().plus(c.kafka().linger())) < 0) {
+            // The producer refuses this combination; say so in our words, naming our key.
+            throw new ConfigException("kafka.delivery-timeout", "must be at least kafka.request-timeout + kafka.linger");
+        }
+        Require.positive("kafka.buffer-memory-bytes", c.kafka().bufferMemoryBytes());
+        if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c.kafka().compression())) {
+            throw new ConfigException("kafka.compression", "must be one of none, gzip, snappy, lz4, zstd");
+        }
+        c.topicCatalogue();
+        if (c.keys() == null || c.keys().isEmpty()) {
+            throw new ConfigException("keys", "at least one ingest key is needed, or no client can send anything");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < c.keys().size(); i++) {
+            IngestKey k = c.keys().get(i);
+            Require.notBlank("keys[" + i + "].key", k.key());
+            Require.notBlank("keys[" + i + "].app", k.app());
+            if (!seen.add(k.key())) {
+                throw new ConfigException("keys[" + i + "].key", "is listed twice");
+            }
+        }
+        Require.present("limits", c.limits());
+        Require.positive("limits.body-bytes", c.limits().bodyBytes());
+        Require.positive("limits.items-per-batch", c.limits().itemsPerBatch());
+        Require.positive("limits.name-length", c.limits().nameLength());
+        Require.positive("limits.text-length", c.limits().textLength());
+        Require.positive("limits.stack-length", c.limits().stackLength());
+        Require.positive("limits.map-entries", c.limits().mapEntries());
+        Require.positive("limits.map-depth", c.limits().mapDepth());
+        Require.positive("limits.tags", c.limits().tags());
+        Require.present("clock-skew", c.clockSkew());
+        Require.notNegative("clock-skew.max-past", c.clockSkew().maxPast());
+        Require.notNegative("clock-skew.max-future", c.clockSkew().maxFuture());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.telemetry.gateway.http;
+
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.gateway.ingest.Rejection;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The one place that renders responses of the ingest API: acknowledgements and every refusal. */
+public final class ErrorResponses {
+
+    private final JsonCodec codec;
+
+    public ErrorResponses(JsonCodec codec) {
+        this.codec = codec;
+    }
+
+    /** {@code 202 {accepted, rejected: [{index, field, message}]}}: the partial-success body. */
+    public void accepted(Context ctx, int accepted, List<Rejection> rejected) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accepted", accepted);
+        body.put("rejected", rejected);
+        json(ctx, 202, body);
+    }
+
+    public void refused(Context ctx, ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.error());
+        body.put("message", e.getMessage());
+        if (!e.rejected().isEmpty()) {
+            body.put("accepted", 0);
+            body.put("rejected", e.rejected());
+        }
+        if (e.retryAfter() != null) {
+            ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        json(ctx, e.status(), body);
+    }
+
+    public void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(codec.write(body));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.telemetry.gateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemetry.events.ClockSkew;
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.NetworkErrorEvent;
+import dev.telemetry.events.TelemetryEvent;
+import dev.telemetry.events.validation.FieldReader;
+import dev.telemetry.events.validation.Limits;
+import dev.telemetry.events.validation.Violation;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Validates and enriches the items of one request: each valid item becomes an {@link Envelope}
+ * (server event id, app from the ingest key, receive time, event time, client IP and user agent);
+ * each invalid one becomes {@link Rejection}s naming its index and fields. Valid items are never
+ * dropped because a neighbour was bad.
+ */
+public final class Intake {
+
+    private final Limits limits;
+    private final ClockSkew clockSkew;
+    private final Clock clock;
+
+    public Intake(Limits limits, ClockSkew clockSkew, Clock clock) {
+        this.limits = limits;
+        this.clockSkew = clockSkew;
+        this.clock = clock;
+    }
+
+    /** Who sent the request, as the gateway established it. */
+    public record Origin(String app, String clientIp, String userAgent) {
+    }
+
+    /**
+     * @param fixedType the route's event type, or null for the mixed batch where each item names its {@code type}
+     */
+    public IntakeResult read(List<JsonNode> items, EventType fixedType, Origin origin) {
+        Instant receivedAt = clock.instant();
+        List<Envelope> accepted = new ArrayList<>(items.size());
+        List<Rejection> rejected = new ArrayList<>();
+        for (int index = 0; index < items.size(); index++) {
+            JsonNode item = items.get(index);
+            if (!item.isObject()) {
+                rejected.add(new Rejection(index, null, "must be a JSON object"));
+                continue;
+            }
+            EventType type = fixedType;
+            if (type == null) {
+                JsonNode typeNode = item.get("type");
+                type = typeNode != null && typeNode.isTextual() ? EventType.fromWireName(typeNode.textValue()).orElse(null) : null;
+                if (type == null) {
+                    rejected.add(new Rejection(index, "type", "must be one of " + EventType.wireNames()));
+                    continue;
+                }
+            }
+            FieldReader fields = new FieldReader(item, limits);
+            TelemetryEvent event = type.read(fields);
+            if (!fields.valid()) {
+                for (Violation v : fields.violations()) {
+                    rejected.add(new Rejection(index, v.field(), v.message()));
+                }
+                continue;
+            }
+            accepted.add(envelope(event, origin, receivedAt));
+            if (event instanceof NetworkErrorEvent networkError && networkError.isServerError()) {
+                // As the seed's trackNetworkError does with Sentry.captureMessage.
+                accepted.add(envelope(networkError.asServerError(), origin, receivedAt));
+            }
+        }
+        return new IntakeResult(items.size(), accepted, rejected);
+    }
+
+    private Envelope envelope(TelemetryEvent event, Origin origin, Instant receivedAt) {
+        return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), event.eventType(), origin.app(),
+                receivedAt, clockSkew.eventTime(event.timestamp(), receivedAt), origin.clientIp(), origin.userAgent(), event);
+    }
+}

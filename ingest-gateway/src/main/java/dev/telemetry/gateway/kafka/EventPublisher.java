@@ -1,0 +1,124 @@
+package dev.telemetry.gateway.kafka;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.gateway.config.GatewayConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The gateway's only contact with Kafka: publishes envelopes to their raw topics with an
+ * idempotent {@code acks=all} producer and completes when the broker acknowledged all of them.
+ * It knows topics and messages, nothing about HTTP.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    /** The publish could not be acknowledged: the broker is unreachable, slow, or the buffer is full. */
+    public static final class PublishFailedException extends RuntimeException {
+        public PublishFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Producer<String, byte[]> producer;
+    private final TopicCatalogue topics;
+    private final JsonCodec codec;
+    private final AtomicReference<Instant> lastFailure = new AtomicReference<>();
+    private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+
+    public EventPublisher(Producer<String, byte[]> producer, TopicCatalogue topics, JsonCodec codec) {
+        this.producer = producer;
+        this.topics = topics;
+        this.codec = codec;
+    }
+
+    public static Properties producerProperties(GatewayConfig.Kafka kafka) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-gateway");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) kafka.maxBlock().toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) kafka.requestTimeout().toMillis());
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) kafka.deliveryTimeout().toMillis());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) kafka.linger().toMillis());
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, kafka.bufferMemoryBytes());
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, kafka.compression());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return p;
+    }
+
+    public static EventPublisher create(GatewayConfig config) {
+        return new EventPublisher(new KafkaProducer<>(producerProperties(config.kafka())), config.topicCatalogue(), JsonCodec.standard());
+    }
+
+    /**
+     * Sends every envelope and completes when all were acknowledged, or exceptionally with
+     * {@link PublishFailedException} as soon as one failed. Never blocks longer than the producer's
+     * {@code max.block.ms}; the future completes within {@code delivery.timeout.ms}.
+     */
+    public CompletableFuture<Void> publish(List<Envelope> envelopes) {
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[envelopes.size()];
+        for (int i = 0; i < envelopes.size(); i++) {
+            Envelope envelope = envelopes.get(i);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks[i] = ack;
+            try {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                        topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        ack.complete(null);
+                    } else {
+                        ack.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // send() itself throws when metadata or buffer space is not available within max.block.ms.
+                ack.completeExceptionally(e);
+            }
+        }
+        return CompletableFuture.allOf(acks).handle((ok, error) -> {
+            if (error != null) {
+                lastFailure.set(Instant.now());
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                throw new PublishFailedException("Kafka did not acknowledge the events: " + cause.getMessage(), cause);
+            }
+            lastSuccess.set(Instant.now());
+            return null;
+        });
+    }
+
+    /** Healthy unless the most recent publish outcome was a failure within {@code window}. */
+    public boolean healthy(Duration window) {
+        Instant failure = lastFailure.get();
+        if (failure == null || failure.isBefore(Instant.now().minus(window))) {
+            return true;
+        }
+        Instant success = lastSuccess.get();
+        return success != null && success.isAfter(failure);
+    }
+
+    public Producer<String, byte[]> producer() {
+        return producer;
+    }
+
+    /** Flushes what is buffered, so nothing acknowledged-to-be is lost on shutdown. */
+    @Override
+    public void close() {
+        producer.flush();
+        producer.close(Duration.ofSeconds(10));
+    }
+}
