@@ -1,0 +1,102 @@
+package dev.telemetry.stack;
+
+import dev.telemetry.alerts.AlertSink;
+import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.gateway.GatewayServer;
+import dev.telemetry.gateway.config.GatewayConfig;
+import dev.telemetry.kafka.local.LocalKafkaBroker;
+import dev.telemetry.processor.StreamProcessor;
+import dev.telemetry.processor.config.ProcessorConfig;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline on one machine, in one JVM: a real KRaft broker, the catalogue's topics, and
+ * the three services, each with its own configuration exactly as it would run alone. Closing
+ * stops them in the reverse order: the gateway stops taking data and flushes first, the broker last.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** Where each service's configuration comes from: a file per service (or null for shipped defaults). */
+    public record Options(Path dataDir, int kafkaPort, int controllerPort, int partitions,
+                          String[] gatewayArgs, String[] processorArgs, String[] sinkArgs) {
+    }
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private GatewayServer gateway;
+    private StreamProcessor processor;
+    private AlertSink sink;
+    private LocalKafkaBroker broker;
+
+    private LocalStack() {
+    }
+
+    public static LocalStack start(Options options) {
+        // Configs first: a typo must fail before anything is started.
+        GatewayConfig gatewayConfig = GatewayConfig.load(options.gatewayArgs(), System.getenv());
+        ProcessorConfig processorConfig = ProcessorConfig.load(options.processorArgs());
+        SinkConfig sinkConfig = SinkConfig.load(options.sinkArgs());
+
+        LocalStack stack = new LocalStack();
+        try {
+            stack.broker = LocalKafkaBroker.builder()
+                    .dataDir(options.dataDir())
+                    .brokerPort(options.kafkaPort())
+                    .controllerPort(options.controllerPort())
+                    .build()
+                    .start();
+            stack.running.push(stack.broker);
+            LOG.info("Kafka broker ready on {} (data in {})", stack.broker.bootstrapServers(), options.dataDir());
+            // Every service may rename topics; create what each of them will use.
+            stack.broker.createTopics(TopicCatalogue.defaults(), options.partitions());
+            stack.broker.createTopics(gatewayConfig.topicCatalogue(), options.partitions());
+            stack.broker.createTopics(processorConfig.topicCatalogue(), options.partitions());
+            stack.broker.createTopics(sinkConfig.topicCatalogue(), options.partitions());
+
+            stack.sink = AlertSink.start(sinkConfig);
+            stack.running.push(stack.sink);
+            stack.processor = StreamProcessor.start(processorConfig);
+            stack.running.push(stack.processor);
+            stack.gateway = GatewayServer.start(gatewayConfig);
+            stack.running.push(stack.gateway);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
+    }
+
+    public StreamProcessor processor() {
+        return processor;
+    }
+
+    public AlertSink sink() {
+        return sink;
+    }
+
+    public LocalKafkaBroker broker() {
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable service = running.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.error("error while stopping {}", service.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

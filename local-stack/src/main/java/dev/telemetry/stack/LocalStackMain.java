@@ -1,0 +1,122 @@
+package dev.telemetry.stack;
+
+import dev.telemetry.service.config.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./telemetry up}: starts the local stack in the foreground and tells the user where to send
+ * data and how to read the results. Ctrl-C (or SIGTERM) stops everything cleanly.
+ */
+public final class LocalStackMain {
+
+    private static final String USAGE = """
+            usage: ./telemetry up [--data-dir DIR] [--kafka-port N] [--controller-port N] [--partitions N]
+                                  [--gateway-config FILE] [--processor-config FILE] [--sink-config FILE]""";
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalStack.Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("telemetry up: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(options);
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("telemetry up: could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping: gateway (flushing), processor, sink, broker ...");
+            stack.close();
+            System.out.println("Stopped cleanly.");
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        System.out.println(banner(stack));
+        stopped.await();
+    }
+
+    static String banner(LocalStack stack) {
+        int port = stack.gateway().port();
+        String kafka = stack.broker().bootstrapServers();
+        return """
+
+                ──────────────────────────────────────────────────────────────────────────────
+                 Telemetry pipeline is up.
+
+                 Send a web vital (the seed's sendToAnalytics payload):
+                   curl -i -X POST http://localhost:%1$d/api/analytics/vitals \\
+                     -H 'Content-Type: application/json' -H 'X-Telemetry-Key: dev-ingest-key' \\
+                     -d '{"name":"LCP","value":2400,"id":"v3-1","navigationType":"navigate"}'
+
+                 Read the window summaries (they appear when a window closes: size + grace):
+                   ./telemetry read telemetry.summaries
+                   kcat -b %2$s -C -t telemetry.summaries        (any Kafka client works)
+
+                 Alerts:   ./telemetry read telemetry.alerts    (the sink also prints them here)
+                 Health:   http://localhost:%1$d/api/health   processor http://localhost:%3$d/health   sink http://localhost:%4$d/health
+                 Metrics:  http://localhost:%1$d/metrics      processor http://localhost:%3$d/metrics  sink http://localhost:%4$d/metrics
+                 Ingest key for local use: dev-ingest-key (app "demo-app")
+
+                 Ctrl-C stops everything cleanly.
+                ──────────────────────────────────────────────────────────────────────────────
+                """.formatted(port, kafka, stack.processor().httpPort(), stack.sink().httpPort());
+    }
+
+    static LocalStack.Options parse(String[] args) {
+        Path dataDir = Path.of(".local/kafka");
+        int kafkaPort = 9092;
+        int controllerPort = 9093;
+        int partitions = 3;
+        List<String> gateway = new ArrayList<>();
+        List<String> processor = new ArrayList<>();
+        List<String> sink = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--kafka-port" -> kafkaPort = number(flag, value, 1, 65535);
+                case "--controller-port" -> controllerPort = number(flag, value, 1, 65535);
+                case "--partitions" -> partitions = number(flag, value, 1, 1000);
+                case "--gateway-config" -> gateway.addAll(List.of("--config", value));
+                case "--processor-config" -> processor.addAll(List.of("--config", value));
+                case "--sink-config" -> sink.addAll(List.of("--config", value));
+                default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+        }
+        return new LocalStack.Options(dataDir, kafkaPort, controllerPort, partitions,
+                gateway.toArray(String[]::new), processor.toArray(String[]::new), sink.toArray(String[]::new));
+    }
+
+    private static int number(String flag, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, got '" + value + "'");
+        }
+    }
+}
