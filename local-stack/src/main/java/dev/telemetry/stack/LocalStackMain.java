@@ -20,6 +20,11 @@ public final class LocalStackMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Every service jar ships its own logback.xml for running alone; in one JVM the stack's
+        // own file decides. Must be set before the first logger is created.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "local-stack-logback.xml");
+        }
         LocalStack.Options options;
         try {
             options = parse(args);

@@ -12,7 +12,9 @@ import java.time.Instant;
 public record ClockSkew(Duration maxPast, Duration maxFuture) {
 
     public static ClockSkew defaults() {
-        return new ClockSkew(Duration.ofHours(1), Duration.ofMinutes(1));
+        // max-future stays below the processor's grace: a client clock running ahead must not push stream
+        // time forward so far that other clients' on-time events look late.
+        return new ClockSkew(Duration.ofHours(1), Duration.ofSeconds(5));
     }
 
     public Instant eventTime(Long clientMillis, Instant receivedAt) {

@@ -167,6 +167,7 @@ class ContractTest {
         assertThat(skew.eventTime(NOW.minusSeconds(30).toEpochMilli(), NOW)).isEqualTo(NOW.minusSeconds(30));
         assertThat(skew.eventTime(NOW.minusSeconds(7200).toEpochMilli(), NOW)).isEqualTo(NOW);
         assertThat(skew.eventTime(NOW.plusSeconds(120).toEpochMilli(), NOW)).isEqualTo(NOW);
+        assertThat(skew.eventTime(NOW.plusSeconds(3).toEpochMilli(), NOW)).isEqualTo(NOW.plusSeconds(3));
         assertThat(skew.eventTime(null, NOW)).isEqualTo(NOW);
     }
 

@@ -28,9 +28,11 @@ public final class OpsServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
+    private final String host;
     private final Instant started = Instant.now();
 
     public OpsServer(String host, int port, String version, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        this.host = host;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
@@ -67,7 +69,7 @@ public final class OpsServer implements AutoCloseable {
     public OpsServer start() {
         server.start();
         LOG.info("operations endpoint on http://{}:{}/health and /metrics (pid {})",
-                server.getAddress().getHostString(), port(), ManagementFactory.getRuntimeMXBean().getPid());
+                host, port(), ManagementFactory.getRuntimeMXBean().getPid());
         return this;
     }
 

@@ -1,0 +1,171 @@
+package dev.telemetry.alerts;
+
+import dev.telemetry.alerts.config.ReceiverConfig;
+import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.alerts.dispatch.Backoff;
+import dev.telemetry.alerts.dispatch.DeliveryMetrics;
+import dev.telemetry.alerts.dispatch.DispatchLoop;
+import dev.telemetry.alerts.dispatch.Router;
+import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.notify.log.LogNotifier;
+import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.service.ops.Health;
+import dev.telemetry.service.ops.Metrics;
+import dev.telemetry.service.ops.OpsServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running alert sink: consumes alert state changes, notifies the configured receivers, and
+ * serves {@code /health} and {@code /metrics}. Start with {@link #start}, stop with {@link #close}.
+ */
+public final class AlertSink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DispatchLoop loop;
+    private final Thread thread;
+    private final KafkaClientMetrics kafkaMetrics;
+    private final OpsServer ops;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops) {
+        this.loop = loop;
+        this.thread = thread;
+        this.kafkaMetrics = kafkaMetrics;
+        this.ops = ops;
+    }
+
+    /** Starts consuming and serving; returns once the operations endpoint listens. */
+    public static AlertSink start(SinkConfig config) {
+        Clock clock = Clock.systemUTC();
+        String topic = config.topicCatalogue().name(Topic.ALERTS);
+        PrometheusMeterRegistry registry = Metrics.registry("alert-sink");
+        Map<String, Notifier> notifiers = notifiers(config, clock);
+        Router router = new Router(config.routes(), config.defaultReceivers(), notifiers);
+        DeliveryMetrics metrics = new DeliveryMetrics(registry, notifiers.keySet());
+        Backoff backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
+
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
+        kafkaMetrics.bindTo(registry);
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, metrics, clock);
+        Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
+                .description("Consumed alert records not yet delivered to every receiver")
+                .register(registry);
+
+        OpsServer ops;
+        try {
+            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(loop, topic, config))
+                    .start();
+        } catch (RuntimeException e) {
+            kafkaMetrics.close();
+            consumer.close();
+            throw e;
+        }
+        Thread thread = new Thread(loop, "alert-sink-dispatch");
+        thread.start();
+        LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
+                config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
+        return new AlertSink(loop, thread, kafkaMetrics, ops);
+    }
+
+    /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
+    public int httpPort() {
+        return ops.port();
+    }
+
+    /**
+     * Stops consuming: ends any retry wait at once, abandons a delivery in flight (it is not
+     * committed, so it is delivered again after a restart), commits what was delivered, and closes
+     * the consumer and the operations endpoint. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        loop.stop();
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("dispatch thread still running {} after close; abandoning it", STOP_TIMEOUT);
+        }
+        kafkaMetrics.close();
+        ops.close();
+    }
+
+    private static Map<String, Notifier> notifiers(SinkConfig config, Clock clock) {
+        Map<String, Notifier> notifiers = new LinkedHashMap<>();
+        for (ReceiverConfig receiver : config.receivers()) {
+            notifiers.put(receiver.name(), notifier(receiver, config.externalUrl(), clock));
+        }
+        return notifiers;
+    }
+
+    /** The one place that maps a receiver kind to its notifier. */
+    static Notifier notifier(ReceiverConfig receiver, String externalUrl, Clock clock) {
+        if (receiver instanceof ReceiverConfig.Log log) {
+            return new LogNotifier(log.name());
+        }
+        if (receiver instanceof ReceiverConfig.Webhook webhook) {
+            return new WebhookNotifier(webhook, externalUrl, clock);
+        }
+        throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
+    }
+
+    private static String describe(Map<String, Notifier> notifiers) {
+        return notifiers.values().stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+
+    private static Properties consumerProperties(SinkConfig config) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // Alerts from aborted processor transactions were never decided; only committed ones are notified.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Small batches: a record waits in memory until all before it are delivered.
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        return props;
+    }
+
+    private static Health health(DispatchLoop loop, String topic, SinkConfig config) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("topic", topic);
+        details.put("group_id", config.groupId());
+        details.put("backlog", loop.backlogSize());
+        return Health.of(Map.of("kafka_consumer_running", loop.running()), details);
+    }
+
+    private static String version() {
+        String version = AlertSink.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    @Override
+    public String toString() {
+        return "AlertSink[http=" + ops.port() + "]";
+    }
+}

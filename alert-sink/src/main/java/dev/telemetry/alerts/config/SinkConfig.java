@@ -1,0 +1,205 @@
+package dev.telemetry.alerts.config;
+
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.service.config.ConfigException;
+import dev.telemetry.service.config.ConfigLoader;
+import dev.telemetry.service.config.Require;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The alert sink's typed configuration: shipped defaults in {@code /sink.yaml}, an optional user
+ * file, then {@code SINK_*} environment overrides, validated at start-up with errors naming the key.
+ *
+ * @param kafka            where the broker is
+ * @param groupId          the consumer group shared by all sink instances
+ * @param topics           topic renames keyed by {@link dev.telemetry.events.topic.Topic#configKey()}
+ * @param http             the operations endpoint ({@code /health}, {@code /metrics})
+ * @param externalUrl      this sink's own address, sent as {@code externalURL} in webhook payloads
+ * @param retry            backoff of retryable delivery failures
+ * @param receivers        every receiver, by unique name
+ * @param routes           alert channel → receiver names
+ * @param defaultReceivers receivers of alerts whose channels have no route (or that have no channels)
+ */
+public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
+                         Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
+                         List<String> defaultReceivers) {
+
+    public static final String DEFAULTS_RESOURCE = "/sink.yaml";
+    public static final String ENV_PREFIX = "SINK";
+
+    public SinkConfig {
+        // Copies that keep nulls and order: validate() names a null entry's key, and logs list routes as written.
+        topics = topics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(topics));
+        externalUrl = externalUrl == null ? "" : externalUrl;
+        receivers = receivers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(receivers));
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        if (routes != null) {
+            routes.forEach((channel, names) -> copy.put(channel,
+                    names == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(names))));
+        }
+        routes = Collections.unmodifiableMap(copy);
+        defaultReceivers = defaultReceivers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(defaultReceivers));
+    }
+
+    /** Kafka client settings. */
+    public record Kafka(String bootstrapServers) {
+    }
+
+    /** Where the operations endpoint listens; port 0 picks a free port. */
+    public record Http(String host, int port) {
+    }
+
+    /**
+     * Exponential backoff of retryable failures: the first retry after about {@code initialBackoff},
+     * doubling up to {@code maxBackoff}.
+     */
+    public record Retry(Duration initialBackoff, Duration maxBackoff) {
+    }
+
+    /** Loads the configuration for {@code main}: {@code --config <file>} is optional. */
+    public static SinkConfig load(String[] args) {
+        return load(configFile(args), System.getenv());
+    }
+
+    /** Loads shipped defaults, then {@code userFile} (may be null), then {@code env}. */
+    public static SinkConfig load(Path userFile, Map<String, String> env) {
+        return new ConfigLoader(DEFAULTS_RESOURCE, ENV_PREFIX, env).load(userFile, SinkConfig.class, SinkConfig::validate);
+    }
+
+    /** The shipped defaults alone. */
+    public static SinkConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config")) {
+                if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                    throw new ConfigException("--config", "needs a file: --config <file>");
+                }
+                file = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=")) {
+                file = Path.of(arg.substring("--config=".length()));
+            } else {
+                throw new ConfigException(arg, "unknown argument; usage: alert-sink [--config <file>]");
+            }
+        }
+        return file;
+    }
+
+    /** Fails with a {@link ConfigException} naming the first bad key. */
+    public void validate() {
+        Require.present("kafka", kafka);
+        Require.notBlank("kafka.bootstrap-servers", kafka.bootstrapServers());
+        for (String server : kafka.bootstrapServers().split(",")) {
+            // The Kafka client would fail too, but with a stack trace instead of the key.
+            if (!server.strip().matches("(\\[[0-9a-fA-F:.]+]|[^\\s:\\[\\]]+):\\d{1,5}")) {
+                throw new ConfigException("kafka.bootstrap-servers", "'" + server.strip() + "' is not host:port");
+            }
+        }
+        Require.notBlank("group-id", groupId);
+        topics.forEach((key, name) -> {
+            try {
+                TopicCatalogue.withOverrides(Map.of(key, name == null ? "" : name));
+            } catch (IllegalArgumentException e) {
+                // The catalogue prefixes its message with the key; ConfigException adds it again.
+                String message = String.valueOf(e.getMessage());
+                String prefix = "topics." + key + ": ";
+                throw new ConfigException("topics." + key, message.startsWith(prefix) ? message.substring(prefix.length()) : message);
+            }
+        });
+        Require.present("http", http);
+        Require.notBlank("http.host", http.host());
+        Require.port("http.port", http.port());
+        Require.present("retry", retry);
+        Require.positive("retry.initial-backoff", retry.initialBackoff());
+        Require.positive("retry.max-backoff", retry.maxBackoff());
+        if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
+            throw new ConfigException("retry.max-backoff", "must not be shorter than retry.initial-backoff ("
+                    + retry.initialBackoff() + "), got " + retry.maxBackoff());
+        }
+
+        if (receivers.isEmpty()) {
+            throw new ConfigException("receivers", "must list at least one receiver");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < receivers.size(); i++) {
+            String key = "receivers[" + i + "]";
+            ReceiverConfig receiver = receivers.get(i);
+            if (receiver == null) {
+                throw new ConfigException(key, "must be a receiver, not empty");
+            }
+            receiver.validate(key);
+            Integer previous = seen.putIfAbsent(receiver.name(), i);
+            if (previous != null) {
+                throw new ConfigException(key + ".name", "duplicate receiver name '" + receiver.name()
+                        + "' (already used by receivers[" + previous + "])");
+            }
+        }
+        routes.forEach((channel, names) -> {
+            if (channel == null || channel.isBlank()) {
+                throw new ConfigException("routes", "a channel name must not be blank");
+            }
+            requireKnown("routes." + channel, names, seen.keySet());
+        });
+        requireKnown("default-receivers", defaultReceivers, seen.keySet());
+    }
+
+    private static void requireKnown(String key, List<String> names, Set<String> known) {
+        for (int i = 0; i < names.size(); i++) {
+            if (!known.contains(names.get(i))) {
+                throw new ConfigException(key + "[" + i + "]", "unknown receiver '" + names.get(i) + "'; known: "
+                        + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    /** The topic names in use. */
+    public TopicCatalogue topicCatalogue() {
+        return TopicCatalogue.withOverrides(topics);
+    }
+
+    /** The receiver named {@code name}. */
+    public ReceiverConfig receiver(String name) {
+        return receivers.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no receiver named " + name));
+    }
+
+    public SinkConfig withKafka(String bootstrapServers) {
+        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+    }
+
+    public SinkConfig withGroupId(String newGroupId) {
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+    }
+
+    /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
+    public SinkConfig withTopic(String configKey, String name) {
+        Map<String, String> renamed = new LinkedHashMap<>(topics);
+        renamed.put(configKey, name);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers);
+    }
+
+    public SinkConfig withHttp(String host, int port) {
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers);
+    }
+
+    public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff), receivers, routes, defaultReceivers);
+    }
+
+    /** Replaces receivers and routing together, since routes must name existing receivers. */
+    public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.telemetry.alerts.notify;
+
+import dev.telemetry.events.derived.AlertEvent;
+
+/**
+ * Delivers one alert to one receiver and says how it went. Implementations never throw for a
+ * receiver's failure: they classify it, so the dispatcher alone decides about retries.
+ */
+public interface Notifier {
+
+    /** The receiver's configured name. */
+    String name();
+
+    /**
+     * Sends {@code alert}. Called again with the same {@code idempotencyKey} when a retryable failure
+     * is retried, so a receiver that honours the key sees each notification once. Must return
+     * promptly when its thread is interrupted (the sink is closing).
+     */
+    DeliveryResult deliver(AlertEvent alert, String idempotencyKey);
+
+    /**
+     * The key of one notification: one alert in one state since one start. Stable across retries and
+     * restarts (it derives from the record only), different for a new firing of the same series.
+     */
+    static String idempotencyKey(AlertEvent alert) {
+        return alert.fingerprint() + ":" + alert.status().wireName() + ":" + alert.startsAt();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.telemetry.alerts.notify.webhook;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.telemetry.events.derived.AlertEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Alertmanager's webhook payload, version 4, so receivers written for Alertmanager work unchanged.
+ * Until grouping exists each notification is a group of one alert grouped by all its labels
+ * (Alertmanager's {@code group_by: ['...']}), hence group and common labels are the alert's labels.
+ *
+ * @see <a href="https://prometheus.io/docs/alerting/latest/configuration/#webhook_config">webhook_config</a>
+ */
+@JsonPropertyOrder({"version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
+        "commonAnnotations", "externalURL", "alerts"})
+public record WebhookMessage(String version, String groupKey, int truncatedAlerts, String status, String receiver,
+                             Map<String, String> groupLabels, Map<String, String> commonLabels,
+                             Map<String, String> commonAnnotations,
+                             @JsonProperty("externalURL") String externalUrl, List<Alert> alerts) {
+
+    public static final String VERSION = "4";
+
+    /** Go's zero time: what Alertmanager sends as {@code endsAt} of an alert that has not ended. */
+    static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    /** One alert of the payload. */
+    @JsonPropertyOrder({"status", "labels", "annotations", "startsAt", "endsAt", "generatorURL", "fingerprint"})
+    public record Alert(String status, Map<String, String> labels, Map<String, String> annotations, String startsAt,
+                        String endsAt, @JsonProperty("generatorURL") String generatorUrl, String fingerprint) {
+    }
+
+    /** The payload notifying {@code receiver} of one alert (firing or resolved). */
+    public static WebhookMessage of(String receiver, String externalUrl, AlertEvent alert) {
+        Map<String, String> labels = labels(alert);
+        Map<String, String> annotations = annotations(alert);
+        String status = alert.status().wireName();
+        Alert item = new Alert(status, labels, annotations, alert.startsAt() == null ? ZERO_TIME : alert.startsAt().toString(),
+                alert.endsAt() == null ? ZERO_TIME : alert.endsAt().toString(), "", alert.fingerprint());
+        return new WebhookMessage(VERSION, groupKey(labels), 0, status, receiver, labels, labels, annotations,
+                externalUrl, List.of(item));
+    }
+
+    /**
+     * Labels sorted by name, with {@code alertname} and {@code severity} filled from the rule when
+     * the processor did not set them: Alertmanager receivers key on {@code alertname}.
+     */
+    static Map<String, String> labels(AlertEvent alert) {
+        Map<String, String> labels = new TreeMap<>(alert.labels());
+        if (alert.rule() != null) {
+            labels.putIfAbsent("alertname", alert.rule());
+        }
+        if (alert.severity() != null) {
+            labels.putIfAbsent("severity", alert.severity());
+        }
+        return labels;
+    }
+
+    /** The rule's annotations plus a {@code description} a person can read when the rule gave none. */
+    static Map<String, String> annotations(AlertEvent alert) {
+        Map<String, String> annotations = new TreeMap<>(alert.annotations());
+        annotations.putIfAbsent("description", alert.message());
+        return annotations;
+    }
+
+    /** Alertmanager's form: route key, then the group labels as {@code {name="value", ...}}. */
+    static String groupKey(Map<String, String> labels) {
+        StringBuilder key = new StringBuilder("{}:{");
+        String separator = "";
+        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            key.append(separator).append(label.getKey()).append("=\"").append(escape(label.getValue())).append('"');
+            separator = ", ";
+        }
+        return key.append('}').toString();
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

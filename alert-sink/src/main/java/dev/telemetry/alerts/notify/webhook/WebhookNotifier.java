@@ -1,0 +1,50 @@
+package dev.telemetry.alerts.notify.webhook;
+
+import dev.telemetry.alerts.config.ReceiverConfig;
+import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.JsonPoster;
+import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.notify.Redact;
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.service.config.Durations;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sends each alert to a generic webhook as Alertmanager's version-4 payload, with an
+ * {@code Idempotency-Key} header that stays the same across retries of one notification.
+ */
+public final class WebhookNotifier implements Notifier {
+
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+    private final ReceiverConfig.Webhook config;
+    private final String externalUrl;
+    private final JsonPoster poster;
+
+    public WebhookNotifier(ReceiverConfig.Webhook config, String externalUrl, Clock clock) {
+        this.config = config;
+        this.externalUrl = externalUrl;
+        this.poster = new JsonPoster(config.uri(), config.timeout(), clock);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
+        byte[] body = JsonCodec.standard().write(WebhookMessage.of(config.name(), externalUrl, alert));
+        Map<String, String> headers = new LinkedHashMap<>(config.headers());
+        headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
+        return poster.post(body, headers);
+    }
+
+    @Override
+    public String toString() {
+        return config.name() + " (webhook " + Redact.origin(config.url()) + ", timeout " + Durations.format(config.timeout()) + ")";
+    }
+}

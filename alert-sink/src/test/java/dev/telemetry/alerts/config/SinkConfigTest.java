@@ -1,0 +1,218 @@
+package dev.telemetry.alerts.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.service.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SinkConfigTest {
+
+    private static final String SECRET_URL = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX?token=abc123";
+
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("sink.yaml"), yaml);
+    }
+
+    private ConfigException failure(String yaml) throws IOException {
+        Path file = file(yaml);
+        return (ConfigException) org.assertj.core.api.Assertions.catchThrowable(() -> SinkConfig.load(file, Map.of()));
+    }
+
+    @Test
+    void shouldShipWorkingDefaultsWhenNothingIsConfigured() {
+        SinkConfig config = SinkConfig.defaults();
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.groupId()).isEqualTo("telemetry-alert-sink");
+        assertThat(config.http()).isEqualTo(new SinkConfig.Http("0.0.0.0", 8082));
+        assertThat(config.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(500), Duration.ofSeconds(30)));
+        assertThat(config.receivers()).containsExactly(new ReceiverConfig.Log("console"));
+        assertThat(config.routes()).isEmpty();
+        assertThat(config.defaultReceivers()).containsExactly("console");
+        assertThat(config.externalUrl()).isEmpty();
+    }
+
+    @Test
+    void shouldShipTheCatalogueNamesWhenTopicsAreNotOverridden() {
+        SinkConfig config = SinkConfig.defaults();
+
+        config.topics().forEach((key, name) -> assertThat(
+                java.util.Arrays.stream(Topic.values()).filter(t -> t.configKey().equals(key)).findFirst().orElseThrow().defaultName())
+                .as("topics.%s", key).isEqualTo(name));
+        assertThat(config.topicCatalogue().name(Topic.ALERTS)).isEqualTo("telemetry.alerts");
+    }
+
+    @Test
+    void shouldApplyEnvironmentOverridesWhenVariablesAreSet() {
+        SinkConfig config = SinkConfig.load(null, Map.of(
+                "SINK_HTTP_PORT", "9000",
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:29092,[::1]:9092",
+                "SINK_GROUP_ID", "sink-eu",
+                "SINK_TOPICS_ALERTS", "prod.alerts",
+                "SINK_RETRY_MAX_BACKOFF", "1m",
+                "SINK_EXTERNAL_URL", "https://sink.example"));
+
+        assertThat(config.http().port()).isEqualTo(9000);
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("broker:29092,[::1]:9092");
+        assertThat(config.groupId()).isEqualTo("sink-eu");
+        assertThat(config.topicCatalogue().name(Topic.ALERTS)).isEqualTo("prod.alerts");
+        assertThat(config.retry().maxBackoff()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.externalUrl()).isEqualTo("https://sink.example");
+    }
+
+    @Test
+    void shouldPreferTheSinkVariableWhenBothBootstrapVariablesAreSet() {
+        SinkConfig config = SinkConfig.load(null, Map.of("KAFKA_BOOTSTRAP_SERVERS", "shared:9092",
+                "SINK_KAFKA_BOOTSTRAP_SERVERS", "own:9092"));
+
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("own:9092");
+    }
+
+    @Test
+    void shouldBindWebhookReceiversAndRoutesWhenAFileDefinesThem() throws IOException {
+        Path file = file("""
+                receivers:
+                  - name: console
+                    type: log
+                  - name: team
+                    type: webhook
+                    url: https://hooks.example.com/a/b
+                    timeout: 2s
+                    headers:
+                      Authorization: Bearer x
+                routes:
+                  "#alerts": [console, team]
+                  "#security": [team]
+                """);
+
+        SinkConfig config = SinkConfig.load(file, Map.of());
+
+        assertThat(config.receivers()).containsExactly(new ReceiverConfig.Log("console"),
+                new ReceiverConfig.Webhook("team", "https://hooks.example.com/a/b", Duration.ofSeconds(2),
+                        Map.of("Authorization", "Bearer x")));
+        assertThat(config.routes()).containsExactly(Map.entry("#alerts", List.of("console", "team")),
+                Map.entry("#security", List.of("team")));
+        assertThat(config.defaultReceivers()).containsExactly("console");
+    }
+
+    @Test
+    void shouldDefaultTheTimeoutWhenAWebhookHasNone() throws IOException {
+        SinkConfig config = SinkConfig.load(file("""
+                receivers:
+                  - {name: console, type: log}
+                  - {name: team, type: webhook, url: "http://localhost:9/x"}
+                """), Map.of());
+
+        assertThat(((ReceiverConfig.Webhook) config.receiver("team")).timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(((ReceiverConfig.Webhook) config.receiver("team")).headers()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown receiver in a route    | routes: {"#alerts": [console, nobody]}                                               | routes.#alerts[1]
+            unknown default receiver       | default-receivers: [nobody]                                                            | default-receivers[0]
+            duplicate receiver name        | receivers: [{name: a, type: log}, {name: a, type: log}]                                | receivers[1].name
+            webhook without url            | receivers: [{name: console, type: log}, {name: w, type: webhook}]                      | receivers[1].url
+            webhook with ftp url           | receivers: [{name: console, type: log}, {name: w, type: webhook, url: "ftp://h/x"}]     | receivers[1].url
+            webhook with relative url      | receivers: [{name: console, type: log}, {name: w, type: webhook, url: "/x"}]            | receivers[1].url
+            webhook with zero timeout      | receivers: [{name: console, type: log}, {name: w, type: webhook, url: "http://h", timeout: 0s}] | receivers[1].timeout
+            webhook with a Host header     | receivers: [{name: console, type: log}, {name: w, type: webhook, url: "http://h", headers: {Host: x}}] | receivers[1].headers.Host
+            url on a log receiver          | receivers: [{name: console, type: log, url: "http://h"}]                               | receivers[0].url
+            empty receiver entry           | receivers: [{name: console, type: log}, ~]                                             | receivers[1]
+            empty topic name               | topics: {alerts: ~}                                                                    | topics.alerts
+            empty header value             | receivers: [{name: console, type: log}, {name: w, type: webhook, url: "http://h", headers: {X-A: ~}}] | receivers[1].headers.X-A
+            no receivers                   | receivers: []                                                                          | receivers
+            receiver without a name        | receivers: [{type: log}]                                                               | receivers[0].name
+            unknown top-level key          | recievers: []                                                                          | recievers
+            unknown topic                  | topics: {alertz: x}                                                                    | topics.alertz
+            invalid topic name             | topics: {alerts: "a b"}                                                                | topics.alerts
+            bootstrap without port         | kafka: {bootstrap-servers: "broker1:9092,broker2"}                                    | kafka.bootstrap-servers
+            port out of range              | http: {port: 70000}                                                                    | http.port
+            max backoff below initial      | retry: {initial-backoff: 10s, max-backoff: 1s}                                         | retry.max-backoff
+            bad duration                   | retry: {initial-backoff: soon}                                                         | retry.initial-backoff
+            """)
+    void shouldNameTheKeyWhenConfigurationIsInvalid(String name, String yaml, String key) throws IOException {
+        ConfigException e = failure(yaml);
+
+        assertThat(e).as(name).isNotNull();
+        assertThat(e.key()).isEqualTo(key);
+        assertThat(e.getMessage()).startsWith(key + ": ");
+    }
+
+    @Test
+    void shouldNameTheTypeKeyWhenAReceiverTypeIsUnknown() throws IOException {
+        ConfigException e = failure("receivers: [{name: pager, type: carrier-pigeon}]");
+
+        assertThat(e.key()).startsWith("receivers[0]");
+        assertThat(e.getMessage()).contains("carrier-pigeon").contains("log").contains("webhook");
+    }
+
+    @Test
+    void shouldKeepTheTokenOutOfTheMessageWhenASecretUrlIsInvalid() throws IOException {
+        String badScheme = SECRET_URL.replace("https:", "gopher:");
+        String badSyntax = SECRET_URL.replace("?token", " ?token");
+        for (String url : List.of(badScheme, badSyntax, SECRET_URL.replace("https://hooks.slack.com", "https://"))) {
+            ConfigException e = failure("receivers: [{name: console, type: log}, {name: slack, type: webhook, url: \""
+                    + url + "\"}]");
+
+            assertThat(e.key()).isEqualTo("receivers[1].url");
+            assertThat(messages(e)).doesNotContain("XXXXsecretXXXX").doesNotContain("abc123");
+        }
+    }
+
+    @Test
+    void shouldKeepTheTokenOutOfErrorsAndToStringWhenAValidSecretUrlIsConfigured() throws IOException {
+        ConfigException e = failure("receivers: [{name: slack, type: webhook, url: \"" + SECRET_URL
+                + "\", headers: {Authorization: Bearer hunter2}}]\nroutes: {\"#a\": [nope]}");
+        SinkConfig valid = SinkConfig.load(file("receivers: [{name: console, type: log}, {name: slack, type: webhook, url: \""
+                + SECRET_URL + "\", headers: {Authorization: Bearer hunter2}}]"), Map.of());
+
+        assertThat(messages(e)).doesNotContain("XXXXsecretXXXX").doesNotContain("abc123").doesNotContain("hunter2");
+        assertThat(valid.toString()).contains("https://hooks.slack.com").doesNotContain("XXXXsecretXXXX")
+                .doesNotContain("abc123").doesNotContain("hunter2");
+    }
+
+    @Test
+    void shouldFailNamingTheFileWhenItDoesNotExist() {
+        assertThatThrownBy(() -> SinkConfig.load(new String[] {"--config", dir.resolve("missing.yaml").toString()}))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.yaml").hasMessageContaining("not found");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--config", "--verbose"})
+    void shouldRejectTheArgumentWhenItIsNotAConfigFile(String arg) {
+        assertThatThrownBy(() -> SinkConfig.configFile(new String[] {arg}))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(arg));
+    }
+
+    @Test
+    void shouldAcceptBothFormsWhenAConfigFileIsGiven() {
+        assertThat(SinkConfig.configFile(new String[] {"--config", "a.yaml"})).isEqualTo(Path.of("a.yaml"));
+        assertThat(SinkConfig.configFile(new String[] {"--config=b.yaml"})).isEqualTo(Path.of("b.yaml"));
+        assertThat(SinkConfig.configFile(new String[0])).isNull();
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+        }
+        return all.toString();
+    }
+}

@@ -1,0 +1,272 @@
+package dev.telemetry.alerts.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.testing.Alerts;
+import dev.telemetry.alerts.testing.MutableClock;
+import dev.telemetry.alerts.testing.ScriptedNotifier;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.serde.JsonSerde;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop's delivery and commit rules, one step at a time against Kafka's {@link MockConsumer} and a
+ * clock the test moves; the real broker is exercised by {@code AlertSinkIntegrationTest}.
+ */
+class DispatchLoopTest {
+
+    private static final String TOPIC = "alerts";
+    private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    private static final Duration INITIAL = Duration.ofSeconds(1);
+
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:10:00Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private long nextOffset;
+
+    DispatchLoopTest() {
+        consumer.assign(List.of(P0));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    }
+
+    private DispatchLoop loop(List<String> defaults, Notifier... notifiers) {
+        Map<String, Notifier> byName = new LinkedHashMap<>();
+        for (Notifier notifier : notifiers) {
+            byName.put(notifier.name(), notifier);
+        }
+        // Jitter pinned to its top so that each wait is exactly the exponential step.
+        Backoff backoff = new Backoff(INITIAL, Duration.ofSeconds(30), () -> 0.999_999_999);
+        return new DispatchLoop(consumer, TOPIC, new Router(Map.of(), defaults, byName), backoff,
+                new DeliveryMetrics(registry, byName.keySet()), clock);
+    }
+
+    private void produce(AlertEvent alert) {
+        produce(JsonSerde.alert().serializer().serialize(TOPIC, alert));
+    }
+
+    private void produce(byte[] value) {
+        consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, nextOffset++, "key", value));
+    }
+
+    private Long committed() {
+        OffsetAndMetadata offset = consumer.committed(Set.of(P0)).get(P0);
+        return offset == null ? null : offset.offset();
+    }
+
+    private double count(String receiver, String outcome) {
+        return registry.get("alerts.notifications").tags("receiver", receiver, "outcome", outcome).counter().count();
+    }
+
+    @Test
+    void shouldDeliverInOrderAndCommitWhenTheReceiverAccepts() {
+        ScriptedNotifier team = new ScriptedNotifier("team");
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+        produce(Alerts.resolved("fp-1", List.of()));
+
+        loop.step();
+
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/resolved");
+        assertThat(committed()).isEqualTo(2L);
+        assertThat(count("team", "delivered")).isEqualTo(2.0);
+        assertThat(consumer.paused()).isEmpty();
+        assertThat(loop.backlogSize()).isZero();
+    }
+
+    @Test
+    void shouldRetryWithTheSameKeyAndCommitOnlyAfterSuccessWhenTheReceiverFailsTransiently() {
+        ScriptedNotifier team = new ScriptedNotifier("team",
+                new DeliveryResult.Retryable("HTTP 503"), new DeliveryResult.Retryable("HTTP 503"));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+
+        loop.step();
+        assertThat(team.calls()).hasSize(1);
+        assertThat(committed()).isNull();
+        assertThat(consumer.paused()).containsExactly(P0);
+
+        loop.step();
+        assertThat(team.calls()).as("not due before the backoff ends").hasSize(1);
+
+        clock.advance(INITIAL);
+        loop.step();
+        assertThat(team.calls()).hasSize(2);
+        assertThat(committed()).isNull();
+
+        clock.advance(INITIAL.multipliedBy(2));
+        loop.step();
+        assertThat(team.calls()).hasSize(3).extracting(ScriptedNotifier.Call::idempotencyKey).containsOnly(
+                "fp-1:firing:2024-05-01T10:00:00Z");
+        assertThat(committed()).isEqualTo(1L);
+        assertThat(consumer.paused()).isEmpty();
+        assertThat(count("team", "retryable")).isEqualTo(2.0);
+        assertThat(count("team", "delivered")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldWaitAsLongAsTheReceiverAsksWhenItSendsRetryAfter() {
+        ScriptedNotifier team = new ScriptedNotifier("team",
+                new DeliveryResult.Retryable("HTTP 429", Optional.of(Duration.ofSeconds(20))));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+
+        loop.step();
+        clock.advance(Duration.ofSeconds(19));
+        loop.step();
+        assertThat(team.calls()).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        loop.step();
+        assertThat(team.calls()).hasSize(2);
+        assertThat(committed()).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldHoldLaterAlertsWhenAnEarlierOneIsBeingRetried() {
+        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+        produce(Alerts.firing("fp-2", List.of()));
+
+        loop.step();
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing");
+        assertThat(loop.backlogSize()).isEqualTo(2);
+
+        clock.advance(INITIAL);
+        loop.step();
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/firing", "fp-2/firing");
+        assertThat(committed()).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldMoveOnAndCommitWhenTheReceiverRefusesForGood() {
+        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Permanent("HTTP 404"));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+        produce(Alerts.firing("fp-2", List.of()));
+
+        loop.step();
+
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-2/firing");
+        assertThat(committed()).isEqualTo(2L);
+        assertThat(count("team", "permanent")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRetryOnlyTheFailedReceiverWhenAnotherAlreadyHasTheAlert() {
+        ScriptedNotifier console = new ScriptedNotifier("console");
+        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("timed out"));
+        DispatchLoop loop = loop(List.of("console", "team"), console, team);
+        produce(Alerts.firing("fp-1", List.of()));
+
+        loop.step();
+        clock.advance(INITIAL);
+        loop.step();
+
+        assertThat(console.calls()).hasSize(1);
+        assertThat(team.calls()).hasSize(2);
+        assertThat(committed()).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldSkipWithoutBlockingWhenRecordsArePendingInvalidOrEmpty() {
+        ScriptedNotifier team = new ScriptedNotifier("team");
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.pending("fp-1", List.of()));
+        produce("{not json".getBytes(StandardCharsets.UTF_8));
+        produce((byte[]) null);
+        produce(Alerts.firing("fp-1", List.of()));
+
+        loop.step();
+
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing");
+        assertThat(committed()).isEqualTo(4L);
+        for (String reason : List.of("pending", "invalid", "empty")) {
+            assertThat(registry.get("alerts.skipped").tag("reason", reason).counter().count()).as(reason).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void shouldCommitNothingWhenOnlyAPendingAlertIsBehindARetry() {
+        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 503"));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+        produce(Alerts.pending("fp-2", List.of()));
+
+        loop.step();
+
+        assertThat(committed()).isNull();
+        assertThat(loop.backlogSize()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAbandonTheAttemptAndCommitNothingWhenStoppedDuringDelivery() {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Notifier hanging = new Notifier() {
+            @Override
+            public String name() {
+                return "team";
+            }
+
+            @Override
+            public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
+                entered.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    Thread.currentThread().interrupt();
+                }
+                return new DeliveryResult.Retryable("interrupted");
+            }
+        };
+        List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+        MockConsumer<String, byte[]> subscribed = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                commits.add(offsets);
+                super.commitSync(offsets);
+            }
+        };
+        subscribed.schedulePollTask(() -> {
+            subscribed.rebalance(List.of(P0));
+            subscribed.updateBeginningOffsets(Map.of(P0, 0L));
+            subscribed.addRecord(new ConsumerRecord<>(TOPIC, 0, 0L, "key",
+                    JsonSerde.alert().serializer().serialize(TOPIC, Alerts.firing("fp-1", List.of()))));
+        });
+        DispatchLoop loop = new DispatchLoop(subscribed, TOPIC, new Router(Map.of(), List.of("team"), Map.of("team", hanging)),
+                new Backoff(INITIAL, Duration.ofSeconds(30)), new DeliveryMetrics(registry, List.of("team")), clock);
+        Thread thread = new Thread(loop, "dispatch-under-test");
+        thread.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> entered.getCount() == 0);
+        assertThat(loop.running()).isTrue();
+
+        loop.stop();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
+        await().atMost(Duration.ofSeconds(5)).untilTrue(interrupted);
+        assertThat(subscribed.closed()).isTrue();
+        assertThat(commits).isEmpty();
+        assertThat(loop.running()).isFalse();
+    }
+}

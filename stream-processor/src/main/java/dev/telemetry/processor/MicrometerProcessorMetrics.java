@@ -1,0 +1,60 @@
+package dev.telemetry.processor;
+
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The topology's counters as Micrometer meters, all registered up front so a dashboard shows zeros rather
+ * than gaps: {@code processor.records.late{type}}, {@code processor.records.ignored{type}},
+ * {@code processor.summaries}, {@code processor.alerts{status}}.
+ */
+final class MicrometerProcessorMetrics implements ProcessorMetrics {
+
+    private final Map<EventType, Counter> late = new EnumMap<>(EventType.class);
+    private final Map<EventType, Counter> ignored = new EnumMap<>(EventType.class);
+    private final Map<AlertStatus, Counter> alerts = new EnumMap<>(AlertStatus.class);
+    private final Counter summaries;
+
+    MicrometerProcessorMetrics(MeterRegistry registry) {
+        for (EventType type : EventType.values()) {
+            late.put(type, Counter.builder("processor.records.late")
+                    .description("Events dropped because their window had already closed (end + grace passed)")
+                    .tag("type", type.wireName()).register(registry));
+            ignored.put(type, Counter.builder("processor.records.ignored")
+                    .description("Events of a kind that feeds no series")
+                    .tag("type", type.wireName()).register(registry));
+        }
+        for (AlertStatus status : AlertStatus.values()) {
+            alerts.put(status, Counter.builder("processor.alerts")
+                    .description("Alert state changes emitted")
+                    .tag("status", status.wireName()).register(registry));
+        }
+        summaries = Counter.builder("processor.summaries")
+                .description("Window summaries emitted, one per series and closed window").register(registry);
+    }
+
+    @Override
+    public void lateRecordDropped(EventType type) {
+        late.get(type).increment();
+    }
+
+    @Override
+    public void recordIgnored(EventType type) {
+        ignored.get(type).increment();
+    }
+
+    @Override
+    public void summaryEmitted() {
+        summaries.increment();
+    }
+
+    @Override
+    public void alertChanged(AlertStatus status) {
+        alerts.get(status).increment();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.telemetry.processor;
+
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.processor.config.ProcessorConfig;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.TelemetryTopology;
+import dev.telemetry.service.ops.Health;
+import dev.telemetry.service.ops.Metrics;
+import dev.telemetry.service.ops.OpsServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running stream processor: the {@link TelemetryTopology} on Kafka Streams with exactly-once
+ * processing, plus {@code /health} and {@code /metrics}. Closing it closes Streams cleanly (state
+ * flushed, transactions finished) and then the operations endpoint.
+ */
+public final class StreamProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final OpsServer ops;
+    private final PrometheusMeterRegistry registry;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StreamProcessor(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, OpsServer ops,
+                            PrometheusMeterRegistry registry) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.ops = ops;
+        this.registry = registry;
+    }
+
+    /** Builds the topology from {@code config}, starts Streams and the operations endpoint. */
+    public static StreamProcessor start(ProcessorConfig config) {
+        PrometheusMeterRegistry registry = Metrics.registry("stream-processor");
+        ProcessorSettings settings = ProcessorSettings.from(config);
+        Topology topology = TelemetryTopology.build(settings, new MicrometerProcessorMetrics(registry));
+        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        // An unexpected error stops this client rather than retrying the same record forever; /health then
+        // reports it and the orchestrator restarts the process. Bad records never get here: they go to the DLQ.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; stopping the processor", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        OpsServer ops;
+        try {
+            // Bound before Streams starts, so a taken port fails start-up before anything is consumed.
+            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(streams));
+        } catch (RuntimeException e) {
+            streamsMetrics.close();
+            streams.close();
+            registry.close();
+            throw e;
+        }
+        streams.start();
+        ops.start();
+        LOG.info("stream processor '{}' started: {} rule(s), windows of {} with {} grace, reading {}, {}, {}",
+                config.applicationId(), settings.rules().size(), settings.windowSize(), settings.grace(),
+                settings.topics().name(Topic.METRICS), settings.topics().name(Topic.VITALS),
+                settings.topics().name(Topic.ACTIONS));
+        return new StreamProcessor(streams, streamsMetrics, ops, registry);
+    }
+
+    /** The Kafka Streams configuration; everything about running the topology, nothing about its shape. */
+    static Properties streamsProperties(ProcessorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // Poison records are logged, copied to the DLQ and skipped: a crash loop on one bad record would
+        // stop every series in its partition.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        // Kafka 5.0's default; set now so that behaviour does not change under us on upgrade.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicCatalogue().name(Topic.PROCESSOR_DLQ));
+        return props;
+    }
+
+    private static Health health(KafkaStreams streams) {
+        KafkaStreams.State state = streams.state();
+        boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        Map<String, Object> details = Map.of("kafka_streams_state", state.name());
+        if (running) {
+            return new Health(Health.Status.HEALTHY, Map.of("kafka_streams_running", true), details);
+        }
+        // Starting up is degraded (not ready yet); a stopped or failed client will not recover by itself.
+        Health.Status status = state == KafkaStreams.State.CREATED ? Health.Status.DEGRADED : Health.Status.UNHEALTHY;
+        return new Health(status, Map.of("kafka_streams_running", false), details);
+    }
+
+    private static String version() {
+        String version = StreamProcessor.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** The port {@code /health} and {@code /metrics} listen on (useful when configured as 0). */
+    public int httpPort() {
+        return ops.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Kafka Streams client's state, e.g. {@code RUNNING}. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("Kafka Streams did not close within {}; state will be restored from changelogs on restart",
+                    CLOSE_TIMEOUT);
+        }
+        streamsMetrics.close();
+        ops.close();
+        registry.close();
+    }
+}

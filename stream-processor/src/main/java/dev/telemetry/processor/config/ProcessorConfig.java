@@ -1,0 +1,115 @@
+package dev.telemetry.processor.config;
+
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.service.config.ConfigException;
+import dev.telemetry.service.config.ConfigLoader;
+import dev.telemetry.service.config.Require;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The stream processor's typed configuration; shipped defaults are {@code processor.yaml} on the classpath. */
+public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir, Windows windows,
+                              Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
+                              Duration commitInterval) {
+
+    /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
+    public static final String ENV_PREFIX = "PROCESSOR";
+
+    public ProcessorConfig {
+        topics = topics == null ? Map.of() : Map.copyOf(topics);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+
+    /** Where the brokers are. */
+    public record Kafka(String bootstrapServers) {
+    }
+
+    /** Tumbling event-time windows: their size, how late an event may be, how often the wall clock closes them. */
+    public record Windows(Duration size, Duration grace, Duration closeCheckInterval) {
+    }
+
+    /** Where {@code /health} and {@code /metrics} listen. */
+    public record Http(String host, int port) {
+    }
+
+    /** Loads defaults, then {@code --config <file>} if given, then the process environment. */
+    public static ProcessorConfig load(String[] args) {
+        return load(args, System.getenv());
+    }
+
+    /** Loads defaults, then {@code --config <file>} if given, then {@code env}. */
+    public static ProcessorConfig load(String[] args, Map<String, String> env) {
+        return new ConfigLoader("/processor.yaml", ENV_PREFIX, env)
+                .load(configFile(args), ProcessorConfig.class, ProcessorConfig::validate);
+    }
+
+    /** The {@code --config <file>} argument, or null; any other argument is an error rather than silently ignored. */
+    public static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("--config", "needs a file name");
+                }
+                file = Path.of(args[++i]);
+            } else if (args[i].startsWith("--config=")) {
+                file = Path.of(args[i].substring("--config=".length()));
+            } else {
+                throw new ConfigException(args[i], "unknown argument (usage: [--config <file>])");
+            }
+        }
+        return file;
+    }
+
+    /** Topic names in use: the defaults with {@code topics} applied. */
+    public TopicCatalogue topicCatalogue() {
+        try {
+            return TopicCatalogue.withOverrides(topics);
+        } catch (IllegalArgumentException e) {
+            // The catalogue's message starts with the key it rejects ("topics.<key>: ..."); keep that key.
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            if (colon > 0) {
+                throw new ConfigException(message.substring(0, colon), message.substring(colon + 2), e);
+            }
+            throw new ConfigException("topics", message, e);
+        }
+    }
+
+    public static void validate(ProcessorConfig c) {
+        Require.present("kafka", c.kafka());
+        Require.notBlank("kafka.bootstrap-servers", c.kafka().bootstrapServers());
+        Require.notBlank("application-id", c.applicationId());
+        if (!c.applicationId().matches("[a-zA-Z0-9._-]+")) {
+            // It prefixes internal topic names, so it must be a valid topic name itself.
+            throw new ConfigException("application-id", "may only contain letters, digits, '.', '_' and '-'");
+        }
+        Require.notBlank("state-dir", c.stateDir());
+        Require.present("windows", c.windows());
+        Require.positive("windows.size", c.windows().size());
+        Require.notNegative("windows.grace", c.windows().grace());
+        Require.positive("windows.close-check-interval", c.windows().closeCheckInterval());
+        c.topicCatalogue();
+        Require.present("http", c.http());
+        Require.notBlank("http.host", c.http().host());
+        Require.port("http.port", c.http().port());
+        Require.positive("num-stream-threads", c.numStreamThreads());
+        Require.positive("commit-interval", c.commitInterval());
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < c.rules().size(); i++) {
+            String key = "rules[" + i + "]";
+            AlertRule rule = c.rules().get(i);
+            Require.present(key, rule);
+            rule.validate(key);
+            if (!names.add(rule.name())) {
+                // The name is part of the alert's fingerprint: two rules with one name would share state.
+                throw new ConfigException(key + ".name", "'" + rule.name() + "' is used by an earlier rule");
+            }
+        }
+    }
+}

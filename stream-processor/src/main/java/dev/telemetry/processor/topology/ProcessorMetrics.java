@@ -1,0 +1,23 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.derived.AlertStatus;
+
+/**
+ * The counters the topology keeps, so that dropped data is always accounted for. Micrometer backs it
+ * in production; tests count in memory.
+ */
+public interface ProcessorMetrics {
+
+    /** An event arrived after its window had closed (end + grace passed) and was dropped. */
+    void lateRecordDropped(EventType type);
+
+    /** An event of a kind that feeds no series was skipped. */
+    void recordIgnored(EventType type);
+
+    /** One closed window of one series was emitted. */
+    void summaryEmitted();
+
+    /** One alert changed state. */
+    void alertChanged(AlertStatus status);
+}

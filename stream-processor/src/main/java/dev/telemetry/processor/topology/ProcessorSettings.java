@@ -1,0 +1,43 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.config.ProcessorConfig;
+import dev.telemetry.processor.rules.AlertRule;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the topology's shape and semantics depend on, and nothing about how it is run (brokers,
+ * threads, guarantees): what {@link TelemetryTopology#build} needs, so tests build the production topology.
+ *
+ * @param windowSize         tumbling window size
+ * @param grace              how long after a window's end its late events are still counted
+ * @param closeCheckInterval how often the wall clock is checked for windows to close
+ */
+public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace,
+                                Duration closeCheckInterval, List<AlertRule> rules) {
+
+    public ProcessorSettings {
+        Objects.requireNonNull(topics, "topics");
+        requirePositive("windowSize", windowSize);
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, got " + grace);
+        }
+        requirePositive("closeCheckInterval", closeCheckInterval);
+        rules = rules == null ? List.of() : List.copyOf(rules);
+    }
+
+    public static ProcessorSettings from(ProcessorConfig config) {
+        return new ProcessorSettings(config.topicCatalogue(), config.windows().size(), config.windows().grace(),
+                config.windows().closeCheckInterval(), config.rules());
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.derived.AlertStatus;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** {@link ProcessorMetrics} that just counts, for exact assertions. */
+final class CountingProcessorMetrics implements ProcessorMetrics {
+
+    final Map<EventType, Integer> late = new EnumMap<>(EventType.class);
+    final Map<EventType, Integer> ignored = new EnumMap<>(EventType.class);
+    final Map<AlertStatus, Integer> alerts = new EnumMap<>(AlertStatus.class);
+    int summaries;
+
+    @Override
+    public void lateRecordDropped(EventType type) {
+        late.merge(type, 1, Integer::sum);
+    }
+
+    @Override
+    public void recordIgnored(EventType type) {
+        ignored.merge(type, 1, Integer::sum);
+    }
+
+    @Override
+    public void summaryEmitted() {
+        summaries++;
+    }
+
+    @Override
+    public void alertChanged(AlertStatus status) {
+        alerts.merge(status, 1, Integer::sum);
+    }
+}

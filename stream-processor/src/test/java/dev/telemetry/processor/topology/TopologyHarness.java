@@ -1,0 +1,128 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.ActionEvent;
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.TelemetryEvent;
+import dev.telemetry.events.VitalEvent;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.serde.JsonSerde;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.rules.AlertRule;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The production topology on a {@link TopologyTestDriver}: 1-minute windows, 10 s grace, wall clock checked
+ * every second, state-store cache off. The wall clock starts at {@link #T0}, a window boundary, and only
+ * moves when a test moves it.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    static final Duration GRACE = Duration.ofSeconds(10);
+    static final String APP = "shop";
+
+    final CountingProcessorMetrics counters = new CountingProcessorMetrics();
+    final TopologyTestDriver driver;
+    final TestOutputTopic<String, Summary> summaries;
+    final TestOutputTopic<String, AlertEvent> alerts;
+    private final TestInputTopic<String, Envelope> metrics;
+    private final TestInputTopic<String, Envelope> vitals;
+    private final TestInputTopic<String, Envelope> actions;
+    private Instant wallClock;
+
+    TopologyHarness(Path stateDir, List<AlertRule> rules) {
+        this(stateDir, rules, T0);
+    }
+
+    TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock) {
+        TopicCatalogue topics = TopicCatalogue.defaults();
+        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        this.wallClock = wallClock;
+        driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters), props, wallClock);
+        JsonSerde<Envelope> envelopes = JsonSerde.envelope();
+        metrics = driver.createInputTopic(topics.name(Topic.METRICS), Serdes.String().serializer(), envelopes.serializer());
+        vitals = driver.createInputTopic(topics.name(Topic.VITALS), Serdes.String().serializer(), envelopes.serializer());
+        actions = driver.createInputTopic(topics.name(Topic.ACTIONS), Serdes.String().serializer(), envelopes.serializer());
+        summaries = driver.createOutputTopic(topics.name(Topic.SUMMARIES), Serdes.String().deserializer(),
+                JsonSerde.summary().deserializer());
+        alerts = driver.createOutputTopic(topics.name(Topic.ALERTS), Serdes.String().deserializer(),
+                JsonSerde.alert().deserializer());
+    }
+
+    static Instant at(Duration sinceT0) {
+        return T0.plus(sinceT0);
+    }
+
+    static Instant at(long secondsSinceT0) {
+        return T0.plusSeconds(secondsSinceT0);
+    }
+
+    void metric(String name, double value, Instant at) {
+        metric(APP, name, Map.of(), value, at);
+    }
+
+    void metric(String app, String name, Map<String, String> tags, double value, Instant at) {
+        pipe(metrics, envelope(app, new MetricEvent(name, value, at.toEpochMilli(), tags), at), at);
+    }
+
+    void vital(String name, double value, String page, String url, Instant at) {
+        VitalEvent vital = new VitalEvent(name, value, "v1-" + UUID.randomUUID(), "navigate", null, null, page, url,
+                at.toEpochMilli());
+        pipe(vitals, envelope(APP, vital, at), at);
+    }
+
+    void action(String action, double duration, Instant at) {
+        pipe(actions, envelope(APP, new ActionEvent(action, duration, null, at.toEpochMilli()), at), at);
+    }
+
+    void error(Instant at) {
+        ErrorEvent error = new ErrorEvent("boom", "TypeError", null, null, null, "error", null, at.toEpochMilli());
+        pipe(metrics, envelope(APP, error, at), at);
+    }
+
+    /** A metric whose Kafka record time differs from its event time. */
+    void metricWithRecordTime(String name, double value, Instant eventTime, Instant recordTime) {
+        pipe(metrics, envelope(APP, new MetricEvent(name, value, eventTime.toEpochMilli(), Map.of()), eventTime), recordTime);
+    }
+
+    /** Moves the wall clock forward to {@code at}, firing the close check if one is due. */
+    void wallClockTo(Instant at) {
+        driver.advanceWallClockTime(Duration.between(wallClock, at));
+        wallClock = at;
+    }
+
+    private static Envelope envelope(String app, TelemetryEvent event, Instant eventTime) {
+        return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null, app, eventTime, eventTime,
+                "203.0.113.9", "test-agent", event);
+    }
+
+    private static void pipe(TestInputTopic<String, Envelope> topic, Envelope envelope, Instant recordTime) {
+        topic.pipeInput(envelope.key(), envelope, recordTime);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.telemetry.processor.topology;
+
+import static dev.telemetry.processor.topology.TopologyHarness.APP;
+import static dev.telemetry.processor.topology.TopologyHarness.T0;
+import static dev.telemetry.processor.topology.TopologyHarness.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.topic.TopicCatalogue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Windowing of {@link TelemetryTopology}: boundaries, grace, lateness, closing by stream time and by wall clock. */
+class WindowSummaryTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyHarness harness;
+
+    @BeforeEach
+    void start() {
+        harness = new TopologyHarness(stateDir, List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void shouldEmitExactStatisticsOnceWhenWindowCloses() {
+        harness.metric(APP, "checkout_ms", Map.of("region", "eu"), 10, at(1));
+        harness.metric(APP, "checkout_ms", Map.of("region", "eu"), 30, at(20));
+        harness.metric(APP, "checkout_ms", Map.of("region", "eu"), 20, at(Duration.ofMillis(59_999)));
+        harness.metric("other_ms", 1, at(69));
+        assertThat(harness.summaries.isEmpty()).as("no partial result before end + grace").isTrue();
+
+        // When: stream time reaches end + grace
+        harness.metric("other_ms", 1, at(70));
+
+        List<TestRecord<String, Summary>> out = harness.summaries.readRecordsToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key()).isEqualTo("shop|checkout_ms{region=eu}");
+        assertThat(out.get(0).getRecordTime()).isEqualTo(at(60));
+        assertThat(out.get(0).value()).isEqualTo(new Summary(1, APP, "checkout_ms", "checkout_ms{region=eu}",
+                Map.of("region", "eu"), T0, at(60), 3, 60.0, 10.0, 30.0, 20.0));
+        assertThat(harness.counters.summaries).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPutEventIntoNextWindowWhenItIsExactlyAtWindowEnd() {
+        harness.metric("checkout_ms", 1, at(Duration.ofMillis(59_999)));
+        harness.metric("checkout_ms", 2, at(60));
+
+        // When: stream time closes both windows
+        harness.metric("other_ms", 0, at(130));
+
+        assertThat(harness.summaries.readValuesToList()).containsExactly(
+                summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0),
+                summary("checkout_ms", 1, 1, 2.0, 2.0, 2.0));
+    }
+
+    @Test
+    void shouldCountLateEventInItsWindowWhenItArrivesWithinGrace() {
+        harness.metric("checkout_ms", 1, at(10));
+        harness.metric("checkout_ms", 5, at(69));
+
+        // When: an event of the first window arrives after stream time passed that window's end
+        harness.metric("checkout_ms", 3, at(30));
+        harness.metric("checkout_ms", 7, at(70));
+
+        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 2, 4.0, 1.0, 3.0));
+        assertThat(harness.counters.late).isEmpty();
+    }
+
+    @Test
+    void shouldDropAndCountEventWhenItArrivesAfterGrace() {
+        harness.metric("checkout_ms", 1, at(10));
+        harness.metric("checkout_ms", 5, at(70));
+        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0));
+
+        // When: an event of the closed window arrives
+        harness.metric("checkout_ms", 100, at(30));
+
+        assertThat(harness.counters.late).isEqualTo(Map.of(EventType.METRIC, 1));
+        harness.wallClockTo(at(200));
+        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 1, 1, 5.0, 5.0, 5.0));
+    }
+
+    @Test
+    void shouldCloseLoneWindowByWallClockWhenNoLaterEventArrives() {
+        harness.metric("checkout_ms", 42, at(30));
+
+        harness.wallClockTo(at(Duration.ofMillis(69_999)));
+        assertThat(harness.summaries.isEmpty()).as("window end + grace not reached").isTrue();
+
+        harness.wallClockTo(at(70));
+        assertThat(harness.summaries.readKeyValuesToList()).containsExactly(
+                KeyValue.pair("shop|checkout_ms", summary("checkout_ms", 0, 1, 42.0, 42.0, 42.0)));
+
+        harness.wallClockTo(at(600));
+        assertThat(harness.summaries.isEmpty()).as("a window is emitted once").isTrue();
+    }
+
+    @Test
+    void shouldKeepReadingBacklogIntoItsWindowsWhenWallClockIsFarAhead() {
+        // Given: a processor catching up on events from ten minutes ago
+        harness.close();
+        harness = new TopologyHarness(stateDir, List.of(), at(600));
+        Instant now = at(600);
+        harness.metric("checkout_ms", 1, at(5));
+        harness.wallClockTo(now.plusSeconds(1));
+
+        // When: more of the backlog arrives while records keep flowing
+        harness.metric("checkout_ms", 2, at(20));
+        harness.wallClockTo(now.plusSeconds(2));
+        harness.metric("checkout_ms", 3, at(40));
+        assertThat(harness.summaries.isEmpty()).isTrue();
+
+        // Then: once the input is idle for the grace period, the wall clock closes the window
+        harness.wallClockTo(now.plusSeconds(12));
+        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 3, 6.0, 1.0, 3.0));
+        assertThat(harness.counters.late).isEmpty();
+    }
+
+    @Test
+    void shouldEmitClosedWindowsOldestFirstWhenSeveralCloseAtOnce() {
+        harness.metric("a_ms", 2, at(65));
+        harness.metric("z_ms", 1, at(5));
+
+        harness.wallClockTo(at(300));
+
+        assertThat(harness.summaries.readValuesToList()).containsExactly(
+                summary("z_ms", 0, 1, 1.0, 1.0, 1.0),
+                summary("a_ms", 1, 1, 2.0, 2.0, 2.0));
+    }
+
+    @Test
+    void shouldUseEnvelopeEventTimeWhenKafkaRecordTimeDiffers() {
+        harness.metricWithRecordTime("checkout_ms", 9, at(5), at(300));
+
+        harness.wallClockTo(at(70));
+
+        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 1, 9.0, 9.0, 9.0));
+    }
+
+    @Test
+    void shouldKeepSeriesApartWhenAppsOrTagsDiffer() {
+        harness.metric("shop", "checkout_ms", Map.of("region", "eu"), 1, at(1));
+        harness.metric("shop", "checkout_ms", Map.of("region", "us"), 2, at(2));
+        harness.metric("blog", "checkout_ms", Map.of("region", "eu"), 4, at(3));
+        harness.metric("shop", "checkout_ms", Map.of("region", "eu"), 8, at(4));
+
+        harness.wallClockTo(at(70));
+
+        assertThat(harness.summaries.readKeyValuesToMap()).containsOnlyKeys(
+                "shop|checkout_ms{region=eu}", "shop|checkout_ms{region=us}", "blog|checkout_ms{region=eu}");
+        assertThat(harness.summaries.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSummariseVitalsPerPageWhenPageOrUrlIsGiven() {
+        harness.vital("LCP", 2000, "/checkout", null, at(1));
+        harness.vital("LCP", 3000, null, "https://shop.example/checkout?session=abc#top", at(2));
+        harness.vital("LCP", 1000, null, null, at(3));
+
+        harness.wallClockTo(at(70));
+
+        assertThat(harness.summaries.readKeyValuesToMap()).isEqualTo(Map.of(
+                "shop|LCP{page=/checkout}", new Summary(1, APP, "LCP", "LCP{page=/checkout}", Map.of("page", "/checkout"),
+                        T0, at(60), 2, 5000.0, 2000.0, 3000.0, 2500.0),
+                "shop|LCP", summary("LCP", 0, 1, 1000.0, 1000.0, 1000.0)));
+    }
+
+    @Test
+    void shouldSummariseActionDurationsUnderActionPrefixWhenActionsArrive() {
+        harness.action("checkout", 100, at(1));
+        harness.action("checkout", 300, at(2));
+
+        harness.wallClockTo(at(70));
+
+        assertThat(harness.summaries.readKeyValuesToList()).containsExactly(KeyValue.pair("shop|action-checkout",
+                new Summary(1, APP, "action-checkout", "action-checkout", Map.of(), T0, at(60), 2, 400.0, 100.0, 300.0, 200.0)));
+    }
+
+    @Test
+    void shouldSkipAndCountEventWhenItFeedsNoSeries() {
+        harness.error(at(1));
+
+        harness.wallClockTo(at(70));
+
+        assertThat(harness.summaries.isEmpty()).isTrue();
+        assertThat(harness.counters.ignored).isEqualTo(Map.of(EventType.ERROR, 1));
+    }
+
+    @Test
+    void shouldKeepWatermarkInStoreAndForgetEmittedWindowWhenWindowCloses() {
+        harness.metric("checkout_ms", 1, at(10));
+        harness.metric("checkout_ms", 2, at(65));
+
+        harness.wallClockTo(at(75));
+
+        // The changelogged watermark is what a restarted task resumes from; emitted windows leave the store.
+        KeyValueStore<String, Long> watermark = harness.driver.getKeyValueStore(WindowSummaryProcessor.WATERMARK_STORE);
+        assertThat(watermark.get("watermark")).isEqualTo(at(75).toEpochMilli());
+        KeyValueStore<Bytes, WindowAggregate> windows = harness.driver.getKeyValueStore(WindowSummaryProcessor.WINDOWS_STORE);
+        List<KeyValue<Bytes, WindowAggregate>> open = new ArrayList<>();
+        try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
+            all.forEachRemaining(open::add);
+        }
+        assertThat(open).containsExactly(KeyValue.pair(WindowStoreKey.of(at(60).toEpochMilli(), "shop|checkout_ms"),
+                new WindowAggregate(APP, "checkout_ms", "checkout_ms", Map.of(), 1, 2.0, 2.0, 2.0)));
+    }
+
+    @Test
+    void shouldNameEveryProcessorAndStoreWhenTopologyIsDescribed() {
+        String description = TelemetryTopology.build(new ProcessorSettings(TopicCatalogue.defaults(),
+                TopologyHarness.WINDOW, TopologyHarness.GRACE, Duration.ofSeconds(1), List.of()), harness.counters)
+                .describe().toString();
+
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-")
+                .contains("summary-windows", "summary-watermark", "alert-states", "window-summaries", "alert-rules");
+    }
+
+    /** The summary of series {@code metric} (no labels, app {@link TopologyHarness#APP}) in the window {@code index} minutes after T0. */
+    static Summary summary(String metric, int index, long count, double sum, double min, double max) {
+        Instant start = T0.plus(TopologyHarness.WINDOW.multipliedBy(index));
+        return new Summary(1, APP, metric, metric, Map.of(), start, start.plus(TopologyHarness.WINDOW), count, sum, min,
+                max, sum / count);
+    }
+}
