@@ -26,7 +26,11 @@ public record Envelope(int schemaVersion, String eventId, EventType type, String
         }
     }
 
-    /** The Kafka key: app and series, so one series of one app stays on one partition. */
+    /**
+     * The Kafka key of the raw topics: app and series, so one series of one app stays on one
+     * partition. Every producer must use it: the processor aggregates per partition without
+     * repartitioning, which is only correct because of this key.
+     */
     public String key() {
         return app + "|" + event.seriesKey();
     }

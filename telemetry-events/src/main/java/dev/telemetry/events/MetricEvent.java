@@ -2,7 +2,6 @@ package dev.telemetry.events;
 
 import dev.telemetry.events.validation.FieldReader;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** A custom metric from the seed's {@code PerformanceMetrics.sendMetric}: {@code {name, value, timestamp}} plus optional tags. */
 public record MetricEvent(String name, double value, Long timestamp, Map<String, String> tags) implements TelemetryEvent {
@@ -19,13 +18,7 @@ public record MetricEvent(String name, double value, Long timestamp, Map<String,
     /** Name plus sorted tags, so {@code {a:1,b:2}} and {@code {b:2,a:1}} are one series. */
     @Override
     public String seriesKey() {
-        if (tags.isEmpty()) {
-            return name;
-        }
-        StringBuilder sb = new StringBuilder(name).append('{');
-        new TreeMap<>(tags).forEach((k, v) -> sb.append(k).append('=').append(v).append(','));
-        sb.setLength(sb.length() - 1);
-        return sb.append('}').toString();
+        return SeriesKeys.format(name, tags);
     }
 
     public static MetricEvent read(FieldReader r) {

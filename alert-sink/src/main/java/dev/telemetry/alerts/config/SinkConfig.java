@@ -66,7 +66,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
 
     /** Loads the configuration for {@code main}: {@code --config <file>} is optional. */
     public static SinkConfig load(String[] args) {
-        return load(configFile(args), System.getenv());
+        return load(ConfigLoader.configFile(args), System.getenv());
     }
 
     /** Loads shipped defaults, then {@code userFile} (may be null), then {@code env}. */
@@ -77,24 +77,6 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     /** The shipped defaults alone. */
     public static SinkConfig defaults() {
         return load(null, Map.of());
-    }
-
-    static Path configFile(String[] args) {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--config")) {
-                if (i + 1 >= args.length || args[i + 1].isBlank()) {
-                    throw new ConfigException("--config", "needs a file: --config <file>");
-                }
-                file = Path.of(args[++i]);
-            } else if (arg.startsWith("--config=")) {
-                file = Path.of(arg.substring("--config=".length()));
-            } else {
-                throw new ConfigException(arg, "unknown argument; usage: alert-sink [--config <file>]");
-            }
-        }
-        return file;
     }
 
     /** Fails with a {@link ConfigException} naming the first bad key. */

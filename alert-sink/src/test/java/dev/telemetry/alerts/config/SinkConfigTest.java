@@ -193,21 +193,6 @@ class SinkConfigTest {
                 .hasMessageContaining("missing.yaml").hasMessageContaining("not found");
     }
 
-    @ParameterizedTest
-    @CsvSource({"--config", "--verbose"})
-    void shouldRejectTheArgumentWhenItIsNotAConfigFile(String arg) {
-        assertThatThrownBy(() -> SinkConfig.configFile(new String[] {arg}))
-                .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(arg));
-    }
-
-    @Test
-    void shouldAcceptBothFormsWhenAConfigFileIsGiven() {
-        assertThat(SinkConfig.configFile(new String[] {"--config", "a.yaml"})).isEqualTo(Path.of("a.yaml"));
-        assertThat(SinkConfig.configFile(new String[] {"--config=b.yaml"})).isEqualTo(Path.of("b.yaml"));
-        assertThat(SinkConfig.configFile(new String[0])).isNull();
-    }
-
     private static String messages(Throwable e) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -5,7 +5,6 @@ import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
 import dev.telemetry.service.config.Require;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -48,23 +47,7 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
 
     /** Loads defaults, then {@code --config <file>} if given, then the environment. */
     public static GatewayConfig load(String[] args, Map<String, String> env) {
-        return new ConfigLoader("/gateway.yaml", "GATEWAY", env).load(configFile(args), GatewayConfig.class, GatewayConfig::validate);
-    }
-
-    /** The {@code --config <file>} argument, or null. */
-    public static Path configFile(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new ConfigException("--config", "needs a file name");
-                }
-                return Path.of(args[i + 1]);
-            }
-            if (args[i].startsWith("--config=")) {
-                return Path.of(args[i].substring("--config=".length()));
-            }
-        }
-        return null;
+        return new ConfigLoader("/gateway.yaml", "GATEWAY", env).load(ConfigLoader.configFile(args), GatewayConfig.class, GatewayConfig::validate);
     }
 
     public TopicCatalogue topicCatalogue() {

@@ -79,6 +79,28 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * The file named by {@code --config <file>} (or {@code --config=<file>}) in a service's command
+     * line, or null. Any other argument is an error rather than silently ignored.
+     */
+    public static Path configFile(String[] args) {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config")) {
+                if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                    throw new ConfigException("--config", "needs a file: --config <file>");
+                }
+                file = Path.of(args[++i]);
+            } else if (arg.startsWith("--config=")) {
+                file = Path.of(arg.substring("--config=".length()));
+            } else {
+                throw new ConfigException(arg, "unknown argument (usage: [--config <file>])");
+            }
+        }
+        return file;
+    }
+
     /** Binds without the environment: for tests and for YAML snippets such as rule files. */
     public static <T> T bind(JsonNode tree, Class<T> type) {
         try {

@@ -73,6 +73,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldAcceptBothFormsWhenAConfigFileIsGiven() {
+        assertThat(ConfigLoader.configFile(new String[] {"--config", "a.yaml"})).isEqualTo(Path.of("a.yaml"));
+        assertThat(ConfigLoader.configFile(new String[] {"--config=b.yaml"})).isEqualTo(Path.of("b.yaml"));
+        assertThat(ConfigLoader.configFile(new String[0])).isNull();
+    }
+
+    @Test
+    void shouldNameTheArgumentWhenItIsNotAConfigFile() {
+        assertThatThrownBy(() -> ConfigLoader.configFile(new String[] {"--verbose"}))
+                .isInstanceOf(ConfigException.class).hasMessage("--verbose: unknown argument (usage: [--config <file>])");
+        assertThatThrownBy(() -> ConfigLoader.configFile(new String[] {"--config"}))
+                .isInstanceOf(ConfigException.class).hasMessage("--config: needs a file: --config <file>");
+    }
+
+    @Test
     void shouldParseHumanDurations() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));

@@ -45,25 +45,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     /** Loads defaults, then {@code --config <file>} if given, then {@code env}. */
     public static ProcessorConfig load(String[] args, Map<String, String> env) {
         return new ConfigLoader("/processor.yaml", ENV_PREFIX, env)
-                .load(configFile(args), ProcessorConfig.class, ProcessorConfig::validate);
-    }
-
-    /** The {@code --config <file>} argument, or null; any other argument is an error rather than silently ignored. */
-    public static Path configFile(String[] args) {
-        Path file = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config")) {
-                if (i + 1 >= args.length) {
-                    throw new ConfigException("--config", "needs a file name");
-                }
-                file = Path.of(args[++i]);
-            } else if (args[i].startsWith("--config=")) {
-                file = Path.of(args[i].substring("--config=".length()));
-            } else {
-                throw new ConfigException(args[i], "unknown argument (usage: [--config <file>])");
-            }
-        }
-        return file;
+                .load(ConfigLoader.configFile(args), ProcessorConfig.class, ProcessorConfig::validate);
     }
 
     /** Topic names in use: the defaults with {@code topics} applied. */

@@ -3,6 +3,7 @@ package dev.telemetry.processor.topology;
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.SeriesKeys;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
 import java.util.List;
@@ -42,12 +43,7 @@ final class SeriesObservations {
 
     private static SeriesObservation observation(Envelope envelope, String metric, Map<String, String> labels,
                                                  double value) {
-        return new SeriesObservation(envelope.type(), envelope.app(), metric, seriesKey(metric, labels), labels, value);
-    }
-
-    /** The contract's one series-key format (name plus sorted labels), so every series is spelled alike. */
-    private static String seriesKey(String metric, Map<String, String> labels) {
-        return new MetricEvent(metric, 0, null, labels).seriesKey();
+        return new SeriesObservation(envelope.type(), envelope.app(), metric, SeriesKeys.format(metric, labels), labels, value);
     }
 
     /**

@@ -183,7 +183,7 @@ class ProcessorConfigTest {
                 .hasMessage("--verbose: unknown argument (usage: [--config <file>])");
         assertThatThrownBy(() -> ProcessorConfig.load(new String[] {"--config"}, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("--config: needs a file name");
+                .hasMessage("--config: needs a file: --config <file>");
     }
 
     private Path write(String yaml) throws Exception {
