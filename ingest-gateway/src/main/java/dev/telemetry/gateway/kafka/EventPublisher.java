@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -66,39 +67,40 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * Sends every envelope and completes when all were acknowledged, or exceptionally with
-     * {@link PublishFailedException} as soon as one failed. Never blocks longer than the producer's
-     * {@code max.block.ms}; the future completes within {@code delivery.timeout.ms}.
+     * {@link PublishFailedException} as soon as one failed. When {@code send()} itself fails (no
+     * metadata or no buffer space within {@code max.block.ms}) the rest of the request is not sent:
+     * the answer is already 503, and blocking once per event would hold the request for a minute.
+     * The future completes within {@code delivery.timeout.ms}.
      */
     public CompletableFuture<Void> publish(List<Envelope> envelopes) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[envelopes.size()];
-        for (int i = 0; i < envelopes.size(); i++) {
-            Envelope envelope = envelopes.get(i);
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks[i] = ack;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // One counter per request instead of one future per event: this runs for every event ingested.
+        AtomicInteger pending = new AtomicInteger(envelopes.size());
+        for (Envelope envelope : envelopes) {
             try {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                         topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
                 producer.send(record, (metadata, error) -> {
-                    if (error == null) {
-                        ack.complete(null);
-                    } else {
-                        ack.completeExceptionally(error);
+                    if (error != null) {
+                        fail(done, error);
+                    } else if (pending.decrementAndGet() == 0) {
+                        lastSuccess.set(Instant.now());
+                        done.complete(null);
                     }
                 });
             } catch (RuntimeException e) {
-                // send() itself throws when metadata or buffer space is not available within max.block.ms.
-                ack.completeExceptionally(e);
+                fail(done, e);
+                break;
             }
         }
-        return CompletableFuture.allOf(acks).handle((ok, error) -> {
-            if (error != null) {
-                lastFailure.set(Instant.now());
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-                throw new PublishFailedException("Kafka did not acknowledge the events: " + cause.getMessage(), cause);
-            }
-            lastSuccess.set(Instant.now());
-            return null;
-        });
+        return done;
+    }
+
+    private void fail(CompletableFuture<Void> done, Throwable cause) {
+        if (!done.isDone()) {
+            lastFailure.set(Instant.now());
+            done.completeExceptionally(new PublishFailedException("Kafka did not acknowledge the events: " + cause.getMessage(), cause));
+        }
     }
 
     /** Healthy unless the most recent publish outcome was a failure within {@code window}. */
