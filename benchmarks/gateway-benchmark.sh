@@ -57,7 +57,8 @@ PIDS+=($!)
 await_line "$WORK/broker.log" "Kafka broker ready" 120
 
 ENVELOPE_BYTES=$(java -cp "$CP" dev.telemetry.benchmarks.gateway.GatewayPayloads "$WORK")
-PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=5 compression.type=lz4 buffer.memory=33554432"
+# The gateway's shipped producer settings (gateway.yaml), so the two differ only in what the gateway adds.
+PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=5 batch.size=262144 compression.type=lz4 buffer.memory=33554432"
 
 echo "== 1/4 baseline: ProducerPerformance, $RECORDS envelopes of ~$ENVELOPE_BYTES bytes"
 # shellcheck disable=SC2086

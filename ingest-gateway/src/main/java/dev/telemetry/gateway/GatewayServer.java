@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +52,19 @@ public final class GatewayServer implements AutoCloseable {
     private final KafkaClientMetrics producerMetrics;
     private final PrometheusMeterRegistry registry;
     private final ErrorReporter reporter;
+    private final ExecutorService responder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(Javalin app, EventPublisher publisher, KafkaHealth kafkaHealth,
-                          KafkaClientMetrics producerMetrics, PrometheusMeterRegistry registry, ErrorReporter reporter) {
+                          KafkaClientMetrics producerMetrics, PrometheusMeterRegistry registry, ErrorReporter reporter,
+                          ExecutorService responder) {
         this.app = app;
         this.publisher = publisher;
         this.kafkaHealth = kafkaHealth;
         this.producerMetrics = producerMetrics;
         this.registry = registry;
         this.reporter = reporter;
+        this.responder = responder;
     }
 
     /** Starts with Sentry reporting when {@code SENTRY_DSN} is set in the environment. */
@@ -76,6 +81,11 @@ public final class GatewayServer implements AutoCloseable {
         JsonCodec codec = JsonCodec.standard();
         ErrorResponses responses = new ErrorResponses(codec);
         Cors cors = new Cors(config.keys());
+        ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "ingest-responder");
+            thread.setDaemon(true);
+            return thread;
+        });
         IngestHandler ingest = new IngestHandler(
                 new KeyAuthenticator(config.keys()), cors, new ClientAddress(config.http().trustedProxies()),
                 new RateLimiter(config.rateLimits().perIp(), System::nanoTime),
@@ -83,7 +93,7 @@ public final class GatewayServer implements AutoCloseable {
                 new BodyReader(config.limits().bodyBytes(), config.limits().inflatedBodyBytes()),
                 new BodyDecoder(codec, config.limits().itemsPerBatch()),
                 new Intake(config.limits().events(), config.clockSkew().policy(), Clock.systemUTC()),
-                publisher, responses, registry);
+                publisher, responses, registry, responder);
         Instant started = Instant.now();
         boolean accessLog = config.http().accessLog();
 
@@ -139,7 +149,7 @@ public final class GatewayServer implements AutoCloseable {
         });
         app.start();
         LOG.info("ingest gateway listening on http://{}:{}", config.http().host(), app.port());
-        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry, reporter);
+        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry, reporter, responder);
     }
 
     public int port() {
@@ -158,6 +168,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         app.stop();
         publisher.close();
+        responder.shutdown();
         producerMetrics.close();
         kafkaHealth.close();
         reporter.close();

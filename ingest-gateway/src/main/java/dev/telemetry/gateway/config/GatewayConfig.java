@@ -28,7 +28,7 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
 
     /** Producer settings that decide how long a request can wait for its acknowledgement. */
     public record Kafka(String bootstrapServers, Duration maxBlock, Duration requestTimeout, Duration deliveryTimeout,
-                        Duration linger, long bufferMemoryBytes, String compression) {
+                        Duration linger, int batchSizeBytes, long bufferMemoryBytes, String compression) {
     }
 
     /**
@@ -104,6 +104,7 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
             // The producer refuses this combination; say so in our words, naming our key.
             throw new ConfigException("kafka.delivery-timeout", "must be at least kafka.request-timeout + kafka.linger");
         }
+        Require.positive("kafka.batch-size-bytes", c.kafka().batchSizeBytes());
         Require.positive("kafka.buffer-memory-bytes", c.kafka().bufferMemoryBytes());
         if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c.kafka().compression())) {
             throw new ConfigException("kafka.compression", "must be one of none, gzip, snappy, lz4, zstd");

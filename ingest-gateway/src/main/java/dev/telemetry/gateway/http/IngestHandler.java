@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +45,15 @@ public final class IngestHandler {
     private final EventPublisher publisher;
     private final ErrorResponses responses;
     private final MeterRegistry registry;
+    private final Executor responder;
 
+    /**
+     * @param responder where answers are written once Kafka acknowledged: not the producer's own I/O
+     *                  thread, which completes the acknowledgements and must not also write HTTP responses
+     */
     public IngestHandler(KeyAuthenticator auth, Cors cors, ClientAddress clientAddress, RateLimiter perIp, RateLimiter perKey,
                          BodyReader bodyReader, BodyDecoder decoder, Intake intake, EventPublisher publisher,
-                         ErrorResponses responses, MeterRegistry registry) {
+                         ErrorResponses responses, MeterRegistry registry, Executor responder) {
         this.auth = auth;
         this.cors = cors;
         this.clientAddress = clientAddress;
@@ -59,6 +65,7 @@ public final class IngestHandler {
         this.publisher = publisher;
         this.responses = responses;
         this.registry = registry;
+        this.responder = responder;
     }
 
     public void handle(Context ctx, IngestRoute route) {
@@ -81,7 +88,7 @@ public final class IngestHandler {
             throw ApiException.allRejected(result.rejected());
         }
         List<String> eventIds = result.accepted().stream().map(Envelope::eventId).toList();
-        ctx.future(() -> publisher.publish(result.accepted()).handle((ok, error) -> {
+        ctx.future(() -> publisher.publish(result.accepted()).handleAsync((ok, error) -> {
             if (error == null) {
                 count(route, "accepted", result.acceptedItems());
                 responses.accepted(ctx, result.acceptedItems(), result.rejected(), eventIds);
@@ -92,7 +99,7 @@ public final class IngestHandler {
                         "the events could not be stored right now; retry later", RETRY_AFTER));
             }
             return null;
-        }));
+        }, responder));
     }
 
     /** The client IP, trusting {@code X-Forwarded-For} only from configured proxies; remembered for the access log. */

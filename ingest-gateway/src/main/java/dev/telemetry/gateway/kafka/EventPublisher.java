@@ -54,6 +54,7 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) kafka.requestTimeout().toMillis());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) kafka.deliveryTimeout().toMillis());
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) kafka.linger().toMillis());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, kafka.batchSizeBytes());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, kafka.bufferMemoryBytes());
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, kafka.compression());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
