@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Well over a hundred malformed requests against one gateway: each must get a 4xx JSON error that
- * names its problem, the gateway must stay up, and nothing of it may reach Kafka.
+ * names its problem, none may be reported as the gateway's own error (Sentry), the gateway must
+ * stay up, and nothing of it may reach Kafka.
  */
 @ExtendWith(LocalKafkaExtension.class)
 class BadInputBatteryTest {
@@ -48,6 +49,8 @@ class BadInputBatteryTest {
             "/api/synthetic", "/api/events");
 
     private static GatewayServer gateway;
+    /** What would go to Sentry: clients' bad input must never get there. */
+    private static final List<Throwable> REPORTED = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static Map<String, String> topics;
     private static String bootstrap;
 
@@ -65,7 +68,7 @@ class BadInputBatteryTest {
                 keys: [{key: %s, app: battery}]
                 limits: {body-bytes: %d, inflated-body-bytes: 4194304, items-per-batch: 1000}
                 rate-limits: {per-key: {rate: 100000, burst: 100000}, per-ip: {rate: 100000, burst: 100000}}
-                """.formatted(bootstrap, KEY, BODY_LIMIT)));
+                """.formatted(bootstrap, KEY, BODY_LIMIT)), (error, where) -> REPORTED.add(error));
     }
 
     @AfterAll
@@ -94,6 +97,8 @@ class BadInputBatteryTest {
         softly.assertThat(raw.status()).as("%s: status (%s)", chunked.name(), raw.body()).isEqualTo(413);
         softly.assertThat(raw.body()).as("%s: names the problem", chunked.name()).contains("limit of " + BODY_LIMIT);
         softly.assertAll();
+
+        assertThat(REPORTED).as("exceptions reported as the gateway's own errors").isEmpty();
 
         // The server is still up and still accepts good data...
         HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/api/health")).build());
