@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
  * Token buckets by name (an ingest key or a client IP). A request takes one token; an empty bucket
  * refuses it with the time until the next token, which becomes {@code Retry-After}. The number of
  * buckets is capped: when it is reached, buckets that have refilled completely (and so carry no
- * state worth keeping) are dropped, so a flood of distinct source addresses cannot exhaust memory.
+ * state worth keeping) are dropped — all of them if none has — so a flood of distinct source
+ * addresses can exhaust neither memory nor CPU.
  */
 public final class RateLimiter {
 
@@ -32,6 +33,11 @@ public final class RateLimiter {
         long now = nanoTime.getAsLong();
         if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(name)) {
             buckets.values().removeIf(b -> b.isFull(now));
+            if (buckets.size() >= MAX_BUCKETS) {
+                // Every bucket is in use (a flood of distinct sources): forget them all rather than scan
+                // again on the next request, which keeps the cost of a flood constant per request.
+                buckets.clear();
+            }
         }
         return buckets.computeIfAbsent(name, n -> new Bucket(burst, now)).take(now);
     }

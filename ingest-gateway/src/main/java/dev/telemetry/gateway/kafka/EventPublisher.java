@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -78,9 +79,10 @@ public final class EventPublisher implements AutoCloseable {
         // One counter per request instead of one future per event: this runs for every event ingested.
         AtomicInteger pending = new AtomicInteger(envelopes.size());
         for (Envelope envelope : envelopes) {
+            // Outside the try: an envelope we cannot write is our bug (500, reported), not Kafka being away (503).
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
             try {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(
-                        topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
                 producer.send(record, (metadata, error) -> {
                     if (error != null) {
                         fail(done, error);
@@ -89,7 +91,8 @@ public final class EventPublisher implements AutoCloseable {
                         done.complete(null);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (KafkaException e) {
+                // send() itself throws when metadata or buffer space is not available within max.block.ms.
                 fail(done, e);
                 break;
             }
