@@ -63,6 +63,10 @@ class BrokerDownTest {
                         v -> assertThat(Integer.parseInt(v)).isPositive());
                 assertThat(took).as("time to answer request %d", i).isLessThan(Duration.ofSeconds(2));
             }
+            HttpResponse<String> degraded = send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/api/health")).build());
+            assertThat(degraded.statusCode()).isEqualTo(503);
+            assertThat(GatewayFixture.json(degraded).get("checks").get("kafka").asBoolean()).isFalse();
 
             broker = LocalKafkaBroker.builder().dataDir(data).brokerPort(port).controllerPort(controllerPort).build().start();
             // The same gateway, not restarted: its producer reconnects. Until it has, 503 is the only other answer.
@@ -79,6 +83,8 @@ class BrokerDownTest {
                 assertThat(response.statusCode()).isEqualTo(202);
                 acknowledged.addAll(GatewayFixture.eventIds(response));
             }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/api/health")).build()).statusCode()).isEqualTo(200));
 
             List<Envelope> stored = GatewayFixture.readUntil(broker.bootstrapServers(), List.of(topic),
                     read -> read.stream().map(Envelope::eventId).toList().containsAll(acknowledged), Duration.ofSeconds(60));
