@@ -30,8 +30,8 @@ public interface ErrorReporter extends AutoCloseable {
             options.setDsn(dsn);
             options.setRelease("ingest-gateway@" + release);
             options.setEnvironment(env.getOrDefault("SENTRY_ENVIRONMENT", "production"));
-            // Requests carry ingest keys and client IPs: nothing personal or secret is attached.
-            options.setSendDefaultPii(false);
+            // sendDefaultPii stays at its default (off): requests carry ingest keys and client IPs, and
+            // nothing personal or secret is attached to an event.
         });
         return new ErrorReporter() {
             @Override
