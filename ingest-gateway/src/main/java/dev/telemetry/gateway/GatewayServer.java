@@ -3,17 +3,24 @@ package dev.telemetry.gateway;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.gateway.config.GatewayConfig;
 import dev.telemetry.gateway.http.ApiException;
+import dev.telemetry.gateway.http.ClientAddress;
+import dev.telemetry.gateway.http.Cors;
 import dev.telemetry.gateway.http.ErrorResponses;
 import dev.telemetry.gateway.http.IngestHandler;
 import dev.telemetry.gateway.http.IngestRoute;
+import dev.telemetry.gateway.http.JsonErrorHandler;
 import dev.telemetry.gateway.http.KeyAuthenticator;
+import dev.telemetry.gateway.http.RateLimiter;
 import dev.telemetry.gateway.ingest.BodyDecoder;
+import dev.telemetry.gateway.ingest.BodyReader;
 import dev.telemetry.gateway.ingest.Intake;
 import dev.telemetry.gateway.kafka.EventPublisher;
 import dev.telemetry.gateway.kafka.KafkaHealth;
+import dev.telemetry.gateway.ops.ErrorReporter;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -21,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** One line per request; its own logger so operators can route or silence it. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.telemetry.gateway.access");
     static final String VERSION = GatewayServer.class.getPackage().getImplementationVersion() == null
             ? "dev" : GatewayServer.class.getPackage().getImplementationVersion();
 
@@ -40,18 +51,28 @@ public final class GatewayServer implements AutoCloseable {
     private final KafkaHealth kafkaHealth;
     private final KafkaClientMetrics producerMetrics;
     private final PrometheusMeterRegistry registry;
+    private final ErrorReporter reporter;
+    private final ExecutorService responder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(Javalin app, EventPublisher publisher, KafkaHealth kafkaHealth,
-                          KafkaClientMetrics producerMetrics, PrometheusMeterRegistry registry) {
+                          KafkaClientMetrics producerMetrics, PrometheusMeterRegistry registry, ErrorReporter reporter,
+                          ExecutorService responder) {
         this.app = app;
         this.publisher = publisher;
         this.kafkaHealth = kafkaHealth;
         this.producerMetrics = producerMetrics;
         this.registry = registry;
+        this.reporter = reporter;
+        this.responder = responder;
     }
 
+    /** Starts with Sentry reporting when {@code SENTRY_DSN} is set in the environment. */
     public static GatewayServer start(GatewayConfig config) {
+        return start(config, ErrorReporter.fromEnvironment(System.getenv(), VERSION));
+    }
+
+    public static GatewayServer start(GatewayConfig config, ErrorReporter reporter) {
         PrometheusMeterRegistry registry = Metrics.registry("ingest-gateway");
         EventPublisher publisher = EventPublisher.create(config);
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(publisher.producer());
@@ -59,12 +80,22 @@ public final class GatewayServer implements AutoCloseable {
         KafkaHealth kafkaHealth = new KafkaHealth(config.kafka().bootstrapServers(), Duration.ofSeconds(2));
         JsonCodec codec = JsonCodec.standard();
         ErrorResponses responses = new ErrorResponses(codec);
+        Cors cors = new Cors(config.keys());
+        ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "ingest-responder");
+            thread.setDaemon(true);
+            return thread;
+        });
         IngestHandler ingest = new IngestHandler(
-                new KeyAuthenticator(config.keys()),
+                new KeyAuthenticator(config.keys()), cors, new ClientAddress(config.http().trustedProxies()),
+                new RateLimiter(config.rateLimits().perIp(), System::nanoTime),
+                new RateLimiter(config.rateLimits().perKey(), System::nanoTime),
+                new BodyReader(config.limits().bodyBytes(), config.limits().inflatedBodyBytes()),
                 new BodyDecoder(codec, config.limits().itemsPerBatch()),
                 new Intake(config.limits().events(), config.clockSkew().policy(), Clock.systemUTC()),
-                publisher, responses, config.limits().bodyBytes(), registry);
+                publisher, responses, registry, responder);
         Instant started = Instant.now();
+        boolean accessLog = config.http().accessLog();
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -72,9 +103,32 @@ public final class GatewayServer implements AutoCloseable {
             cfg.jetty.port = config.http().port();
             // The handler enforces its own, configurable body limit while streaming.
             cfg.http.maxRequestSize = config.limits().bodyBytes() + 1L;
+            // Larger request lines and headers are refused by Jetty itself with 431 (or 414 for the URI).
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(config.limits().headerBytes());
+                http.setSendServerVersion(false);
+            });
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(codec)));
+            cfg.requestLogger.http((ctx, ms) -> {
+                int status = ctx.statusCode();
+                Counter.builder("ingest.requests").description("HTTP requests, by status")
+                        .tag("status", String.valueOf(status)).register(registry).increment();
+                if (accessLog) {
+                    // The path only: the query string may hold ?key=. Headers and bodies are never logged.
+                    String ip = ctx.attribute(IngestHandler.CLIENT_IP);
+                    String appName = ctx.attribute(IngestHandler.APP);
+                    ACCESS.info("{} {} {} {}ms ip={} app={}", ctx.method(), ctx.path(), status, Math.round(ms),
+                            ip == null ? ctx.req().getRemoteAddr() : ip, appName == null ? "-" : appName);
+                }
+            });
+            cfg.routes.before("/api/*", cors::exposeTo);
             for (IngestRoute route : IngestRoute.ALL) {
                 cfg.routes.post(route.path(), ctx -> ingest.handle(ctx, route));
+                cfg.routes.options(route.path(), cors::preflight);
             }
+            // The HTTP ceiling: does no work, so benchmarks can compare the ingest routes with it.
+            cfg.routes.get("/api/ping", ctx -> ctx.status(204));
+            cfg.routes.post("/api/ping", ctx -> ctx.status(204));
             cfg.routes.get("/api/health", ctx -> {
                 long t0 = System.nanoTime();
                 Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -87,14 +141,15 @@ public final class GatewayServer implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
             cfg.routes.exception(ApiException.class, (e, ctx) -> responses.refused(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                // Our bug, not the client's: log it with the stack, answer without internals.
+                // Our bug, not the client's: log it with the stack, report it, answer without internals.
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                reporter.report(e, ctx.method() + " " + ctx.path());
                 responses.json(ctx, 500, Map.of("error", "internal", "message", "unexpected server error"));
             });
         });
         app.start();
         LOG.info("ingest gateway listening on http://{}:{}", config.http().host(), app.port());
-        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry);
+        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry, reporter, responder);
     }
 
     public int port() {
@@ -113,8 +168,10 @@ public final class GatewayServer implements AutoCloseable {
         }
         app.stop();
         publisher.close();
+        responder.shutdown();
         producerMetrics.close();
         kafkaHealth.close();
+        reporter.close();
         LOG.info("ingest gateway stopped; producer flushed");
     }
 }

@@ -31,6 +31,7 @@ public record NetworkErrorEvent(String url, int status, String method, double du
         String url = r.requiredString("url", r.limits().nameLength());
         // 0 is what fetch reports for a request that never got a response (CORS, offline).
         int status = r.requiredInt("status", 0, 599);
+        r.check(status == 0 || status >= 100, "status", "must be 0 (no response) or an HTTP status between 100 and 599, got " + status);
         String method = r.requiredString("method", 16);
         double duration = r.requiredNumber("duration");
         r.check(duration >= 0, "duration", "must not be negative");

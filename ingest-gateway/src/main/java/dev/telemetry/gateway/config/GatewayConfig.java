@@ -13,24 +13,49 @@ import java.util.Set;
 
 /** The gateway's typed configuration; shipped defaults are {@code gateway.yaml} on the classpath. */
 public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, List<IngestKey> keys,
-                            Limits limits, Skew clockSkew) {
+                            Limits limits, Skew clockSkew, RateLimits rateLimits) {
 
-    /** Where the HTTP server listens. */
-    public record Http(String host, int port) {
+    /**
+     * Where the HTTP server listens, which proxies may name the client in {@code X-Forwarded-For}
+     * (IP addresses or CIDR blocks), and whether each request is logged.
+     */
+    public record Http(String host, int port, List<String> trustedProxies, boolean accessLog) {
+
+        public Http {
+            trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        }
     }
 
     /** Producer settings that decide how long a request can wait for its acknowledgement. */
     public record Kafka(String bootstrapServers, Duration maxBlock, Duration requestTimeout, Duration deliveryTimeout,
-                        Duration linger, long bufferMemoryBytes, String compression) {
+                        Duration linger, int batchSizeBytes, long bufferMemoryBytes, String compression) {
     }
 
-    /** One application's ingest key. */
-    public record IngestKey(String key, String app) {
+    /**
+     * One application's ingest key and the browser origins allowed to use it (CORS); {@code "*"}
+     * allows any origin, an empty list allows none (server-side senders send no {@code Origin}).
+     */
+    public record IngestKey(String key, String app, List<String> origins) {
+
+        public IngestKey {
+            origins = origins == null ? List.of() : List.copyOf(origins);
+        }
     }
 
-    /** Request and event size limits. */
-    public record Limits(int bodyBytes, int itemsPerBatch, int nameLength, int textLength, int stackLength,
-                         int mapEntries, int mapDepth, int tags) {
+    /** A token bucket: {@code rate} requests per second on average, bursts of up to {@code burst}. */
+    public record Bucket(double rate, int burst) {
+    }
+
+    /** Token buckets per ingest key and per client IP; a request over either is answered 429 + Retry-After. */
+    public record RateLimits(Bucket perKey, Bucket perIp) {
+    }
+
+    /**
+     * Request and event size limits: body bytes as sent and after gzip inflation, request header
+     * bytes (larger headers are answered 431), items per batch and the per-event limits.
+     */
+    public record Limits(int bodyBytes, int inflatedBodyBytes, int headerBytes, int itemsPerBatch, int nameLength,
+                         int textLength, int stackLength, int mapEntries, int mapDepth, int tags) {
 
         public dev.telemetry.events.validation.Limits events() {
             return new dev.telemetry.events.validation.Limits(nameLength, textLength, stackLength, mapEntries, mapDepth, tags);
@@ -62,6 +87,13 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.present("http", c.http());
         Require.notBlank("http.host", c.http().host());
         Require.port("http.port", c.http().port());
+        for (int i = 0; i < c.http().trustedProxies().size(); i++) {
+            String proxy = c.http().trustedProxies().get(i);
+            if (!dev.telemetry.gateway.http.IpMatcher.isValid(proxy)) {
+                throw new ConfigException("http.trusted-proxies[" + i + "]", "'" + proxy
+                        + "' is not an IP address or CIDR block (e.g. 10.0.0.0/8)");
+            }
+        }
         Require.present("kafka", c.kafka());
         Require.notBlank("kafka.bootstrap-servers", c.kafka().bootstrapServers());
         Require.positive("kafka.max-block", c.kafka().maxBlock());
@@ -72,6 +104,7 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
             // The producer refuses this combination; say so in our words, naming our key.
             throw new ConfigException("kafka.delivery-timeout", "must be at least kafka.request-timeout + kafka.linger");
         }
+        Require.positive("kafka.batch-size-bytes", c.kafka().batchSizeBytes());
         Require.positive("kafka.buffer-memory-bytes", c.kafka().bufferMemoryBytes());
         if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c.kafka().compression())) {
             throw new ConfigException("kafka.compression", "must be one of none, gzip, snappy, lz4, zstd");
@@ -88,9 +121,19 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
             if (!seen.add(k.key())) {
                 throw new ConfigException("keys[" + i + "].key", "is listed twice");
             }
+            for (String origin : k.origins()) {
+                if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                    throw new ConfigException("keys[" + i + "].origins", "'" + origin
+                            + "' is not an origin: use scheme://host[:port] without a path, or *");
+                }
+            }
         }
         Require.present("limits", c.limits());
         Require.positive("limits.body-bytes", c.limits().bodyBytes());
+        Require.positive("limits.inflated-body-bytes", c.limits().inflatedBodyBytes());
+        if (c.limits().headerBytes() < 1024) {
+            throw new ConfigException("limits.header-bytes", "must be at least 1024, or ordinary browsers are refused");
+        }
         Require.positive("limits.items-per-batch", c.limits().itemsPerBatch());
         Require.positive("limits.name-length", c.limits().nameLength());
         Require.positive("limits.text-length", c.limits().textLength());
@@ -101,5 +144,16 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.present("clock-skew", c.clockSkew());
         Require.notNegative("clock-skew.max-past", c.clockSkew().maxPast());
         Require.notNegative("clock-skew.max-future", c.clockSkew().maxFuture());
+        Require.present("rate-limits", c.rateLimits());
+        bucket("rate-limits.per-key", c.rateLimits().perKey());
+        bucket("rate-limits.per-ip", c.rateLimits().perIp());
+    }
+
+    private static void bucket(String key, Bucket b) {
+        Require.present(key, b);
+        if (!(b.rate() > 0) || !Double.isFinite(b.rate())) {
+            throw new ConfigException(key + ".rate", "must be a positive number of requests per second");
+        }
+        Require.positive(key + ".burst", b.burst());
     }
 }

@@ -42,6 +42,20 @@ public final class ApiException extends RuntimeException {
                 + "' is not accepted; send application/json, application/x-ndjson or text/plain", null, List.of());
     }
 
+    public static ApiException unsupportedEncoding(String encoding) {
+        return new ApiException(415, "unsupported_content_encoding", "Content-Encoding '" + encoding
+                + "' is not accepted; send gzip or no Content-Encoding", null, List.of());
+    }
+
+    /** A browser origin or a preflight that the key's CORS allowlist does not permit. */
+    public static ApiException forbidden(String error, String message) {
+        return new ApiException(403, error, message, null, List.of());
+    }
+
+    public static ApiException rateLimited(String message, Duration retryAfter) {
+        return new ApiException(429, "rate_limited", message, retryAfter, List.of());
+    }
+
     public static ApiException tooLarge(String message) {
         return new ApiException(413, "payload_too_large", message, null, List.of());
     }

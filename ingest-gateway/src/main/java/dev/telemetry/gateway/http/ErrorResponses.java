@@ -16,11 +16,15 @@ public final class ErrorResponses {
         this.codec = codec;
     }
 
-    /** {@code 202 {accepted, rejected: [{index, field, message}]}}: the partial-success body. */
-    public void accepted(Context ctx, int accepted, List<Rejection> rejected) {
+    /**
+     * {@code 202 {accepted, rejected: [{index, field, message}], eventIds}}: the partial-success body;
+     * {@code eventIds} are the server ids of every event written (a 5xx network error yields two).
+     */
+    public void accepted(Context ctx, int accepted, List<Rejection> rejected, List<String> eventIds) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accepted", accepted);
         body.put("rejected", rejected);
+        body.put("eventIds", eventIds);
         json(ctx, 202, body);
     }
 
@@ -33,7 +37,9 @@ public final class ErrorResponses {
             body.put("rejected", e.rejected());
         }
         if (e.retryAfter() != null) {
-            ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+            // Rounded up: a client that retries after the advertised seconds must find the door open again.
+            long millis = e.retryAfter().toMillis();
+            ctx.header("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
         }
         json(ctx, e.status(), body);
     }

@@ -1,7 +1,10 @@
 package dev.telemetry.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemetry.events.Envelope;
+import dev.telemetry.gateway.config.GatewayConfig;
 import dev.telemetry.gateway.ingest.BodyDecoder;
+import dev.telemetry.gateway.ingest.BodyReader;
 import dev.telemetry.gateway.ingest.Intake;
 import dev.telemetry.gateway.ingest.IntakeResult;
 import dev.telemetry.gateway.kafka.EventPublisher;
@@ -9,53 +12,86 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles one ingest request end to end: authenticate, read the body within its size limit,
- * validate each item, publish the valid ones and answer 202 only once Kafka acknowledged them.
+ * Handles one ingest request end to end: rate-limit the client IP, authenticate, check the origin,
+ * rate-limit the key, read the body within its limits, validate each item, publish the valid ones
+ * and answer 202 only once Kafka acknowledged them.
  */
 public final class IngestHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     /** What a client should wait before retrying when Kafka did not acknowledge. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /** Longer user agents are cut: the header is the client's to fill, the topic is ours. */
+    static final int MAX_USER_AGENT = 512;
+    /** Request attributes the access log reads. */
+    public static final String CLIENT_IP = "gateway.clientIp";
+    public static final String APP = "gateway.app";
 
     private final KeyAuthenticator auth;
+    private final Cors cors;
+    private final ClientAddress clientAddress;
+    private final RateLimiter perIp;
+    private final RateLimiter perKey;
+    private final BodyReader bodyReader;
     private final BodyDecoder decoder;
     private final Intake intake;
     private final EventPublisher publisher;
     private final ErrorResponses responses;
-    private final int maxBodyBytes;
     private final MeterRegistry registry;
+    private final Executor responder;
 
-    public IngestHandler(KeyAuthenticator auth, BodyDecoder decoder, Intake intake, EventPublisher publisher,
-                         ErrorResponses responses, int maxBodyBytes, MeterRegistry registry) {
+    /**
+     * @param responder where answers are written once Kafka acknowledged: not the producer's own I/O
+     *                  thread, which completes the acknowledgements and must not also write HTTP responses
+     */
+    public IngestHandler(KeyAuthenticator auth, Cors cors, ClientAddress clientAddress, RateLimiter perIp, RateLimiter perKey,
+                         BodyReader bodyReader, BodyDecoder decoder, Intake intake, EventPublisher publisher,
+                         ErrorResponses responses, MeterRegistry registry, Executor responder) {
         this.auth = auth;
+        this.cors = cors;
+        this.clientAddress = clientAddress;
+        this.perIp = perIp;
+        this.perKey = perKey;
+        this.bodyReader = bodyReader;
         this.decoder = decoder;
         this.intake = intake;
         this.publisher = publisher;
         this.responses = responses;
-        this.maxBodyBytes = maxBodyBytes;
         this.registry = registry;
+        this.responder = responder;
     }
 
     public void handle(Context ctx, IngestRoute route) {
-        String app = auth.authenticate(ctx.header(KeyAuthenticator.HEADER), ctx.queryParam(KeyAuthenticator.QUERY_PARAM));
-        List<JsonNode> items = decoder.decode(ctx.header("Content-Type"), readBody(ctx));
-        IntakeResult result = intake.read(items, route.type(), new Intake.Origin(app, ctx.ip(), ctx.header("User-Agent")));
+        String ip = clientIp(ctx);
+        limit(perIp, ip, "too many requests from " + ip);
+        GatewayConfig.IngestKey key = auth.authenticate(ctx.header(KeyAuthenticator.HEADER), ctx.queryParam(KeyAuthenticator.QUERY_PARAM));
+        ctx.attribute(APP, key.app());
+        cors.check(ctx, key);
+        limit(perKey, key.key(), "too many requests for this ingest key");
+        byte[] body;
+        try {
+            body = bodyReader.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"));
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+        List<JsonNode> items = decoder.decode(ctx.header("Content-Type"), body);
+        IntakeResult result = intake.read(items, route.type(), new Intake.Origin(key.app(), ip, userAgent(ctx)));
         count(route, "rejected", result.items() - result.acceptedItems());
         if (result.accepted().isEmpty()) {
             throw ApiException.allRejected(result.rejected());
         }
-        ctx.future(() -> publisher.publish(result.accepted()).handle((ok, error) -> {
+        List<String> eventIds = result.accepted().stream().map(Envelope::eventId).toList();
+        ctx.future(() -> publisher.publish(result.accepted()).handleAsync((ok, error) -> {
             if (error == null) {
                 count(route, "accepted", result.acceptedItems());
-                responses.accepted(ctx, result.acceptedItems(), result.rejected());
+                responses.accepted(ctx, result.acceptedItems(), result.rejected(), eventIds);
             } else {
                 count(route, "unavailable", result.acceptedItems());
                 LOG.warn("answering 503: {}", rootMessage(error));
@@ -63,24 +99,32 @@ public final class IngestHandler {
                         "the events could not be stored right now; retry later", RETRY_AFTER));
             }
             return null;
-        }));
+        }, responder));
     }
 
-    /** Reads at most the limit plus one byte, so an oversized body is refused without buffering it whole. */
-    private byte[] readBody(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            throw ApiException.tooLarge("the body is " + declared + " bytes; the limit is " + maxBodyBytes);
+    /** The client IP, trusting {@code X-Forwarded-For} only from configured proxies; remembered for the access log. */
+    public String clientIp(Context ctx) {
+        String ip = ctx.attribute(CLIENT_IP);
+        if (ip == null) {
+            ip = clientAddress.resolve(ctx.req().getRemoteAddr(), ctx.header(ClientAddress.FORWARDED_FOR));
+            ctx.attribute(CLIENT_IP, ip);
         }
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw ApiException.tooLarge("the body is larger than the limit of " + maxBodyBytes + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        return ip;
+    }
+
+    private static void limit(RateLimiter limiter, String name, String message) {
+        Duration wait = limiter.acquire(name);
+        if (wait != null) {
+            throw ApiException.rateLimited(message + "; retry later", wait);
         }
+    }
+
+    private static String userAgent(Context ctx) {
+        String ua = ctx.header("User-Agent");
+        if (ua == null || ua.isBlank()) {
+            return null;
+        }
+        return ua.length() <= MAX_USER_AGENT ? ua : ua.substring(0, MAX_USER_AGENT);
     }
 
     private void count(IngestRoute route, String outcome, int events) {

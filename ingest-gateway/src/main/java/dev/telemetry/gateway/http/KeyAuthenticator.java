@@ -21,8 +21,8 @@ public final class KeyAuthenticator {
         this.keys = List.copyOf(keys);
     }
 
-    /** The app of a key from the header or, for beacons, the query string. */
-    public String authenticate(String headerKey, String queryKey) {
+    /** The key (and so its app) from the header or, for beacons, the query string. */
+    public GatewayConfig.IngestKey authenticate(String headerKey, String queryKey) {
         String presented = headerKey != null && !headerKey.isBlank() ? headerKey : queryKey;
         if (presented == null || presented.isBlank()) {
             throw ApiException.unauthorized("missing ingest key: send it as the " + HEADER + " header or the ?"
@@ -31,14 +31,14 @@ public final class KeyAuthenticator {
         return appOf(presented).orElseThrow(() -> ApiException.unauthorized("unknown ingest key"));
     }
 
-    private Optional<String> appOf(String presented) {
+    private Optional<GatewayConfig.IngestKey> appOf(String presented) {
         byte[] candidate = presented.getBytes(StandardCharsets.UTF_8);
-        String app = null;
+        GatewayConfig.IngestKey found = null;
         for (GatewayConfig.IngestKey key : keys) {
             if (MessageDigest.isEqual(candidate, key.key().getBytes(StandardCharsets.UTF_8))) {
-                app = key.app();
+                found = key;
             }
         }
-        return Optional.ofNullable(app);
+        return Optional.ofNullable(found);
     }
 }

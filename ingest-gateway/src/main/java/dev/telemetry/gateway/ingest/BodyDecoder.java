@@ -3,6 +3,7 @@ package dev.telemetry.gateway.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.codec.Utf8;
 import dev.telemetry.gateway.http.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,10 @@ public final class BodyDecoder {
         }
         if (body.length == 0) {
             throw ApiException.badRequest("body is empty");
+        }
+        int invalid = Utf8.firstInvalidByte(body);
+        if (invalid >= 0) {
+            throw ApiException.badRequest("the body is not valid UTF-8 (byte " + invalid + " of the body, after any gzip inflation)");
         }
         List<JsonNode> items;
         try {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Validates and enriches the items of one request: each valid item becomes an {@link Envelope}
@@ -76,8 +77,19 @@ public final class Intake {
         return new IntakeResult(items.size(), accepted, rejected);
     }
 
+    /**
+     * A random (version 4) UUID. Ids need to be unique, not unguessable, so they come from
+     * {@link ThreadLocalRandom} rather than {@code UUID.randomUUID()}'s contended SecureRandom.
+     */
+    static String eventId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(high, low).toString();
+    }
+
     private Envelope envelope(TelemetryEvent event, Origin origin, Instant receivedAt) {
-        return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), event.eventType(), origin.app(),
+        return new Envelope(Envelope.SCHEMA_VERSION, eventId(), event.eventType(), origin.app(),
                 receivedAt, clockSkew.eventTime(event.timestamp(), receivedAt), origin.clientIp(), origin.userAgent(), event);
     }
 }

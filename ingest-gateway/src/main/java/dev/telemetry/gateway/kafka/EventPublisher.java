@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -53,6 +55,7 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) kafka.requestTimeout().toMillis());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) kafka.deliveryTimeout().toMillis());
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) kafka.linger().toMillis());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, kafka.batchSizeBytes());
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, kafka.bufferMemoryBytes());
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, kafka.compression());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -66,39 +69,42 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * Sends every envelope and completes when all were acknowledged, or exceptionally with
-     * {@link PublishFailedException} as soon as one failed. Never blocks longer than the producer's
-     * {@code max.block.ms}; the future completes within {@code delivery.timeout.ms}.
+     * {@link PublishFailedException} as soon as one failed. When {@code send()} itself fails (no
+     * metadata or no buffer space within {@code max.block.ms}) the rest of the request is not sent:
+     * the answer is already 503, and blocking once per event would hold the request for a minute.
+     * The future completes within {@code delivery.timeout.ms}.
      */
     public CompletableFuture<Void> publish(List<Envelope> envelopes) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[envelopes.size()];
-        for (int i = 0; i < envelopes.size(); i++) {
-            Envelope envelope = envelopes.get(i);
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks[i] = ack;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // One counter per request instead of one future per event: this runs for every event ingested.
+        AtomicInteger pending = new AtomicInteger(envelopes.size());
+        for (Envelope envelope : envelopes) {
+            // Outside the try: an envelope we cannot write is our bug (500, reported), not Kafka being away (503).
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
             try {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(
-                        topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
                 producer.send(record, (metadata, error) -> {
-                    if (error == null) {
-                        ack.complete(null);
-                    } else {
-                        ack.completeExceptionally(error);
+                    if (error != null) {
+                        fail(done, error);
+                    } else if (pending.decrementAndGet() == 0) {
+                        lastSuccess.set(Instant.now());
+                        done.complete(null);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (KafkaException e) {
                 // send() itself throws when metadata or buffer space is not available within max.block.ms.
-                ack.completeExceptionally(e);
+                fail(done, e);
+                break;
             }
         }
-        return CompletableFuture.allOf(acks).handle((ok, error) -> {
-            if (error != null) {
-                lastFailure.set(Instant.now());
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-                throw new PublishFailedException("Kafka did not acknowledge the events: " + cause.getMessage(), cause);
-            }
-            lastSuccess.set(Instant.now());
-            return null;
-        });
+        return done;
+    }
+
+    private void fail(CompletableFuture<Void> done, Throwable cause) {
+        if (!done.isDone()) {
+            lastFailure.set(Instant.now());
+            done.completeExceptionally(new PublishFailedException("Kafka did not acknowledge the events: " + cause.getMessage(), cause));
+        }
     }
 
     /** Healthy unless the most recent publish outcome was a failure within {@code window}. */

@@ -1,18 +1,19 @@
 package dev.telemetry.events.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.EventType;
@@ -128,19 +129,29 @@ public final class JsonCodec {
         }
     }
 
-    /** Writes an envelope with its event nested under {@code event} and the type's wire name. */
+    /**
+     * Writes an envelope with its event nested under {@code event} and the type's wire name. Streams
+     * straight to bytes (no intermediate tree): it runs once per accepted event on the gateway's hot path.
+     */
     public byte[] writeEnvelope(Envelope envelope) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("schemaVersion", envelope.schemaVersion());
-        node.put("eventId", envelope.eventId());
-        node.put("type", envelope.type().wireName());
-        node.put("app", envelope.app());
-        node.put("receivedAt", envelope.receivedAt().toString());
-        node.put("eventTime", envelope.eventTime().toString());
-        node.put("clientIp", envelope.clientIp());
-        node.put("userAgent", envelope.userAgent());
-        node.set("event", mapper.valueToTree(envelope.event()));
-        return write(node);
+        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("schemaVersion", envelope.schemaVersion());
+            g.writeStringField("eventId", envelope.eventId());
+            g.writeStringField("type", envelope.type().wireName());
+            g.writeStringField("app", envelope.app());
+            g.writeStringField("receivedAt", envelope.receivedAt().toString());
+            g.writeStringField("eventTime", envelope.eventTime().toString());
+            g.writeStringField("clientIp", envelope.clientIp());
+            g.writeStringField("userAgent", envelope.userAgent());
+            g.writeFieldName("event");
+            mapper.writeValue(g, envelope.event());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write envelope " + envelope.eventId() + " as JSON: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
     }
 
     public Envelope readEnvelope(byte[] bytes) throws InvalidJsonException {

@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class FieldReader {
 
+    static final String LONE_SURROGATE = "contains a lone UTF-16 surrogate, which is not valid Unicode";
+
     private final JsonNode node;
     private final Limits limits;
     private final List<Violation> violations = new ArrayList<>();
@@ -81,7 +83,31 @@ public final class FieldReader {
             reject(field, "is " + s.length() + " characters long; the limit is " + maxLength);
             return null;
         }
+        if (hasLoneSurrogate(s)) {
+            reject(field, LONE_SURROGATE);
+            return null;
+        }
         return s;
+    }
+
+    /**
+     * True when {@code s} holds a UTF-16 surrogate without its pair. A JSON escape such as backslash-u-d800 lets
+     * a client send one; it is not Unicode, cannot be written as UTF-8 and would break every consumer.
+     */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public double requiredNumber(String field) {
@@ -193,6 +219,8 @@ public final class FieldReader {
             JsonNode value = e.getValue();
             if (e.getKey().isEmpty() || e.getKey().length() > limits.nameLength()) {
                 reject(path, "tag names must be 1 to " + limits.nameLength() + " characters");
+            } else if (hasLoneSurrogate(e.getKey()) || (value.isTextual() && hasLoneSurrogate(value.textValue()))) {
+                reject(path, LONE_SURROGATE);
             } else if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
                 reject(path, "must be a string, number or boolean, got " + kind(value));
             } else if (value.asText().length() > limits.nameLength()) {
@@ -242,6 +270,10 @@ public final class FieldReader {
                     reject(path, "has a key longer than " + limits.nameLength() + " characters");
                     return;
                 }
+                if (hasLoneSurrogate(e.getKey())) {
+                    reject(path, "has a key that " + LONE_SURROGATE);
+                    return;
+                }
                 checkTree(e.getValue(), path + "." + e.getKey(), depth + 1, keys);
             }
         } else if (v.isArray()) {
@@ -255,6 +287,8 @@ public final class FieldReader {
             }
         } else if (v.isTextual() && v.textValue().length() > limits.textLength()) {
             reject(path, "is longer than " + limits.textLength() + " characters");
+        } else if (v.isTextual() && hasLoneSurrogate(v.textValue())) {
+            reject(path, LONE_SURROGATE);
         } else if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
             reject(path, "must be a finite number");
         }

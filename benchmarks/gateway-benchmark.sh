@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Ingest gateway benchmark: one local broker, one run, four measurements compared in that run.
+#
+#   1. Kafka's ProducerPerformance, same producer settings, same envelopes  -> baseline events/s
+#   2. gateway, 100 events per request (POST /api/metrics)                  -> events/s   (target >= 0.7 x 1)
+#   3. gateway, one event per request                                        -> requests/s, p50, p99
+#   4. gateway, trivial endpoint (POST /api/ping, same server, same body)   -> requests/s (target: 3 >= 0.6 x 4)
+#   and the gateway's heap (run with -Xmx256m; used heap sampled every second from /metrics).
+#
+# Usage: benchmarks/gateway-benchmark.sh            (from anywhere; needs Java 17+, Maven, wrk)
+# Knobs (environment): DURATION=20 WARMUP=5 CONNECTIONS=64 BATCH_CONNECTIONS=16 RECORDS=1000000 MVN_FLAGS=-o
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
+WRK_THREADS=${WRK_THREADS:-2}
+RECORDS=${RECORDS:-1000000}
+MVN_FLAGS=${MVN_FLAGS:-}
+WORK="$ROOT/benchmarks/target/gateway-benchmark"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "== installing wrk (Debian package)"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+
+echo "== building (mvn package, no tests, nothing installed)"
+# shellcheck disable=SC2086
+mvn -B -q $MVN_FLAGS -pl benchmarks -am package -DskipTests \
+  dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/bench-classpath.txt")"
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+KAFKA_PORT=$(free_port); CONTROLLER_PORT=$(free_port); GATEWAY_PORT=$(free_port)
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+await_line() { # file pattern seconds
+  for _ in $(seq 1 "$3"); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 1; done
+  echo "timed out waiting for '$2' in $1" >&2; tail -20 "$1" >&2; exit 1
+}
+
+echo "== starting the broker on $BOOTSTRAP"
+java -Xmx1g -cp "$CP" dev.telemetry.kafka.local.LocalKafkaMain --data-dir "$WORK/kafka" \
+  --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" --partitions 3 >"$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+await_line "$WORK/broker.log" "Kafka broker ready" 120
+
+ENVELOPE_BYTES=$(java -cp "$CP" dev.telemetry.benchmarks.gateway.GatewayPayloads "$WORK")
+# The gateway's shipped producer settings (gateway.yaml), so the two differ only in what the gateway adds.
+PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=5 batch.size=262144 compression.type=lz4 buffer.memory=33554432"
+
+echo "== 1/4 baseline: ProducerPerformance, $RECORDS envelopes of ~$ENVELOPE_BYTES bytes"
+# shellcheck disable=SC2086
+java -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic telemetry.metrics \
+  --num-records "$RECORDS" --throughput -1 --payload-file "$WORK/baseline-payloads.txt" \
+  --producer-props $PRODUCER_PROPS >"$WORK/baseline.log" 2>&1
+BASELINE=$(grep "records sent" "$WORK/baseline.log" | tail -1 | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/')
+echo "   $(grep 'records sent' "$WORK/baseline.log" | tail -1)"
+
+cat >"$WORK/gateway.yaml" <<YAML
+http: {host: 127.0.0.1, port: $GATEWAY_PORT, access-log: false}
+kafka: {bootstrap-servers: "$BOOTSTRAP"}
+keys: [{key: bench-key, app: bench}]
+rate-limits: {per-key: {rate: 100000000, burst: 100000000}, per-ip: {rate: 100000000, burst: 100000000}}
+YAML
+echo "== starting the gateway (-Xmx256m) on port $GATEWAY_PORT"
+# As deployed: the gateway's own jar and its lib/ (the benchmarks classpath mixes in Kafka's Jetty).
+java -Xmx256m -jar "$ROOT/ingest-gateway/target/ingest-gateway.jar" --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+PIDS+=("$GATEWAY_PID")
+await_line "$WORK/gateway.log" "ingest gateway listening" 60
+
+# Used heap (all heap pools) every second while the load runs; the maximum is reported.
+(
+  while kill -0 "$GATEWAY_PID" 2>/dev/null; do
+    curl -s "http://127.0.0.1:$GATEWAY_PORT/metrics" \
+      | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {sum += $NF} END {if (sum > 0) printf "%.0f\n", sum}' >>"$WORK/heap.txt" || true
+    sleep 1
+  done
+) &
+PIDS+=($!)
+
+cat >"$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Telemetry-Key"] = "bench-key"
+local f = assert(io.open(os.getenv("BODY_FILE"), "r"))
+wrk.body = f:read("*a")
+f:close()
+function done(summary, latency, requests)
+  local non2xx = summary.errors.status
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d seconds=%.3f rps=%.1f non2xx=%d socket_errors=%d p50ms=%.2f p99ms=%.2f\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), non2xx, errors,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+
+run_wrk() { # name path body connections
+  BODY_FILE="$3" wrk -t"$WRK_THREADS" -c"$4" -d"${WARMUP}s" -s "$WORK/post.lua" "http://127.0.0.1:$GATEWAY_PORT$2" >/dev/null
+  BODY_FILE="$3" wrk -t"$WRK_THREADS" -c"$4" -d"${DURATION}s" --timeout 10s -s "$WORK/post.lua" "http://127.0.0.1:$GATEWAY_PORT$2" >"$WORK/$1.log"
+  grep '^RESULT' "$WORK/$1.log"
+}
+field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
+
+echo "== 2/4 gateway, batched: 100 events per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
+BATCHED=$(run_wrk batched /api/metrics "$WORK/batch.json" "$BATCH_CONNECTIONS"); echo "   $BATCHED"
+echo "== 3/4 gateway, single event per request, $CONNECTIONS connections, ${DURATION}s"
+SINGLE=$(run_wrk single /api/metrics "$WORK/single.json" "$CONNECTIONS"); echo "   $SINGLE"
+echo "== 4/4 gateway, trivial endpoint POST /api/ping, $CONNECTIONS connections, ${DURATION}s"
+TRIVIAL=$(run_wrk trivial /api/ping "$WORK/single.json" "$CONNECTIONS"); echo "   $TRIVIAL"
+
+HEAP_MAX_MB=$(sort -n "$WORK/heap.txt" | tail -1 | awk '{printf "%.0f", $1 / 1048576}')
+BATCHED_EPS=$(awk -v r="$(field "$BATCHED" rps)" 'BEGIN {printf "%.0f", r * 100}')
+python3 - "$BASELINE" "$BATCHED_EPS" "$(field "$SINGLE" rps)" "$(field "$TRIVIAL" rps)" "$HEAP_MAX_MB" \
+  "$(field "$SINGLE" p50ms)" "$(field "$SINGLE" p99ms)" "$(field "$BATCHED" non2xx)" "$(field "$SINGLE" non2xx)" \
+  "$(field "$TRIVIAL" non2xx)" "$ENVELOPE_BYTES" <<'PY' | tee "$WORK/summary.md"
+import sys
+baseline, batched, single, trivial, heap, p50, p99, nb, ns, nt, size = sys.argv[1:]
+baseline, batched, single, trivial, heap = float(baseline), float(batched), float(single), float(trivial), float(heap)
+r1, r2 = batched / baseline, single / trivial
+ok = lambda c: "met" if c else "NOT met"
+print()
+print("| measurement | result | target | |")
+print("| --- | --- | --- | --- |")
+print(f"| ProducerPerformance baseline ({size}-byte envelopes) | {baseline:,.0f} events/s | | |")
+print(f"| gateway, 100 events/request | {batched:,.0f} events/s | ≥ 0.7 × baseline | {r1:.2f} × — {ok(r1 >= 0.7)} |")
+print(f"| gateway, 1 event/request | {single:,.0f} req/s, p50 {p50} ms, p99 {p99} ms | ≥ 0.6 × trivial | {r2:.2f} × — {ok(r2 >= 0.6)} |")
+print(f"| trivial endpoint, same server | {trivial:,.0f} req/s | (HTTP ceiling) | |")
+print(f"| gateway heap, max used at load (-Xmx256m) | {heap:.0f} MB | < 256 MB | {ok(heap < 256)} |")
+print(f"| non-2xx responses (batched / single / trivial) | {nb} / {ns} / {nt} | 0 | {ok(nb == ns == nt == '0')} |")
+PY
+echo
+echo "logs and inputs: $WORK"

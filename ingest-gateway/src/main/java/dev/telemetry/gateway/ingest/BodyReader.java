@@ -1,0 +1,79 @@
+package dev.telemetry.gateway.ingest;
+
+import dev.telemetry.gateway.http.ApiException;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a request body within its limits: at most {@code maxBytes} as sent — whether or not the
+ * client declared a length (a chunked body is cut off as it streams in, never buffered whole) — and,
+ * for {@code Content-Encoding: gzip}, at most {@code maxInflatedBytes} after inflation, so a small
+ * gzip bomb costs us no more than the limit.
+ */
+public final class BodyReader {
+
+    private final int maxBytes;
+    private final int maxInflatedBytes;
+
+    public BodyReader(int maxBytes, int maxInflatedBytes) {
+        this.maxBytes = maxBytes;
+        this.maxInflatedBytes = maxInflatedBytes;
+    }
+
+    /**
+     * @param declaredLength the Content-Length, or -1 when the body is chunked
+     * @param contentEncoding the Content-Encoding header, or null
+     */
+    public byte[] read(InputStream in, long declaredLength, String contentEncoding) {
+        boolean gzip = isGzip(contentEncoding);
+        if (declaredLength > maxBytes) {
+            throw ApiException.tooLarge("the body is " + declaredLength + " bytes; the limit is " + maxBytes);
+        }
+        byte[] sent;
+        try {
+            sent = in.readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+        }
+        if (sent.length > maxBytes) {
+            throw ApiException.tooLarge("the body is larger than the limit of " + maxBytes + " bytes");
+        }
+        return gzip ? inflate(sent) : sent;
+    }
+
+    private byte[] inflate(byte[] compressed) {
+        if (compressed.length == 0) {
+            return compressed;
+        }
+        try (InputStream inflated = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
+            byte[] body = inflated.readNBytes(maxInflatedBytes + 1);
+            if (body.length > maxInflatedBytes) {
+                throw ApiException.tooLarge("the body inflates to more than the limit of " + maxInflatedBytes + " bytes");
+            }
+            return body;
+        } catch (ZipException e) {
+            throw ApiException.badRequest("the body is not valid gzip (Content-Encoding: gzip): " + e.getMessage());
+        } catch (EOFException e) {
+            throw ApiException.badRequest("the gzip body is truncated");
+        } catch (IOException e) {
+            throw ApiException.badRequest("the gzip body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean isGzip(String contentEncoding) {
+        if (contentEncoding == null || contentEncoding.isBlank()) {
+            return false;
+        }
+        String encoding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+        return switch (encoding) {
+            case "identity" -> false;
+            case "gzip", "x-gzip" -> true;
+            default -> throw ApiException.unsupportedEncoding(contentEncoding.trim());
+        };
+    }
+}

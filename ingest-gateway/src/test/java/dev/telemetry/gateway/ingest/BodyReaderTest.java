@@ -1,0 +1,57 @@
+package dev.telemetry.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.telemetry.gateway.http.ApiException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+class BodyReaderTest {
+
+    private final BodyReader reader = new BodyReader(100, 1000);
+
+    @Test
+    void shouldInflateGzipWhenContentEncodingSaysSo() throws IOException {
+        byte[] body = reader.read(new ByteArrayInputStream(gzip(new byte[500])), -1, "GZIP");
+        assertThat(body).hasSize(500);
+    }
+
+    @Test
+    void shouldRefuseWith413WhenTheInflatedBodyExceedsItsLimit() throws IOException {
+        byte[] bomb = gzip(new byte[1001]);
+        assertThat(bomb.length).isLessThan(100);
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(bomb), bomb.length, "gzip"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.getMessage()).contains("inflates to more than the limit of 1000 bytes");
+                });
+    }
+
+    @Test
+    void shouldRefuseWith413WhenAnUndeclaredBodyStreamsPastTheLimit() {
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[101]), -1, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[0]), 101, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("101 bytes"));
+    }
+
+    @Test
+    void shouldRefuseWith415WhenTheEncodingIsNotGzipOrIdentity() {
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[1]), 1, "br"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(415));
+        assertThat(reader.read(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)), 1, "identity")).hasSize(1);
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+}
