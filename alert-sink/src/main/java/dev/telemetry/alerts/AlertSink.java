@@ -18,7 +18,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import dev.telemetry.alerts.nflog.KafkaJournal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +47,10 @@ public final class AlertSink implements AutoCloseable {
     private final OpsServer ops;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops) {
+    private final KafkaJournal journal;
+
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops, KafkaJournal journal) {
+        this.journal = journal;
         this.loop = loop;
         this.thread = thread;
         this.kafkaMetrics = kafkaMetrics;
@@ -66,25 +71,28 @@ public final class AlertSink implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
         kafkaMetrics.bindTo(registry);
-        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, metrics, clock);
+        KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue());
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), metrics, journal,
+                List.of(), clock);
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);
 
         OpsServer ops;
         try {
-            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(loop, topic, config))
+            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(loop, journal, topic, config))
                     .start();
         } catch (RuntimeException e) {
             kafkaMetrics.close();
             consumer.close();
+            journal.close();
             throw e;
         }
         Thread thread = new Thread(loop, "alert-sink-dispatch");
         thread.start();
         LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
                 config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
-        return new AlertSink(loop, thread, kafkaMetrics, ops);
+        return new AlertSink(loop, thread, kafkaMetrics, ops, journal);
     }
 
     /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
@@ -112,6 +120,7 @@ public final class AlertSink implements AutoCloseable {
             LOG.warn("dispatch thread still running {} after close; abandoning it", STOP_TIMEOUT);
         }
         kafkaMetrics.close();
+        journal.close();
         ops.close();
     }
 
@@ -151,12 +160,20 @@ public final class AlertSink implements AutoCloseable {
         return props;
     }
 
-    private static Health health(DispatchLoop loop, String topic, SinkConfig config) {
+    private static Health health(DispatchLoop loop, KafkaJournal journal, String topic, SinkConfig config) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("topic", topic);
         details.put("group_id", config.groupId());
         details.put("backlog", loop.backlogSize());
-        return Health.of(Map.of("kafka_consumer_running", loop.running()), details);
+        details.put("receivers", receiverStatus(loop));
+        return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready()), details);
+    }
+
+    /** Per receiver: notifications owed and whether it is keeping up (nothing owed). */
+    private static Map<String, Object> receiverStatus(DispatchLoop loop) {
+        Map<String, Object> status = new java.util.TreeMap<>();
+        loop.queueSizes().forEach((name, owed) -> status.put(name, Map.of("owed", owed, "status", owed == 0 ? "ok" : "behind")));
+        return status;
     }
 
     private static String version() {

@@ -27,10 +27,13 @@ import java.util.Set;
  * @param receivers        every receiver, by unique name
  * @param routes           alert channel → receiver names
  * @param defaultReceivers receivers of alerts whose channels have no route (or that have no channels)
+ * @param knownChannels    the channels the processor's alert rules name; when set, each must have a
+ *                         route and each route must be one of them, checked at start-up
+ * @param adminToken       bearer token of the silences API; the API is off when blank
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
                          Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
-                         List<String> defaultReceivers) {
+                         List<String> defaultReceivers, List<String> knownChannels, String adminToken) {
 
     public static final String DEFAULTS_RESOURCE = "/sink.yaml";
     public static final String ENV_PREFIX = "SINK";
@@ -47,6 +50,8 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         }
         routes = Collections.unmodifiableMap(copy);
         defaultReceivers = defaultReceivers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(defaultReceivers));
+        knownChannels = knownChannels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(knownChannels));
+        adminToken = adminToken == null ? "" : adminToken;
     }
 
     /** Kafka client settings. */
@@ -61,7 +66,18 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
      * Exponential backoff of retryable failures: the first retry after about {@code initialBackoff},
      * doubling up to {@code maxBackoff}.
      */
-    public record Retry(Duration initialBackoff, Duration maxBackoff) {
+    public record Retry(Duration initialBackoff, Duration maxBackoff, Duration maxAge) {
+
+        /** How long a notification is retried before it goes to the dead-letter topic. */
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+
+        public Retry {
+            maxAge = maxAge == null ? DEFAULT_MAX_AGE : maxAge;
+        }
+
+        public Retry(Duration initialBackoff, Duration maxBackoff) {
+            this(initialBackoff, maxBackoff, null);
+        }
     }
 
     /** Loads the configuration for {@code main}: {@code --config <file>} is optional. */
@@ -135,6 +151,23 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
             requireKnown("routes." + channel, names, seen.keySet());
         });
         requireKnown("default-receivers", defaultReceivers, seen.keySet());
+        Require.positive("retry.max-age", retry.maxAge());
+        if (!knownChannels.isEmpty()) {
+            // A rule's channel without a route would silently fall back to the default receivers: refuse to start instead.
+            for (int i = 0; i < knownChannels.size(); i++) {
+                String channel = knownChannels.get(i);
+                if (channel == null || !routes.containsKey(channel)) {
+                    throw new ConfigException("known-channels[" + i + "]", "channel '" + channel
+                            + "' is named by an alert rule but has no route; routes: " + routes.keySet());
+                }
+            }
+            for (String channel : routes.keySet()) {
+                if (!knownChannels.contains(channel)) {
+                    throw new ConfigException("routes." + channel, "unknown channel '" + channel
+                            + "': no alert rule names it; known channels: " + knownChannels);
+                }
+            }
+        }
     }
 
     private static void requireKnown(String key, List<String> names, Set<String> known) {
@@ -158,30 +191,43 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
     }
 
     /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
     public SinkConfig withTopic(String configKey, String name) {
         Map<String, String> renamed = new LinkedHashMap<>(topics);
         renamed.put(configKey, name);
-        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
     }
 
     public SinkConfig withHttp(String host, int port) {
-        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
     }
 
     public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff), receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken);
+    }
+
+    public SinkConfig withMaxAge(Duration maxAge) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(retry.initialBackoff(), retry.maxBackoff(), maxAge),
+                receivers, routes, defaultReceivers, knownChannels, adminToken);
+    }
+
+    public SinkConfig withKnownChannels(List<String> channels) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken);
+    }
+
+    public SinkConfig withAdminToken(String token) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token);
     }
 
     /** Replaces receivers and routing together, since routes must name existing receivers. */
     public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken);
     }
 }

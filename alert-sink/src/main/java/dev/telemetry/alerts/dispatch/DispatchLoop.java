@@ -8,7 +8,12 @@ import dev.telemetry.events.serde.JsonSerde;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.telemetry.alerts.nflog.AttemptRecord;
+import dev.telemetry.alerts.nflog.DeadLetter;
+import dev.telemetry.alerts.nflog.Journal;
+import dev.telemetry.alerts.nflog.NotificationLogEntry;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -17,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,16 +44,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's consumer loop: polls {@code telemetry.alerts}, routes each alert, delivers it to every
- * receiver and commits a record's offset only once every receiver has it or has refused it for good.
+ * The sink's consumer loop: polls {@code telemetry.alerts}, routes each alert, puts it on the queue
+ * of every receiver it is routed to, and commits a record's offset only once every receiver has it
+ * or has refused it for good.
  *
- * <p>Records are settled strictly in consumption order, so a committed offset never skips an alert
- * still owed to a receiver. While a receiver is backing off, all partitions are paused and
- * {@code poll} doubles as the wait: the consumer stays in its group (no {@code max.poll.interval.ms}
- * eviction), nothing spins, and {@link #stop()} ends the wait at once through {@code wakeup()}.
- * Deliveries run on their own threads so that stopping can abandon an attempt in flight; the
- * abandoned record is not committed and is delivered again, under the same idempotency key, after
- * a restart.
+ * <p>Each receiver has its own queue ({@link ReceiverQueue}) with at most one attempt in flight on
+ * a delivery thread, so a dead or slow receiver delays only itself. Offsets are committed for the
+ * contiguous prefix of settled records, after the {@link Journal} (notification log, attempts,
+ * dead letters) is flushed: a crash after a delivery and before the commit replays the record, and
+ * the notification log then says the receiver already has it. Only a crash between the delivery
+ * and its log entry repeats a notification, under the same idempotency key. Consumption pauses
+ * when {@link #MAX_BACKLOG} records are unsettled, so memory stays bounded while a receiver is
+ * down; {@code maxAge} then moves its oldest notifications to the dead-letter topic.
  */
 public final class DispatchLoop implements Runnable {
 
@@ -55,15 +63,24 @@ public final class DispatchLoop implements Runnable {
 
     /** Poll timeout with nothing to retry; {@code wakeup()} ends it early, so it only bounds idle wake-ups. */
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
+    /** Poll timeout while attempts are in flight: how soon a finished attempt is noticed. */
+    static final Duration BUSY_POLL = Duration.ofMillis(50);
+    /** How long one step waits for attempts in flight before it polls again. */
+    static final Duration SETTLE_WAIT = Duration.ofMillis(200);
     /** Longest stretch of deliveries between two polls, well inside {@code max.poll.interval.ms}. */
     static final Duration STEP_BUDGET = Duration.ofSeconds(10);
+    /** Unsettled records held before consumption pauses. */
+    static final int MAX_BACKLOG = 10_000;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
     private final Router router;
     private final Backoff backoff;
+    private final Duration maxAge;
     private final DeliveryMetrics metrics;
+    private final Journal journal;
+    private final List<Muter> muters;
     private final Clock clock;
     private final Deserializer<AlertEvent> reader = JsonSerde.alert().deserializer();
     private final ExecutorService deliveries = Executors.newCachedThreadPool(runnable -> {
@@ -75,26 +92,38 @@ public final class DispatchLoop implements Runnable {
 
     // Owned by the loop thread.
     private final Deque<PendingAlert> backlog = new ArrayDeque<>();
+    private final Map<String, ReceiverQueue> queues = new LinkedHashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> settled = new HashMap<>();
 
     private volatile boolean running;
     private volatile int backlogSize;
     private volatile Throwable failure;
+    private final Map<String, Integer> queueSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff,
-                        DeliveryMetrics metrics, Clock clock) {
+    public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
+                        DeliveryMetrics metrics, Journal journal, List<Muter> muters, Clock clock) {
         this.consumer = consumer;
         this.topic = topic;
         this.router = router;
         this.backoff = backoff;
+        this.maxAge = maxAge;
         this.metrics = metrics;
+        this.journal = journal;
+        this.muters = List.copyOf(muters);
         this.clock = clock;
+        for (Notifier notifier : router.receivers()) {
+            queues.put(notifier.name(), new ReceiverQueue(notifier));
+            queueSizes.put(notifier.name(), 0);
+        }
     }
 
     @Override
     public void run() {
         running = true;
         try {
+            if (!journal.awaitReady(stopping::isDone)) {
+                return;
+            }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping.isDone()) {
                 step();
@@ -125,11 +154,13 @@ public final class DispatchLoop implements Runnable {
         ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout());
         Instant now = clock.instant();
         for (ConsumerRecord<String, byte[]> record : records) {
-            backlog.addLast(admit(record, now));
+            PendingAlert pending = admit(record, now);
+            backlog.addLast(pending);
         }
-        deliverDue();
+        pump();
+        release();
         commitSettled();
-        if (backlog.isEmpty()) {
+        if (backlog.size() < MAX_BACKLOG) {
             if (!consumer.paused().isEmpty()) {
                 consumer.resume(consumer.paused());
             }
@@ -137,6 +168,7 @@ public final class DispatchLoop implements Runnable {
             consumer.pause(consumer.assignment());
         }
         backlogSize = backlog.size();
+        queues.forEach((name, queue) -> queueSizes.put(name, queue.queue.size()));
     }
 
     /** Asks the loop to stop: ends a poll or retry wait at once and interrupts deliveries in flight. Any thread. */
@@ -156,24 +188,32 @@ public final class DispatchLoop implements Runnable {
         return backlogSize;
     }
 
+    /** Notifications owed, per receiver: a growing number means that receiver is failing. */
+    public Map<String, Integer> queueSizes() {
+        return Map.copyOf(queueSizes);
+    }
+
     private Duration pollTimeout() {
-        PendingAlert head = backlog.peekFirst();
-        if (head == null) {
-            return IDLE_POLL;
+        Instant now = clock.instant();
+        Duration wait = IDLE_POLL;
+        for (ReceiverQueue queue : queues.values()) {
+            if (!queue.idle()) {
+                wait = min(wait, BUSY_POLL);
+            } else if (!queue.queue.isEmpty()) {
+                Duration until = Duration.between(now, queue.notBefore);
+                wait = min(wait, until.isNegative() ? Duration.ZERO : until);
+            }
         }
-        Optional<Instant> next = head.nextAttempt();
-        if (next.isEmpty()) {
-            return Duration.ZERO;
-        }
-        Duration wait = Duration.between(clock.instant(), next.get());
-        if (wait.isNegative()) {
-            return Duration.ZERO;
-        }
-        return wait.compareTo(IDLE_POLL) > 0 ? IDLE_POLL : wait;
+        return wait;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private PendingAlert admit(ConsumerRecord<String, byte[]> record, Instant now) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        String source = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (record.value() == null) {
             metrics.skipped(DeliveryMetrics.Skip.EMPTY);
             return PendingAlert.skip(partition, record.offset());
@@ -182,21 +222,36 @@ public final class DispatchLoop implements Runnable {
         try {
             alert = reader.deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            // A poison record must not block the partition; it will go to the sink's DLQ once that exists.
+            // A poison record must not block the partition; the dead-letter topic keeps the account.
             metrics.skipped(DeliveryMetrics.Skip.INVALID);
-            LOG.warn("skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn("skipping {}: {}", source, e.getMessage());
+            journal.deadLettered(new DeadLetter(null, "unreadable alert record: " + e.getMessage(), null, 0, now, now, source, null));
             return PendingAlert.skip(partition, record.offset());
         }
         if (alert.status() == null) {
             metrics.skipped(DeliveryMetrics.Skip.INVALID);
-            LOG.warn("skipping {}-{}@{}: alert {} has no status", record.topic(), record.partition(), record.offset(), alert.fingerprint());
+            LOG.warn("skipping {}: alert {} has no status", source, alert.fingerprint());
+            journal.deadLettered(new DeadLetter(null, "alert has no status", null, 0, now, now, source, alert));
             return PendingAlert.skip(partition, record.offset());
+        }
+        for (Muter muter : muters) {
+            muter.observe(alert);
         }
         if (alert.status() == AlertStatus.PENDING) {
             // Alertmanager notifies firing and resolved only; pending is the processor's business.
             metrics.skipped(DeliveryMetrics.Skip.PENDING);
             LOG.debug("not notifying pending alert {} [{}]", alert.rule(), alert.fingerprint());
             return PendingAlert.skip(partition, record.offset());
+        }
+        if (alert.status() == AlertStatus.FIRING) {
+            for (Muter muter : muters) {
+                Optional<String> why = muter.muted(alert, now);
+                if (why.isPresent()) {
+                    metrics.skipped(muter.skip());
+                    LOG.info("not notifying {} [{}]: {}", alert.rule(), alert.fingerprint(), why.get());
+                    return PendingAlert.skip(partition, record.offset());
+                }
+            }
         }
         List<Notifier> receivers = router.route(alert);
         if (receivers.isEmpty()) {
@@ -205,90 +260,159 @@ public final class DispatchLoop implements Runnable {
                     alert.status().wireName(), alert.rule(), alert.channels());
             return PendingAlert.skip(partition, record.offset());
         }
-        return PendingAlert.deliver(partition, record.offset(), alert, receivers, now);
+        PendingAlert pending = PendingAlert.deliver(partition, record.offset(), alert, receivers);
+        for (Notifier receiver : receivers) {
+            queues.get(receiver.name()).queue.addLast(pending);
+        }
+        return pending;
     }
 
-    /** Settles backlog records in order until one must wait for a retry or the step budget is spent. */
-    private void deliverDue() {
+    /**
+     * Settles finished attempts and starts due ones, receiver by receiver, until nothing more is
+     * due, nothing finished within {@link #SETTLE_WAIT}, or the step budget is spent.
+     */
+    private void pump() {
         long deadline = System.nanoTime() + STEP_BUDGET.toNanos();
-        while (!backlog.isEmpty() && !stopping.isDone()) {
-            PendingAlert head = backlog.peekFirst();
-            if (!head.done()) {
-                List<Notifier> due = head.due(clock.instant());
-                if (due.isEmpty()) {
-                    return;
+        while (!stopping.isDone()) {
+            for (ReceiverQueue queue : queues.values()) {
+                if (queue.inFlight != null && queue.inFlight.isDone()) {
+                    ReceiverQueue.Attempt attempt = queue.inFlight.join();
+                    queue.inFlight = null;
+                    settle(queue, attempt, clock.instant());
                 }
-                attempt(head, due);
-                if (!head.done()) {
-                    return;
+                if (queue.idle()) {
+                    start(queue, clock.instant());
                 }
             }
-            backlog.removeFirst();
-            settled.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
-            if (System.nanoTime() - deadline > 0) {
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            queues.values().stream().filter(q -> !q.idle()).forEach(q -> inFlight.add(q.inFlight));
+            if (inFlight.isEmpty() || System.nanoTime() - deadline > 0) {
                 return;
             }
+            inFlight.add(stopping);
+            try {
+                CompletableFuture.anyOf(inFlight.toArray(CompletableFuture[]::new))
+                        .get(SETTLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return; // a slow receiver: poll, and look again next step
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                // deliver() catches everything a notifier throws; nothing else completes exceptionally.
+            }
         }
     }
 
-    /** Delivers {@code head} to the due receivers in parallel and records each outcome. */
-    private void attempt(PendingAlert head, List<Notifier> due) {
-        Map<Notifier, CompletableFuture<Attempt>> attempts = new LinkedHashMap<>();
-        try {
-            for (Notifier receiver : due) {
-                attempts.put(receiver, CompletableFuture.supplyAsync(() -> deliver(receiver, head), deliveries));
+    /** Starts an attempt for the head of {@code queue} if it is due, first dropping heads nobody needs sent. */
+    private void start(ReceiverQueue queue, Instant now) {
+        while (!queue.queue.isEmpty()) {
+            PendingAlert head = queue.queue.peekFirst();
+            Optional<DeliveryMetrics.Skip> skip = unnecessary(queue.name(), head);
+            if (skip.isEmpty()) {
+                break;
             }
-        } catch (RejectedExecutionException e) {
-            return; // stopping
+            metrics.skipped(skip.get());
+            head.settled(queue.name());
+            queue.next();
         }
-        try {
-            CompletableFuture.anyOf(CompletableFuture.allOf(attempts.values().toArray(CompletableFuture[]::new)), stopping).join();
-        } catch (CompletionException e) {
-            // deliver() catches everything a notifier throws; nothing else completes exceptionally.
-        }
-        if (stopping.isDone()) {
-            // An attempt cut short says nothing about the receiver; the record stays unsettled.
+        PendingAlert head = queue.queue.peekFirst();
+        if (head == null || queue.notBefore.isAfter(now)) {
             return;
         }
-        Instant now = clock.instant();
-        attempts.forEach((receiver, future) -> settle(head, receiver, future.join(), now));
+        if (queue.firstAttemptAt == null) {
+            queue.firstAttemptAt = now;
+        }
+        try {
+            queue.inFlight = CompletableFuture.supplyAsync(() -> deliver(queue.notifier, head), deliveries);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
     }
 
-    private record Attempt(DeliveryResult result, Duration took) {
+    /**
+     * Why {@code receiver} need not be sent {@code head}: the notification log says it has it
+     * (a replay after a restart), or it is the resolution of a firing it never got.
+     */
+    private Optional<DeliveryMetrics.Skip> unnecessary(String receiver, PendingAlert head) {
+        if (journal.delivered(receiver, head.idempotencyKey())) {
+            return Optional.of(DeliveryMetrics.Skip.DUPLICATE);
+        }
+        AlertEvent alert = head.alert();
+        if (alert.status() == AlertStatus.RESOLVED) {
+            AlertEvent firing = new AlertEvent(alert.schemaVersion(), alert.fingerprint(), AlertStatus.FIRING, alert.rule(),
+                    alert.metric(), alert.stat(), alert.labels(), alert.value(), alert.threshold(), alert.operator(),
+                    alert.severity(), alert.channels(), alert.annotations(), alert.startsAt(), null, alert.evaluatedAt());
+            if (!journal.delivered(receiver, Notifier.idempotencyKey(firing))) {
+                return Optional.of(DeliveryMetrics.Skip.RESOLVED_UNNOTIFIED);
+            }
+        }
+        return Optional.empty();
     }
 
-    private static Attempt deliver(Notifier receiver, PendingAlert head) {
+    private static ReceiverQueue.Attempt deliver(Notifier receiver, PendingAlert head) {
         long started = System.nanoTime();
         DeliveryResult result;
         try {
             result = receiver.deliver(head.alert(), head.idempotencyKey());
         } catch (RuntimeException e) {
-            // A notifier bug would repeat on every retry; blocking all later alerts on it is worse than dropping this one.
+            // A notifier bug would repeat on every retry; blocking all later alerts on it is worse than dead-lettering this one.
             LOG.error("receiver {} threw while delivering {} [{}]", receiver.name(), head.alert().rule(),
                     head.alert().fingerprint(), e);
             result = new DeliveryResult.Permanent("notifier failed: " + e.getClass().getSimpleName());
         }
-        return new Attempt(result, Duration.ofNanos(System.nanoTime() - started));
+        return new ReceiverQueue.Attempt(result, System.nanoTime() - started);
     }
 
-    private void settle(PendingAlert head, Notifier receiver, Attempt attempt, Instant now) {
-        metrics.attempted(receiver.name(), attempt.result(), attempt.took());
-        AlertEvent alert = head.alert();
+    private void settle(ReceiverQueue queue, ReceiverQueue.Attempt attempt, Instant now) {
+        PendingAlert head = queue.queue.peekFirst();
+        String receiver = queue.name();
         DeliveryResult result = attempt.result();
+        metrics.attempted(receiver, result, Duration.ofNanos(attempt.latencyNanos()));
+        AlertEvent alert = head.alert();
+        String reason = result instanceof DeliveryResult.Retryable r ? r.reason()
+                : result instanceof DeliveryResult.Permanent p ? p.reason() : "";
+        journal.attempted(new AttemptRecord(receiver, head.idempotencyKey(), alert.fingerprint(), alert.rule(),
+                alert.status().wireName(), queue.failures + 1, result.outcome(), reason, attempt.latencyNanos() / 1_000_000, now));
         if (result instanceof DeliveryResult.Delivered) {
-            LOG.debug("delivered {} {} to {}", alert.status().wireName(), alert.rule(), receiver.name());
+            LOG.debug("delivered {} {} to {}", alert.status().wireName(), alert.rule(), receiver);
+            journal.delivered(new NotificationLogEntry(receiver, head.idempotencyKey(), alert.fingerprint(),
+                    alert.status().wireName(), now));
             head.settled(receiver);
+            queue.next();
         } else if (result instanceof DeliveryResult.Retryable retryable) {
-            int failures = head.failures(receiver) + 1;
-            Duration wait = backoff.delay(failures, retryable.retryAfter());
-            head.failed(receiver, now.plus(wait));
+            queue.failures++;
+            if (!Duration.between(queue.firstAttemptAt, now).minus(maxAge).isNegative()) {
+                metrics.failed(receiver, DeliveryMetrics.FailureReason.MAX_AGE);
+                deadLetter(queue, head, "gave up after " + maxAge.toMillis() + " ms and " + queue.failures
+                        + " attempts; last: " + retryable.reason(), now);
+                return;
+            }
+            Duration wait = backoff.delay(queue.failures, retryable.retryAfter());
+            queue.notBefore = now.plus(wait);
             LOG.warn("delivery of {} {} [{}] to {} failed (attempt {}), retrying in {} ms: {}", alert.status().wireName(),
-                    alert.rule(), alert.fingerprint(), receiver.name(), failures, wait.toMillis(), retryable.reason());
+                    alert.rule(), alert.fingerprint(), receiver, queue.failures, wait.toMillis(), retryable.reason());
         } else if (result instanceof DeliveryResult.Permanent permanent) {
-            // Later: to telemetry.alerts.dlq. Until then the log line is the record of the loss.
-            LOG.error("delivery of {} {} [{}] to {} failed permanently, dropped: {}", alert.status().wireName(),
-                    alert.rule(), alert.fingerprint(), receiver.name(), permanent.reason());
-            head.settled(receiver);
+            queue.failures++;
+            deadLetter(queue, head, permanent.reason(), now);
+        }
+    }
+
+    private void deadLetter(ReceiverQueue queue, PendingAlert head, String reason, Instant now) {
+        AlertEvent alert = head.alert();
+        LOG.error("delivery of {} {} [{}] to {} failed for good, sent to the dead-letter topic: {}",
+                alert.status().wireName(), alert.rule(), alert.fingerprint(), queue.name(), reason);
+        journal.deadLettered(new DeadLetter(queue.name(), reason, head.idempotencyKey(), queue.failures,
+                queue.firstAttemptAt, now, head.toString(), alert));
+        head.settled(queue.name());
+        queue.next();
+    }
+
+    /** Moves the settled prefix of the backlog to the offsets to commit. */
+    private void release() {
+        while (!backlog.isEmpty() && backlog.peekFirst().done()) {
+            PendingAlert head = backlog.removeFirst();
+            settled.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
         }
     }
 
@@ -296,6 +420,8 @@ public final class DispatchLoop implements Runnable {
         if (settled.isEmpty()) {
             return;
         }
+        // The notification log and dead letters of these records must be durable before their offsets are.
+        journal.flush();
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(settled);
         try {
             consumer.commitSync(offsets);
@@ -333,6 +459,7 @@ public final class DispatchLoop implements Runnable {
             owned.keySet().retainAll(partitions);
             if (!owned.isEmpty()) {
                 try {
+                    journal.flush();
                     consumer.commitSync(owned);
                 } catch (RuntimeException e) {
                     LOG.warn("commit on revocation failed; the new owner redelivers from the last commit: {}", e.toString());
@@ -354,6 +481,17 @@ public final class DispatchLoop implements Runnable {
         private void forget(Collection<TopicPartition> partitions) {
             settled.keySet().removeAll(partitions);
             backlog.removeIf(pending -> partitions.contains(pending.partition()));
+            // An attempt in flight for a forgotten record finishes unobserved; its receiver's next head starts fresh.
+            for (ReceiverQueue queue : queues.values()) {
+                PendingAlert head = queue.queue.peekFirst();
+                queue.queue.removeIf(pending -> partitions.contains(pending.partition()));
+                if (head != null && queue.queue.peekFirst() != head) {
+                    queue.inFlight = null;
+                    queue.failures = 0;
+                    queue.notBefore = Instant.EPOCH;
+                    queue.firstAttemptAt = null;
+                }
+            }
         }
     }
 }
