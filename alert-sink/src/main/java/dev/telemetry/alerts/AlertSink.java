@@ -12,13 +12,16 @@ import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
-import dev.telemetry.service.ops.OpsServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import dev.telemetry.alerts.http.SinkHttpServer;
+import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.nflog.KafkaJournal;
+import dev.telemetry.alerts.silence.SilenceStore;
+import dev.telemetry.alerts.silence.Silencer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +47,16 @@ public final class AlertSink implements AutoCloseable {
     private final DispatchLoop loop;
     private final Thread thread;
     private final KafkaClientMetrics kafkaMetrics;
-    private final OpsServer ops;
+    private final SinkHttpServer ops;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final KafkaJournal journal;
+    private final SilenceStore silences;
 
-    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops, KafkaJournal journal) {
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, SinkHttpServer ops, KafkaJournal journal,
+                      SilenceStore silences) {
         this.journal = journal;
+        this.silences = silences;
         this.loop = loop;
         this.thread = thread;
         this.kafkaMetrics = kafkaMetrics;
@@ -72,27 +78,29 @@ public final class AlertSink implements AutoCloseable {
         KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
         kafkaMetrics.bindTo(registry);
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue());
+        SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), metrics, journal,
-                List.of(), clock);
+                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock);
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);
 
-        OpsServer ops;
+        SinkHttpServer ops;
         try {
-            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(loop, journal, topic, config))
-                    .start();
+            ops = new SinkHttpServer(config.http().host(), config.http().port(), version(), registry,
+                    () -> health(loop, journal, silences, topic, config), silences, config.adminToken(), clock).start();
         } catch (RuntimeException e) {
             kafkaMetrics.close();
             consumer.close();
             journal.close();
+            silences.close();
             throw e;
         }
         Thread thread = new Thread(loop, "alert-sink-dispatch");
         thread.start();
         LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
                 config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
-        return new AlertSink(loop, thread, kafkaMetrics, ops, journal);
+        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences);
     }
 
     /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
@@ -121,6 +129,7 @@ public final class AlertSink implements AutoCloseable {
         }
         kafkaMetrics.close();
         journal.close();
+        silences.close();
         ops.close();
     }
 
@@ -160,13 +169,14 @@ public final class AlertSink implements AutoCloseable {
         return props;
     }
 
-    private static Health health(DispatchLoop loop, KafkaJournal journal, String topic, SinkConfig config) {
+    private static Health health(DispatchLoop loop, KafkaJournal journal, SilenceStore silences, String topic, SinkConfig config) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("topic", topic);
         details.put("group_id", config.groupId());
         details.put("backlog", loop.backlogSize());
         details.put("receivers", receiverStatus(loop));
-        return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready()), details);
+        return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready(),
+                "silences_loaded", silences.ready()), details);
     }
 
     /** Per receiver: notifications owed and whether it is keeping up (nothing owed). */

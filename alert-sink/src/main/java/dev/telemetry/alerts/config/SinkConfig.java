@@ -30,10 +30,12 @@ import java.util.Set;
  * @param knownChannels    the channels the processor's alert rules name; when set, each must have a
  *                         route and each route must be one of them, checked at start-up
  * @param adminToken       bearer token of the silences API; the API is off when blank
+ * @param inhibitRules     Alertmanager's inhibit rules
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
                          Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
-                         List<String> defaultReceivers, List<String> knownChannels, String adminToken) {
+                         List<String> defaultReceivers, List<String> knownChannels, String adminToken,
+                         List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules) {
 
     public static final String DEFAULTS_RESOURCE = "/sink.yaml";
     public static final String ENV_PREFIX = "SINK";
@@ -52,6 +54,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         defaultReceivers = defaultReceivers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(defaultReceivers));
         knownChannels = knownChannels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(knownChannels));
         adminToken = adminToken == null ? "" : adminToken;
+        inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
     }
 
     /** Kafka client settings. */
@@ -152,6 +155,12 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         });
         requireKnown("default-receivers", defaultReceivers, seen.keySet());
         Require.positive("retry.max-age", retry.maxAge());
+        for (int i = 0; i < inhibitRules.size(); i++) {
+            if (inhibitRules.get(i) == null) {
+                throw new ConfigException("inhibit-rules[" + i + "]", "must be a rule, not empty");
+            }
+            inhibitRules.get(i).validate("inhibit-rules[" + i + "]");
+        }
         if (!knownChannels.isEmpty()) {
             // A rule's channel without a route would silently fall back to the default receivers: refuse to start instead.
             for (int i = 0; i < knownChannels.size(); i++) {
@@ -191,43 +200,48 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
+        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
     public SinkConfig withTopic(String configKey, String name) {
         Map<String, String> renamed = new LinkedHashMap<>(topics);
         renamed.put(configKey, name);
-        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withHttp(String host, int port) {
-        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken);
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withMaxAge(Duration maxAge) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(retry.initialBackoff(), retry.maxBackoff(), maxAge),
-                receivers, routes, defaultReceivers, knownChannels, adminToken);
+                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withKnownChannels(List<String> channels) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules);
     }
 
     public SinkConfig withAdminToken(String token) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules);
+    }
+
+    public SinkConfig withInhibitRules(List<dev.telemetry.alerts.inhibit.InhibitRule> rules) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, rules);
     }
 
     /** Replaces receivers and routing together, since routes must name existing receivers. */
     public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules);
     }
 }

@@ -121,8 +121,14 @@ public final class DispatchLoop implements Runnable {
     public void run() {
         running = true;
         try {
+            // Nothing is sent before the notification log and the silences are read: it could be a repeat, or muted.
             if (!journal.awaitReady(stopping::isDone)) {
                 return;
+            }
+            for (Muter muter : muters) {
+                if (!muter.awaitReady(stopping::isDone)) {
+                    return;
+                }
             }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping.isDone()) {

@@ -14,6 +14,11 @@ public interface Muter {
     default void observe(AlertEvent alert) {
     }
 
+    /** Blocks until the stage knows enough to decide (e.g. silences read), or {@code giveUp} says to stop waiting. */
+    default boolean awaitReady(java.util.function.BooleanSupplier giveUp) {
+        return true;
+    }
+
     /** The metric reason of a mute by this stage. */
     DeliveryMetrics.Skip skip();
 }

@@ -193,6 +193,41 @@ class SinkConfigTest {
                 .hasMessageContaining("missing.yaml").hasMessageContaining("not found");
     }
 
+    @Test
+    void shouldRefuseToStartWhenARuleChannelHasNoRoute() throws IOException {
+        ConfigException e = failure("""
+                receivers: [{name: team, type: log}]
+                default-receivers: [team]
+                routes: {"#alerts": [team]}
+                known-channels: ["#alerts", "#dev-team"]
+                """);
+
+        assertThat(e.getMessage()).contains("known-channels[1]").contains("'#dev-team'").contains("has no route");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenARouteNamesAChannelNoRuleUses() throws IOException {
+        ConfigException e = failure("""
+                receivers: [{name: team, type: log}]
+                default-receivers: [team]
+                routes: {"#alerts": [team], "#alrets": [team]}
+                known-channels: ["#alerts"]
+                """);
+
+        assertThat(e.getMessage()).contains("routes.#alrets").contains("unknown channel");
+    }
+
+    @Test
+    void shouldRejectAnInhibitRuleWithABadMatcherWhenLoading() throws IOException {
+        ConfigException e = failure("""
+                inhibit-rules:
+                  - source-matchers: ['severity=critical']
+                    target-matchers: ['severity="high"']
+                """);
+
+        assertThat(e.getMessage()).contains("inhibit-rules[0].source-matchers");
+    }
+
     private static String messages(Throwable e) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -5,7 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.inhibit.InhibitRule;
+import dev.telemetry.alerts.inhibit.Inhibitor;
+import dev.telemetry.alerts.silence.Matcher;
+import dev.telemetry.alerts.silence.Silence;
+import dev.telemetry.alerts.silence.Silencer;
 import dev.telemetry.alerts.testing.Alerts;
+import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.alerts.testing.InMemoryJournal;
 import dev.telemetry.alerts.testing.MutableClock;
 import dev.telemetry.alerts.testing.ScriptedNotifier;
@@ -52,6 +58,10 @@ class DispatchLoopTest {
     }
 
     private DispatchLoop loop(List<String> defaults, Notifier... notifiers) {
+        return loop(List.of(), defaults, notifiers);
+    }
+
+    private DispatchLoop loop(List<Muter> muters, List<String> defaults, Notifier... notifiers) {
         Map<String, Notifier> byName = new LinkedHashMap<>();
         for (Notifier notifier : notifiers) {
             byName.put(notifier.name(), notifier);
@@ -59,7 +69,7 @@ class DispatchLoopTest {
         // Jitter pinned to its top so that each wait is exactly the exponential step.
         Backoff backoff = new Backoff(INITIAL, Duration.ofSeconds(30), () -> 0.999_999_999);
         return new DispatchLoop(consumer, TOPIC, new Router(Map.of(), defaults, byName), backoff, MAX_AGE,
-                new DeliveryMetrics(registry, byName.keySet()), journal, List.of(), clock);
+                new DeliveryMetrics(registry, byName.keySet()), journal, muters, clock);
     }
 
     private void produce(AlertEvent alert) {
@@ -380,5 +390,57 @@ class DispatchLoopTest {
         assertThat(team.calls()).isEmpty();
         assertThat(committed()).isEqualTo(1L);
         assertThat(registry.get("alerts.skipped").tag("reason", "resolved_unnotified").counter().count()).isEqualTo(1.0);
+    }
+
+    private static AlertEvent alert(String fingerprint, String app, String severity, AlertStatus status) {
+        return new AlertEvent(AlertEvent.SCHEMA_VERSION, fingerprint, status, "HighErrorRate", "error_rate", "mean",
+                Map.of("alertname", "HighErrorRate", "app", app, "severity", severity), 0.07, 0.05, "gt", severity,
+                List.of(), Map.of(), Alerts.STARTS_AT, status == AlertStatus.RESOLVED ? Alerts.ENDS_AT : null, Alerts.STARTS_AT);
+    }
+
+    @Test
+    void shouldMuteMatchingAlertsOnlyWhileTheSilenceIsActiveWhenASilenceExists() {
+        Instant start = clock.instant().plus(Duration.ofMinutes(5));
+        Silence silence = new Silence("s-1", List.of(Matcher.parse("app=\"shop\""), Matcher.parse("severity=~\"high|warning\"")),
+                start, start.plus(Duration.ofHours(1)), "alice", "deploying shop", clock.instant());
+        ScriptedNotifier team = new ScriptedNotifier("team");
+        DispatchLoop loop = loop(List.of(new Silencer(() -> List.of(silence))), List.of("team"), team);
+
+        produce(alert("fp-early", "shop", "high", AlertStatus.FIRING));
+        loop.step();
+        clock.advance(Duration.ofMinutes(10));
+        produce(alert("fp-muted", "shop", "high", AlertStatus.FIRING));
+        produce(alert("fp-other-app", "cart", "high", AlertStatus.FIRING));
+        produce(alert("fp-critical", "shop", "critical", AlertStatus.FIRING));
+        loop.step();
+        clock.advance(Duration.ofHours(1));
+        produce(alert("fp-after", "shop", "high", AlertStatus.FIRING));
+        loop.step();
+
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-early/firing", "fp-other-app/firing",
+                "fp-critical/firing", "fp-after/firing");
+        assertThat(registry.get("alerts.skipped").tag("reason", "silenced").counter().count()).isEqualTo(1.0);
+        assertThat(committed()).isEqualTo(5L);
+    }
+
+    @Test
+    void shouldMuteLowerSeveritiesOfTheSameAppWhileACriticalAlertFiresWhenAnInhibitRuleSaysSo() {
+        Inhibitor inhibitor = new Inhibitor(List.of(new InhibitRule(List.of("severity=\"critical\""),
+                List.of("severity=~\"high|warning\""), List.of("app"))));
+        ScriptedNotifier team = new ScriptedNotifier("team");
+        DispatchLoop loop = loop(List.of(inhibitor), List.of("team"), team);
+
+        produce(alert("fp-crit", "shop", "critical", AlertStatus.FIRING));
+        produce(alert("fp-shop-high", "shop", "high", AlertStatus.FIRING));
+        produce(alert("fp-cart-high", "cart", "high", AlertStatus.FIRING));
+        loop.step();
+        clock.advance(Duration.ofMinutes(3));
+        produce(alert("fp-crit", "shop", "critical", AlertStatus.RESOLVED));
+        produce(alert("fp-shop-warn", "shop", "warning", AlertStatus.FIRING));
+        loop.step();
+
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-crit/firing", "fp-cart-high/firing",
+                "fp-crit/resolved", "fp-shop-warn/firing");
+        assertThat(registry.get("alerts.skipped").tag("reason", "inhibited").counter().count()).isEqualTo(1.0);
     }
 }

@@ -47,7 +47,7 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
      * Labels sorted by name, with {@code alertname} and {@code severity} filled from the rule when
      * the processor did not set them: Alertmanager receivers key on {@code alertname}.
      */
-    static Map<String, String> labels(AlertEvent alert) {
+    public static Map<String, String> labels(AlertEvent alert) {
         Map<String, String> labels = new TreeMap<>(alert.labels());
         if (alert.rule() != null) {
             labels.putIfAbsent("alertname", alert.rule());
