@@ -149,6 +149,15 @@ public final class AlertSink implements AutoCloseable {
         if (receiver instanceof ReceiverConfig.Webhook webhook) {
             return new WebhookNotifier(webhook, externalUrl, clock);
         }
+        if (receiver instanceof ReceiverConfig.Slack slack) {
+            return new dev.telemetry.alerts.notify.slack.SlackNotifier(slack, clock);
+        }
+        if (receiver instanceof ReceiverConfig.PagerDuty pagerDuty) {
+            return new dev.telemetry.alerts.notify.pagerduty.PagerDutyNotifier(pagerDuty, clock);
+        }
+        if (receiver instanceof ReceiverConfig.Alertmanager alertmanager) {
+            return new dev.telemetry.alerts.notify.alertmanager.AlertmanagerNotifier(alertmanager, externalUrl, clock);
+        }
         throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
     }
 
