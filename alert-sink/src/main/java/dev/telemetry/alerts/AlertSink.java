@@ -155,6 +155,9 @@ public final class AlertSink implements AutoCloseable {
         if (receiver instanceof ReceiverConfig.PagerDuty pagerDuty) {
             return new dev.telemetry.alerts.notify.pagerduty.PagerDutyNotifier(pagerDuty, clock);
         }
+        if (receiver instanceof ReceiverConfig.Sentry sentry) {
+            return new dev.telemetry.alerts.notify.sentry.SentryNotifier(sentry);
+        }
         if (receiver instanceof ReceiverConfig.Email email) {
             return new dev.telemetry.alerts.notify.email.EmailNotifier(email);
         }
