@@ -181,6 +181,11 @@ public final class AlertSink implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Small batches: a record waits in memory until all before it are delivered.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        if (config.kafka().sessionTimeout() != null) {
+            long session = config.kafka().sessionTimeout().toMillis();
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(session));
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(100, session / 3)));
+        }
         return props;
     }
 

@@ -57,8 +57,16 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
     }
 
-    /** Kafka client settings. */
-    public record Kafka(String bootstrapServers) {
+    /**
+     * Kafka client settings.
+     *
+     * @param sessionTimeout how soon the group notices a crashed sink and hands its partitions to
+     *                       another (consumer {@code session.timeout.ms}); the client's default when unset
+     */
+    public record Kafka(String bootstrapServers, Duration sessionTimeout) {
+        public Kafka(String bootstrapServers) {
+            this(bootstrapServers, null);
+        }
     }
 
     /** Where the operations endpoint listens; port 0 picks a free port. */
@@ -107,6 +115,9 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
             if (!server.strip().matches("(\\[[0-9a-fA-F:.]+]|[^\\s:\\[\\]]+):\\d{1,5}")) {
                 throw new ConfigException("kafka.bootstrap-servers", "'" + server.strip() + "' is not host:port");
             }
+        }
+        if (kafka.sessionTimeout() != null) {
+            Require.positive("kafka.session-timeout", kafka.sessionTimeout());
         }
         Require.notBlank("group-id", groupId);
         topics.forEach((key, name) -> {
@@ -200,7 +211,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
