@@ -199,6 +199,15 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         }
     }
 
+    /** Receivers print themselves without secrets; the admin token is never printed. */
+    @Override
+    public String toString() {
+        return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", topics=" + topics + ", http=" + http + ", externalUrl="
+                + externalUrl + ", retry=" + retry + ", receivers=" + receivers + ", routes=" + routes + ", defaultReceivers="
+                + defaultReceivers + ", knownChannels=" + knownChannels + ", adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>")
+                + ", inhibitRules=" + inhibitRules + "]";
+    }
+
     /** The topic names in use. */
     public TopicCatalogue topicCatalogue() {
         return TopicCatalogue.withOverrides(topics);
