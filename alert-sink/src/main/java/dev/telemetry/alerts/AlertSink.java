@@ -79,7 +79,7 @@ public final class AlertSink implements AutoCloseable {
         kafkaMetrics.bindTo(registry);
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue());
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
-        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), metrics, journal,
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock);
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")

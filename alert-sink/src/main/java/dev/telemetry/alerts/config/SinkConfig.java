@@ -31,11 +31,13 @@ import java.util.Set;
  *                         route and each route must be one of them, checked at start-up
  * @param adminToken       bearer token of the silences API; the API is off when blank
  * @param inhibitRules     Alertmanager's inhibit rules
+ * @param grouping         Alertmanager's grouping, the same for every receiver
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
                          Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
                          List<String> defaultReceivers, List<String> knownChannels, String adminToken,
-                         List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules) {
+                         List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules,
+                         dev.telemetry.alerts.dispatch.Grouping grouping) {
 
     public static final String DEFAULTS_RESOURCE = "/sink.yaml";
     public static final String ENV_PREFIX = "SINK";
@@ -55,6 +57,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         knownChannels = knownChannels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(knownChannels));
         adminToken = adminToken == null ? "" : adminToken;
         inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
+        grouping = grouping == null ? dev.telemetry.alerts.dispatch.Grouping.none() : grouping;
     }
 
     /**
@@ -166,6 +169,9 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         });
         requireKnown("default-receivers", defaultReceivers, seen.keySet());
         Require.positive("retry.max-age", retry.maxAge());
+        Require.notNegative("grouping.group-wait", grouping.groupWait());
+        Require.notNegative("grouping.group-interval", grouping.groupInterval());
+        Require.notNegative("grouping.repeat-interval", grouping.repeatInterval());
         for (int i = 0; i < inhibitRules.size(); i++) {
             if (inhibitRules.get(i) == null) {
                 throw new ConfigException("inhibit-rules[" + i + "]", "must be a rule, not empty");
@@ -205,7 +211,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", topics=" + topics + ", http=" + http + ", externalUrl="
                 + externalUrl + ", retry=" + retry + ", receivers=" + receivers + ", routes=" + routes + ", defaultReceivers="
                 + defaultReceivers + ", knownChannels=" + knownChannels + ", adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>")
-                + ", inhibitRules=" + inhibitRules + "]";
+                + ", inhibitRules=" + inhibitRules + ", grouping=" + grouping + "]";
     }
 
     /** The topic names in use. */
@@ -220,48 +226,53 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
     public SinkConfig withTopic(String configKey, String name) {
         Map<String, String> renamed = new LinkedHashMap<>(topics);
         renamed.put(configKey, name);
-        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withHttp(String host, int port) {
-        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withMaxAge(Duration maxAge) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(retry.initialBackoff(), retry.maxBackoff(), maxAge),
-                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules);
+                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withKnownChannels(List<String> channels) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withAdminToken(String token) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules, grouping);
+    }
+
+    public SinkConfig withGrouping(dev.telemetry.alerts.dispatch.Grouping newGrouping) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, inhibitRules, newGrouping);
     }
 
     public SinkConfig withInhibitRules(List<dev.telemetry.alerts.inhibit.InhibitRule> rules) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
-                adminToken, rules);
+                adminToken, rules, grouping);
     }
 
     /** Replaces receivers and routing together, since routes must name existing receivers. */
     public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules, grouping);
     }
 }

@@ -1,6 +1,7 @@
 package dev.telemetry.alerts.dispatch;
 
 import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -81,6 +82,7 @@ public final class DispatchLoop implements Runnable {
     private final DeliveryMetrics metrics;
     private final Journal journal;
     private final List<Muter> muters;
+    private final Grouping grouping;
     private final Clock clock;
     private final Deserializer<AlertEvent> reader = JsonSerde.alert().deserializer();
     private final ExecutorService deliveries = Executors.newCachedThreadPool(runnable -> {
@@ -100,8 +102,14 @@ public final class DispatchLoop implements Runnable {
     private volatile Throwable failure;
     private final Map<String, Integer> queueSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A loop without grouping: every alert state change is notified at once, on its own. */
     public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
                         DeliveryMetrics metrics, Journal journal, List<Muter> muters, Clock clock) {
+        this(consumer, topic, router, backoff, maxAge, Grouping.none(), metrics, journal, muters, clock);
+    }
+
+    public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
+                        Grouping grouping, DeliveryMetrics metrics, Journal journal, List<Muter> muters, Clock clock) {
         this.consumer = consumer;
         this.topic = topic;
         this.router = router;
@@ -111,8 +119,9 @@ public final class DispatchLoop implements Runnable {
         this.journal = journal;
         this.muters = List.copyOf(muters);
         this.clock = clock;
+        this.grouping = grouping;
         for (Notifier notifier : router.receivers()) {
-            queues.put(notifier.name(), new ReceiverQueue(notifier));
+            queues.put(notifier.name(), new ReceiverQueue(notifier, grouping));
             queueSizes.put(notifier.name(), 0);
         }
     }
@@ -209,6 +218,11 @@ public final class DispatchLoop implements Runnable {
                 Duration until = Duration.between(now, queue.notBefore);
                 wait = min(wait, until.isNegative() ? Duration.ZERO : until);
             }
+            Optional<Instant> flush = queue.grouper.nextDue();
+            if (flush.isPresent()) {
+                Duration until = Duration.between(now, flush.get());
+                wait = min(wait, until.isNegative() ? Duration.ZERO : until);
+            }
         }
         return wait;
     }
@@ -268,7 +282,10 @@ public final class DispatchLoop implements Runnable {
         }
         PendingAlert pending = PendingAlert.deliver(partition, record.offset(), alert, receivers);
         for (Notifier receiver : receivers) {
-            queues.get(receiver.name()).queue.addLast(pending);
+            ReceiverQueue queue = queues.get(receiver.name());
+            queue.grouper.add(alert, pending, now);
+            // Due at once without group_wait, so that alerts keep their order in the queue.
+            queue.queue.addAll(queue.grouper.due(now));
         }
         return pending;
     }
@@ -281,6 +298,7 @@ public final class DispatchLoop implements Runnable {
         long deadline = System.nanoTime() + STEP_BUDGET.toNanos();
         while (!stopping.isDone()) {
             for (ReceiverQueue queue : queues.values()) {
+                queue.queue.addAll(queue.grouper.due(clock.instant()));
                 if (queue.inFlight != null && queue.inFlight.isDone()) {
                     ReceiverQueue.Attempt attempt = queue.inFlight.join();
                     queue.inFlight = null;
@@ -312,79 +330,103 @@ public final class DispatchLoop implements Runnable {
 
     /** Starts an attempt for the head of {@code queue} if it is due, first dropping heads nobody needs sent. */
     private void start(ReceiverQueue queue, Instant now) {
-        while (!queue.queue.isEmpty()) {
-            PendingAlert head = queue.queue.peekFirst();
-            Optional<DeliveryMetrics.Skip> skip = unnecessary(queue.name(), head);
-            if (skip.isEmpty()) {
+        while (!queue.queue.isEmpty() && queue.current == null) {
+            Grouper.Flush head = queue.queue.peekFirst();
+            Optional<Notification> needed = needed(queue.name(), head);
+            if (needed.isPresent()) {
+                queue.current = needed.get();
                 break;
             }
-            metrics.skipped(skip.get());
-            head.settled(queue.name());
+            head.covers().forEach(pending -> pending.settled(queue.name()));
             queue.next();
         }
-        PendingAlert head = queue.queue.peekFirst();
-        if (head == null || queue.notBefore.isAfter(now)) {
+        if (queue.current == null || queue.notBefore.isAfter(now)) {
             return;
         }
         if (queue.firstAttemptAt == null) {
             queue.firstAttemptAt = now;
         }
+        Notification notification = queue.current;
         try {
-            queue.inFlight = CompletableFuture.supplyAsync(() -> deliver(queue.notifier, head), deliveries);
+            queue.inFlight = CompletableFuture.supplyAsync(() -> deliver(queue.notifier, notification), deliveries);
         } catch (RejectedExecutionException e) {
             // stopping
         }
     }
 
     /**
-     * Why {@code receiver} need not be sent {@code head}: the notification log says it has it
-     * (a replay after a restart), or it is the resolution of a firing it never got.
+     * What {@code receiver} must still be sent of {@code head}: not the alerts the notification log
+     * says it has (a replay after a restart), not resolutions of firings it never got (nor any
+     * resolution without {@code send_resolved}); empty when nothing is left.
      */
-    private Optional<DeliveryMetrics.Skip> unnecessary(String receiver, PendingAlert head) {
-        if (journal.delivered(receiver, head.idempotencyKey())) {
-            return Optional.of(DeliveryMetrics.Skip.DUPLICATE);
+    private Optional<Notification> needed(String receiver, Grouper.Flush head) {
+        Notification notification = head.notification();
+        if (head.repeat()) {
+            if (journal.delivered(receiver, notification.idempotencyKey())) {
+                metrics.skipped(DeliveryMetrics.Skip.DUPLICATE);
+                return Optional.empty();
+            }
+            return Optional.of(notification);
         }
-        AlertEvent alert = head.alert();
-        if (alert.status() == AlertStatus.RESOLVED) {
-            AlertEvent firing = new AlertEvent(alert.schemaVersion(), alert.fingerprint(), AlertStatus.FIRING, alert.rule(),
-                    alert.metric(), alert.stat(), alert.labels(), alert.value(), alert.threshold(), alert.operator(),
-                    alert.severity(), alert.channels(), alert.annotations(), alert.startsAt(), null, alert.evaluatedAt());
-            if (!journal.delivered(receiver, Notifier.idempotencyKey(firing))) {
-                return Optional.of(DeliveryMetrics.Skip.RESOLVED_UNNOTIFIED);
+        List<AlertEvent> left = new ArrayList<>();
+        for (AlertEvent alert : notification.alerts()) {
+            if (journal.delivered(receiver, Notifier.idempotencyKey(alert))) {
+                metrics.skipped(DeliveryMetrics.Skip.DUPLICATE);
+            } else if (alert.status() == AlertStatus.RESOLVED && (!grouping.sendResolved() || !journal.delivered(receiver, firingKey(alert)))) {
+                metrics.skipped(DeliveryMetrics.Skip.RESOLVED_UNNOTIFIED);
+            } else {
+                left.add(alert);
             }
         }
-        return Optional.empty();
+        if (left.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(left.size() == notification.alerts().size() ? notification
+                : Notification.of(notification.groupKey(), notification.groupLabels(), left, ""));
     }
 
-    private static ReceiverQueue.Attempt deliver(Notifier receiver, PendingAlert head) {
+    private static String firingKey(AlertEvent resolved) {
+        return resolved.fingerprint() + ":" + AlertStatus.FIRING.wireName() + ":" + resolved.startsAt();
+    }
+
+    private static ReceiverQueue.Attempt deliver(Notifier receiver, Notification notification) {
         long started = System.nanoTime();
         DeliveryResult result;
         try {
-            result = receiver.deliver(head.alert(), head.idempotencyKey());
+            result = receiver.deliver(notification);
         } catch (RuntimeException e) {
             // A notifier bug would repeat on every retry; blocking all later alerts on it is worse than dead-lettering this one.
-            LOG.error("receiver {} threw while delivering {} [{}]", receiver.name(), head.alert().rule(),
-                    head.alert().fingerprint(), e);
+            LOG.error("receiver {} threw while delivering {}", receiver.name(), notification.groupKey(), e);
             result = new DeliveryResult.Permanent("notifier failed: " + e.getClass().getSimpleName());
         }
         return new ReceiverQueue.Attempt(result, System.nanoTime() - started);
     }
 
     private void settle(ReceiverQueue queue, ReceiverQueue.Attempt attempt, Instant now) {
-        PendingAlert head = queue.queue.peekFirst();
+        Grouper.Flush head = queue.queue.peekFirst();
+        Notification notification = queue.current;
         String receiver = queue.name();
         DeliveryResult result = attempt.result();
         metrics.attempted(receiver, result, Duration.ofNanos(attempt.latencyNanos()));
-        AlertEvent alert = head.alert();
         String reason = result instanceof DeliveryResult.Retryable r ? r.reason()
                 : result instanceof DeliveryResult.Permanent p ? p.reason() : "";
-        journal.attempted(new AttemptRecord(receiver, head.idempotencyKey(), alert.fingerprint(), alert.rule(),
-                alert.status().wireName(), queue.failures + 1, result.outcome(), reason, attempt.latencyNanos() / 1_000_000, now));
+        String fingerprints = String.join(",", notification.alerts().stream().map(AlertEvent::fingerprint).toList());
+        String what = notification.status().wireName() + " " + notification.alerts().get(0).rule()
+                + (notification.alerts().size() > 1 ? " and " + (notification.alerts().size() - 1) + " more" : "");
+        journal.attempted(new AttemptRecord(receiver, notification.idempotencyKey(), fingerprints,
+                notification.alerts().get(0).rule(), notification.status().wireName(), queue.failures + 1, result.outcome(), reason,
+                attempt.latencyNanos() / 1_000_000, now));
         if (result instanceof DeliveryResult.Delivered) {
-            LOG.debug("delivered {} {} to {}", alert.status().wireName(), alert.rule(), receiver);
-            journal.delivered(new NotificationLogEntry(receiver, head.idempotencyKey(), alert.fingerprint(),
-                    alert.status().wireName(), now));
-            head.settled(receiver);
+            LOG.debug("delivered {} to {}", what, receiver);
+            journal.delivered(new NotificationLogEntry(receiver, notification.idempotencyKey(), fingerprints,
+                    notification.status().wireName(), now));
+            if (!head.repeat()) {
+                for (AlertEvent alert : notification.alerts()) {
+                    journal.delivered(new NotificationLogEntry(receiver, Notifier.idempotencyKey(alert), alert.fingerprint(),
+                            alert.status().wireName(), now));
+                }
+            }
+            head.covers().forEach(pending -> pending.settled(receiver));
             queue.next();
         } else if (result instanceof DeliveryResult.Retryable retryable) {
             queue.failures++;
@@ -396,21 +438,24 @@ public final class DispatchLoop implements Runnable {
             }
             Duration wait = backoff.delay(queue.failures, retryable.retryAfter());
             queue.notBefore = now.plus(wait);
-            LOG.warn("delivery of {} {} [{}] to {} failed (attempt {}), retrying in {} ms: {}", alert.status().wireName(),
-                    alert.rule(), alert.fingerprint(), receiver, queue.failures, wait.toMillis(), retryable.reason());
+            LOG.warn("delivery of {} [{}] to {} failed (attempt {}), retrying in {} ms: {}", what, fingerprints, receiver,
+                    queue.failures, wait.toMillis(), retryable.reason());
         } else if (result instanceof DeliveryResult.Permanent permanent) {
             queue.failures++;
             deadLetter(queue, head, permanent.reason(), now);
         }
     }
 
-    private void deadLetter(ReceiverQueue queue, PendingAlert head, String reason, Instant now) {
-        AlertEvent alert = head.alert();
-        LOG.error("delivery of {} {} [{}] to {} failed for good, sent to the dead-letter topic: {}",
-                alert.status().wireName(), alert.rule(), alert.fingerprint(), queue.name(), reason);
-        journal.deadLettered(new DeadLetter(queue.name(), reason, head.idempotencyKey(), queue.failures,
-                queue.firstAttemptAt, now, head.toString(), alert));
-        head.settled(queue.name());
+    private void deadLetter(ReceiverQueue queue, Grouper.Flush head, String reason, Instant now) {
+        Notification notification = queue.current;
+        LOG.error("delivery of {} alert(s) of {} to {} failed for good, sent to the dead-letter topic: {}",
+                notification.alerts().size(), notification.groupKey(), queue.name(), reason);
+        String source = head.covers().isEmpty() ? "repeat" : head.covers().get(0).toString();
+        for (AlertEvent alert : notification.alerts()) {
+            journal.deadLettered(new DeadLetter(queue.name(), reason, Notifier.idempotencyKey(alert), queue.failures,
+                    queue.firstAttemptAt, now, source, alert));
+        }
+        head.covers().forEach(pending -> pending.settled(queue.name()));
         queue.next();
     }
 
@@ -489,13 +534,13 @@ public final class DispatchLoop implements Runnable {
             backlog.removeIf(pending -> partitions.contains(pending.partition()));
             // An attempt in flight for a forgotten record finishes unobserved; its receiver's next head starts fresh.
             for (ReceiverQueue queue : queues.values()) {
-                PendingAlert head = queue.queue.peekFirst();
-                queue.queue.removeIf(pending -> partitions.contains(pending.partition()));
+                queue.grouper.forget(partitions);
+                Grouper.Flush head = queue.queue.peekFirst();
+                // A notification whose every record moved to another member is that member's to send.
+                queue.queue.removeIf(flush -> !flush.covers().isEmpty()
+                        && flush.covers().stream().allMatch(pending -> partitions.contains(pending.partition())));
                 if (head != null && queue.queue.peekFirst() != head) {
-                    queue.inFlight = null;
-                    queue.failures = 0;
-                    queue.notBefore = Instant.EPOCH;
-                    queue.firstAttemptAt = null;
+                    queue.reset();
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.telemetry.alerts.dispatch;
 
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -7,9 +8,10 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One receiver's own queue of owed notifications, in consumption order, with the retry state of its
- * head. Receivers never wait for each other: each has at most one attempt in flight, on its own
- * thread, and only its own failures delay its own queue. Touched by the loop thread only.
+ * One receiver's own aggregation groups and queue of notifications, in the order they became due,
+ * with the retry state of its head. Receivers never wait for each other: each has at most one
+ * attempt in flight, on its own thread, and only its own failures delay its own queue. Touched by
+ * the loop thread only.
  */
 final class ReceiverQueue {
 
@@ -18,7 +20,10 @@ final class ReceiverQueue {
     }
 
     final Notifier notifier;
-    final Deque<PendingAlert> queue = new ArrayDeque<>();
+    final Grouper grouper;
+    final Deque<Grouper.Flush> queue = new ArrayDeque<>();
+    /** What the head sends: its alerts minus those this receiver already has. */
+    Notification current;
     /** Consecutive failures of the head. */
     int failures;
     /** When the head may be tried (again). */
@@ -27,8 +32,9 @@ final class ReceiverQueue {
     Instant firstAttemptAt;
     CompletableFuture<Attempt> inFlight;
 
-    ReceiverQueue(Notifier notifier) {
+    ReceiverQueue(Notifier notifier, Grouping grouping) {
         this.notifier = notifier;
+        this.grouper = new Grouper(grouping);
     }
 
     String name() {
@@ -38,9 +44,15 @@ final class ReceiverQueue {
     /** The head is settled: the next one starts fresh. */
     void next() {
         queue.removeFirst();
+        reset();
+    }
+
+    void reset() {
+        current = null;
         failures = 0;
         notBefore = Instant.EPOCH;
         firstAttemptAt = null;
+        inFlight = null;
     }
 
     boolean idle() {

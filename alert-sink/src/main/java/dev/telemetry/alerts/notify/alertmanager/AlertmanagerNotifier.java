@@ -58,6 +58,13 @@ public final class AlertmanagerNotifier implements Notifier {
         return poster.post(JsonCodec.standard().write(List.of(PostableAlert.of(alert, generatorUrl))), Map.of());
     }
 
+    /** The whole group in one call: the API takes an array. */
+    @Override
+    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+        return poster.post(JsonCodec.standard().write(notification.alerts().stream()
+                .map(alert -> PostableAlert.of(alert, generatorUrl)).toList()), Map.of());
+    }
+
     @Override
     public String toString() {
         return config.name() + " (alertmanager " + Redact.origin(config.url()) + ")";
