@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import dev.telemetry.alerts.forward.SentryForwarder;
 import dev.telemetry.alerts.http.SinkHttpServer;
 import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.nflog.KafkaJournal;
@@ -52,9 +53,11 @@ public final class AlertSink implements AutoCloseable {
 
     private final KafkaJournal journal;
     private final SilenceStore silences;
+    private final List<SentryForwarder> forwarders;
 
     private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, SinkHttpServer ops, KafkaJournal journal,
-                      SilenceStore silences) {
+                      SilenceStore silences, List<SentryForwarder> forwarders) {
+        this.forwarders = forwarders;
         this.journal = journal;
         this.silences = silences;
         this.loop = loop;
@@ -98,9 +101,10 @@ public final class AlertSink implements AutoCloseable {
         }
         Thread thread = new Thread(loop, "alert-sink-dispatch");
         thread.start();
+        List<SentryForwarder> forwarders = forwarders(config, notifiers, backoff);
         LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
                 config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
-        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences);
+        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences, forwarders);
     }
 
     /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
@@ -119,6 +123,7 @@ public final class AlertSink implements AutoCloseable {
             return;
         }
         loop.stop();
+        forwarders.forEach(SentryForwarder::stop);
         try {
             thread.join(STOP_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
@@ -165,6 +170,27 @@ public final class AlertSink implements AutoCloseable {
             return new dev.telemetry.alerts.notify.alertmanager.AlertmanagerNotifier(alertmanager, externalUrl, clock);
         }
         throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
+    }
+
+    /** One forwarder per Sentry receiver that forwards errors or feedback, each in its own consumer group. */
+    private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff) {
+        List<SentryForwarder> forwarders = new java.util.ArrayList<>();
+        for (ReceiverConfig receiver : config.receivers()) {
+            if (receiver instanceof ReceiverConfig.Sentry sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
+                Properties props = consumerProperties(config);
+                props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-sentry-" + sentry.name());
+                SentryForwarder forwarder = new SentryForwarder(
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
+                        List.of(config.topicCatalogue().name(Topic.ERRORS), config.topicCatalogue().name(Topic.FEEDBACK)),
+                        (dev.telemetry.alerts.notify.sentry.SentryNotifier) notifiers.get(sentry.name()), backoff,
+                        sentry.forwardErrors(), sentry.forwardFeedback());
+                Thread thread = new Thread(forwarder, "sentry-forward-" + sentry.name());
+                thread.setDaemon(true);
+                thread.start();
+                forwarders.add(forwarder);
+            }
+        }
+        return List.copyOf(forwarders);
     }
 
     private static String describe(Map<String, Notifier> notifiers) {

@@ -133,8 +133,10 @@ public sealed interface ReceiverConfig {
      * @param startTls require STARTTLS before authenticating (off only for local test servers)
      */
     record Email(String name, String host, int port, String username, String password, String from, java.util.List<String> to,
-                 boolean startTls, Duration timeout) implements ReceiverConfig {
+                 Boolean startTls, Duration timeout) implements ReceiverConfig {
         public Email {
+            // Off only when asked: a password must not cross the network in clear by default.
+            startTls = startTls == null || startTls;
             to = to == null ? java.util.List.of() : java.util.List.copyOf(to);
             timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         }
@@ -162,12 +164,22 @@ public sealed interface ReceiverConfig {
     /**
      * Captures each notification as a Sentry event (message, level from severity, tags from labels)
      * with the Sentry Java SDK; the DSN is the secret.
+     *
+     * @param forwardErrors   also forward {@code telemetry.errors} (the seed's {@code reportError}) to this project
+     * @param forwardFeedback also forward {@code telemetry.feedback} as Sentry user feedback
      */
-    record Sentry(String name, String dsn, String environment, Duration timeout) implements ReceiverConfig {
+    record Sentry(String name, String dsn, String environment, Duration timeout, Boolean forwardErrors,
+                  Boolean forwardFeedback) implements ReceiverConfig {
         public Sentry {
+            forwardErrors = forwardErrors != null && forwardErrors;
+            forwardFeedback = forwardFeedback != null && forwardFeedback;
             dsn = dsn == null ? null : dsn.strip();
             environment = environment == null || environment.isBlank() ? "production" : environment;
             timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        }
+
+        public Sentry(String name, String dsn, String environment, Duration timeout) {
+            this(name, dsn, environment, timeout, false, false);
         }
 
         @Override
@@ -179,7 +191,8 @@ public sealed interface ReceiverConfig {
 
         @Override
         public String toString() {
-            return "Sentry[name=" + name + ", dsn=" + Redact.origin(dsn) + ", environment=" + environment + "]";
+            return "Sentry[name=" + name + ", dsn=" + Redact.origin(dsn) + ", environment=" + environment
+                    + ", forwardErrors=" + forwardErrors + ", forwardFeedback=" + forwardFeedback + "]";
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param sendResolved   whether resolutions are notified (only to receivers that got the firing)
  */
 public record Grouping(List<String> groupBy, Duration groupWait, Duration groupInterval, Duration repeatInterval,
-                       boolean sendResolved) {
+                       Boolean sendResolved) {
 
     public static final String ALL_LABELS = "...";
 
@@ -23,6 +23,7 @@ public record Grouping(List<String> groupBy, Duration groupWait, Duration groupI
         groupWait = groupWait == null ? Duration.ZERO : groupWait;
         groupInterval = groupInterval == null ? Duration.ZERO : groupInterval;
         repeatInterval = repeatInterval == null ? Duration.ZERO : repeatInterval;
+        sendResolved = sendResolved == null || sendResolved;
     }
 
     /** Every alert state change notified at once, on its own, resolutions included, never repeated. */

@@ -8,7 +8,6 @@ import dev.telemetry.alerts.notify.Redact;
 import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
-import io.sentry.Hint;
 import io.sentry.SentryClient;
 import io.sentry.SentryEvent;
 import io.sentry.SentryLevel;
@@ -35,6 +34,7 @@ public final class SentryNotifier implements Notifier {
 
     private final ReceiverConfig.Sentry config;
     private final SentryClient client;
+    private final SentryOptions options;
 
     public SentryNotifier(ReceiverConfig.Sentry config) {
         this.config = config;
@@ -45,7 +45,70 @@ public final class SentryNotifier implements Notifier {
         options.setConnectionTimeoutMillis((int) config.timeout().toMillis());
         options.setReadTimeoutMillis((int) config.timeout().toMillis());
         options.setSendDefaultPii(false);
+        this.options = options;
         this.client = new SentryClient(options);
+    }
+
+    /**
+     * Forwards an application error as the seed's {@code reportError} reports it: the exception
+     * (type, message), context {@code error_context}, tag {@code error_boundary}, the app's tags.
+     * The event id is the gateway's, so a retry or a replay is one event to Sentry.
+     */
+    public DeliveryResult forwardError(dev.telemetry.events.Envelope envelope, dev.telemetry.events.ErrorEvent error) {
+        SentryEvent event = new SentryEvent();
+        event.setEventId(new SentryId(UUID.nameUUIDFromBytes(envelope.eventId().getBytes(StandardCharsets.UTF_8))));
+        event.setTimestamp(java.util.Date.from(envelope.eventTime()));
+        Message message = new Message();
+        message.setFormatted(error.message());
+        event.setMessage(message);
+        io.sentry.protocol.SentryException exception = new io.sentry.protocol.SentryException();
+        exception.setType(error.type() == null ? "Error" : error.type());
+        exception.setValue(error.message());
+        event.setExceptions(List.of(exception));
+        event.setLevel(level(error.level() == null ? "error" : error.level()));
+        event.setPlatform("javascript");
+        error.tags().forEach(event::setTag);
+        event.setTag("app", envelope.app());
+        event.setTag("error_boundary", "true");
+        if (error.context() != null && error.context().isObject()) {
+            java.util.Map<String, Object> context = new java.util.LinkedHashMap<>();
+            error.context().fields().forEachRemaining(field -> context.put(field.getKey(),
+                    field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString()));
+            event.getContexts().put("error_context", context);
+        }
+        if (error.stack() != null) {
+            event.setExtra("stack", error.stack());
+        }
+        if (error.url() != null) {
+            event.setTag("url", error.url());
+        }
+        return send(outcome -> client.captureEvent(event, HintUtils.createWithTypeCheckHint(outcome)));
+    }
+
+    /** Forwards the seed's {@code captureUserFeedback({name, email, comments})} as Sentry user feedback. */
+    public DeliveryResult forwardFeedback(dev.telemetry.events.Envelope envelope, dev.telemetry.events.FeedbackEvent feedback) {
+        io.sentry.protocol.Feedback sentryFeedback = new io.sentry.protocol.Feedback(feedback.comments());
+        sentryFeedback.setName(feedback.name());
+        sentryFeedback.setContactEmail(feedback.email());
+        return send(outcome -> client.captureFeedback(sentryFeedback, HintUtils.createWithTypeCheckHint(outcome),
+                new io.sentry.Scope(options)));
+    }
+
+    private DeliveryResult send(java.util.function.Function<Outcome, SentryId> capture) {
+        Outcome outcome = new Outcome();
+        SentryId id = capture.apply(outcome);
+        if (SentryId.EMPTY_ID.equals(id)) {
+            return new DeliveryResult.Retryable("the Sentry SDK dropped the event (rate limited or disabled)");
+        }
+        try {
+            if (!outcome.done.await(config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
+                return new DeliveryResult.Retryable("timed out waiting for Sentry");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryResult.Retryable("interrupted: the sink is stopping");
+        }
+        return outcome.success ? DeliveryResult.delivered() : new DeliveryResult.Retryable("Sentry did not accept the event");
     }
 
     @Override
@@ -72,21 +135,7 @@ public final class SentryNotifier implements Notifier {
         if (!text.runbook().isEmpty()) {
             event.setExtra("runbook_url", text.runbook());
         }
-        Outcome outcome = new Outcome();
-        Hint hint = HintUtils.createWithTypeCheckHint(outcome);
-        SentryId id = client.captureEvent(event, hint);
-        if (SentryId.EMPTY_ID.equals(id)) {
-            return new DeliveryResult.Retryable("the Sentry SDK dropped the event (rate limited or disabled)");
-        }
-        try {
-            if (!outcome.done.await(config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS)) {
-                return new DeliveryResult.Retryable("timed out waiting for Sentry");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new DeliveryResult.Retryable("interrupted: the sink is stopping");
-        }
-        return outcome.success ? DeliveryResult.delivered() : new DeliveryResult.Retryable("Sentry did not accept the event");
+        return send(outcome -> client.captureEvent(event, HintUtils.createWithTypeCheckHint(outcome)));
     }
 
     /** Sentry's levels from the rule's severity. */
