@@ -24,6 +24,24 @@ public record SlackMessage(String text, List<Attachment> attachments) {
                              String text, String footer) {
     }
 
+    /**
+     * A group in one message: the count per state in the preview, one attachment per alert, so the
+     * on-call engineer gets one ping per group instead of one per series.
+     */
+    public static SlackMessage of(dev.telemetry.alerts.notify.Notification notification) {
+        if (notification.alerts().size() == 1) {
+            return of(notification.alerts().get(0));
+        }
+        long firing = notification.alerts().stream().filter(a -> a.status() == AlertStatus.FIRING).count();
+        long resolved = notification.alerts().size() - firing;
+        String group = notification.groupLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        String headline = (firing > 0 ? ":rotating_light: [FIRING:" + firing + "]" : ":white_check_mark:")
+                + (resolved > 0 ? " [RESOLVED:" + resolved + "]" : "") + " " + escape(group);
+        List<Attachment> attachments = notification.alerts().stream().map(a -> of(a).attachments().get(0)).toList();
+        return new SlackMessage(headline, attachments);
+    }
+
     public static SlackMessage of(AlertEvent alert) {
         AlertText t = AlertText.of(alert);
         boolean resolved = alert.status() == AlertStatus.RESOLVED;

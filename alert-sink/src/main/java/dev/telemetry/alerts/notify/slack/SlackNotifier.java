@@ -34,6 +34,12 @@ public final class SlackNotifier implements Notifier {
         return poster.post(JsonCodec.standard().write(SlackMessage.of(alert)), Map.of());
     }
 
+    /** A group in one message. */
+    @Override
+    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+        return poster.post(JsonCodec.standard().write(SlackMessage.of(notification)), Map.of());
+    }
+
     @Override
     public String toString() {
         return config.name() + " (slack " + Redact.origin(config.url()) + ")";

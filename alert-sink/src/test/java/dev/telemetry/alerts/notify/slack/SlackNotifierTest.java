@@ -79,4 +79,24 @@ class SlackNotifierTest {
             assertThat(result.toString()).doesNotContain("XXXXsecretXXXX").contains("HTTP 404");
         }
     }
+
+    @Test
+    void shouldSendOneMessageWithAnAttachmentPerAlertWhenTheNotificationIsAGroup() {
+        AlertEvent other = new AlertEvent(AlertEvent.SCHEMA_VERSION, "fp-2", AlertStatus.RESOLVED, "HighErrorRate", "error_rate",
+                "mean", Map.of("alertname", "HighErrorRate", "app", "shop", "route", "/cart"), 0.01, 0.05, "gt", "high", List.of(),
+                Map.of(), Alerts.STARTS_AT, Alerts.ENDS_AT, Alerts.STARTS_AT);
+        Map<String, String> group = Map.of("alertname", "HighErrorRate", "app", "shop");
+        var notification = dev.telemetry.alerts.notify.Notification.of(dev.telemetry.alerts.notify.Notification.groupKey(group),
+                group, List.of(Alerts.firing("fp-1", List.of()), other), "");
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            DeliveryResult result = notifier(receiver).deliver(notification);
+
+            assertThat(result).isEqualTo(DeliveryResult.delivered());
+            assertThat(receiver.requests()).hasSize(1);
+            var json = receiver.requests().get(0).json();
+            assertThat(json.get("text").asText()).isEqualTo(":rotating_light: [FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop");
+            assertThat(json.get("attachments")).extracting(a -> a.get("footer").asText())
+                    .containsExactly("fingerprint fp-1", "fingerprint fp-2");
+        }
+    }
 }
