@@ -80,7 +80,7 @@ public final class AlertSink implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
         kafkaMetrics.bindTo(registry);
-        KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue());
+        KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock);

@@ -144,6 +144,11 @@ public final class CompactedView<V> implements AutoCloseable {
         values.put(key, value);
     }
 
+    /** Removes {@code key} locally at once, ahead of this instance's tombstone coming back from the topic. */
+    public void removeLocal(String key) {
+        values.remove(key);
+    }
+
     @Override
     public void close() {
         closing = true;

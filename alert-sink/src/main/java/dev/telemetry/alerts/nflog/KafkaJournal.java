@@ -25,6 +25,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaJournal implements Journal, AutoCloseable {
 
     private static final JsonCodec JSON = JsonCodec.standard();
+    /**
+     * How long a delivery is remembered (Alertmanager keeps its notification log 120 h): far longer
+     * than any restart or replay, short enough that the compacted topic does not grow forever.
+     */
+    public static final java.time.Duration RETENTION = java.time.Duration.ofHours(120);
 
     private final KafkaProducer<String, byte[]> producer;
     private final CompactedView<NotificationLogEntry> log;
@@ -38,7 +43,11 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         }
     };
 
-    private KafkaJournal(KafkaProducer<String, byte[]> producer, CompactedView<NotificationLogEntry> log, TopicCatalogue topics) {
+    private final java.time.Clock clock;
+
+    private KafkaJournal(KafkaProducer<String, byte[]> producer, CompactedView<NotificationLogEntry> log, TopicCatalogue topics,
+                         java.time.Clock clock) {
+        this.clock = clock;
         this.producer = producer;
         this.log = log;
         this.logTopic = topics.name(Topic.NOTIFICATION_LOG);
@@ -47,7 +56,7 @@ public final class KafkaJournal implements Journal, AutoCloseable {
     }
 
     /** Starts reading the notification log; {@link #awaitReady} waits for its end. */
-    public static KafkaJournal open(String bootstrapServers, TopicCatalogue topics) {
+    public static KafkaJournal open(String bootstrapServers, TopicCatalogue topics, java.time.Clock clock) {
         CompactedView<NotificationLogEntry> log = new CompactedView<>(bootstrapServers, topics.name(Topic.NOTIFICATION_LOG),
                 KafkaJournal::readEntry).start();
         Properties props = new Properties();
@@ -55,7 +64,7 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, topics);
+        return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, topics, clock);
     }
 
     private static NotificationLogEntry readEntry(byte[] bytes) {
@@ -68,7 +77,22 @@ public final class KafkaJournal implements Journal, AutoCloseable {
 
     @Override
     public boolean awaitReady(java.util.function.BooleanSupplier giveUp) {
-        return log.awaitCaughtUp(giveUp);
+        if (!log.awaitCaughtUp(giveUp)) {
+            return false;
+        }
+        prune();
+        return true;
+    }
+
+    /** Tombstones entries older than {@link #RETENTION}, so that compaction removes them. */
+    private void prune() {
+        java.time.Instant cutoff = clock.instant().minus(RETENTION);
+        for (NotificationLogEntry entry : log.values()) {
+            if (entry.deliveredAt() != null && entry.deliveredAt().isBefore(cutoff)) {
+                log.removeLocal(entry.key());
+                producer.send(new ProducerRecord<>(logTopic, entry.key(), null), onSent);
+            }
+        }
     }
 
     @Override
