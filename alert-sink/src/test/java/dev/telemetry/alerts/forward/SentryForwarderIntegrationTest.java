@@ -76,10 +76,11 @@ class SentryForwarderIntegrationTest {
                          JsonSerde.envelope().serializer())) {
                 Envelope errorEnvelope = new Envelope(Envelope.SCHEMA_VERSION, "evt-1", null, "shop", now, now, null, null, error);
                 producer.send(new ProducerRecord<>(errors, errorEnvelope.key(), errorEnvelope)).get();
+                // The first answer is 503: the error is sent again, under the same event id.
+                await().atMost(Duration.ofSeconds(60)).until(() -> sentry.requests().size() >= 2);
                 Envelope feedbackEnvelope = new Envelope(Envelope.SCHEMA_VERSION, "evt-2", null, "shop", now, now, null, null, userFeedback);
                 producer.send(new ProducerRecord<>(feedback, feedbackEnvelope.key(), feedbackEnvelope)).get();
 
-                // The first answer is 503: the error is sent again, under the same event id.
                 await().atMost(Duration.ofSeconds(60)).until(() -> sentry.requests().size() >= 3);
             }
             List<List<JsonNode>> envelopes = new ArrayList<>();
