@@ -225,10 +225,23 @@ public final class AlertSink implements AutoCloseable {
                 "silences_loaded", silences.ready()), details);
     }
 
-    /** Per receiver: notifications owed and whether it is keeping up (nothing owed). */
+    /** Per receiver: state, notifications owed, failures and the last error, so on-call sees which receiver is down. */
     private static Map<String, Object> receiverStatus(DispatchLoop loop) {
         Map<String, Object> status = new java.util.TreeMap<>();
-        loop.queueSizes().forEach((name, owed) -> status.put(name, Map.of("owed", owed, "status", owed == 0 ? "ok" : "behind")));
+        loop.receiverStatuses().forEach((name, receiver) -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("status", receiver.state());
+            view.put("owed", receiver.owed());
+            view.put("consecutive_failures", receiver.failures());
+            if (receiver.lastOutcome() != null) {
+                view.put("last_outcome", receiver.lastOutcome());
+                view.put("last_attempt_at", receiver.lastAttemptAt().toString());
+                if (!receiver.lastReason().isEmpty()) {
+                    view.put("last_error", receiver.lastReason());
+                }
+            }
+            status.put(name, view);
+        });
         return status;
     }
 

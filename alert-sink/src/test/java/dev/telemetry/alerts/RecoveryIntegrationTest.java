@@ -81,6 +81,11 @@ class RecoveryIntegrationTest {
 
                 await().atMost(PATIENCE).until(() -> healthy.requests().size() == 3);
                 assertThat(committed(kafka, config.groupId(), topic)).as("the down receiver still owes them").isNull();
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(java.net.http.HttpClient.newHttpClient().send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + sink.httpPort() + "/health"))
+                                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("\"down\":{\"status\":\"retrying\",\"owed\":3").contains("connection failed")
+                        .contains("\"healthy\":{\"status\":\"ok\",\"owed\":0"));
 
                 try (RecordingReceiver recovered = new RecordingReceiver(downPort)) {
                     await().atMost(PATIENCE).until(() -> recovered.requests().size() >= 3);

@@ -101,6 +101,19 @@ public final class DispatchLoop implements Runnable {
     private volatile int backlogSize;
     private volatile Throwable failure;
     private final Map<String, Integer> queueSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ReceiverStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What {@code /health} shows per receiver: notifications owed, consecutive failures of the one
+     * at the head, and the last attempt's outcome and reason (never a secret).
+     */
+    public record ReceiverStatus(int owed, int failures, String lastOutcome, String lastReason, Instant lastAttemptAt) {
+
+        /** {@code ok}, {@code retrying} (its head failed and waits) or {@code idle} (never tried). */
+        public String state() {
+            return lastOutcome == null ? "idle" : failures > 0 ? "retrying" : "ok";
+        }
+    }
 
     /** A loop without grouping: every alert state change is notified at once, on its own. */
     public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
@@ -206,6 +219,17 @@ public final class DispatchLoop implements Runnable {
     /** Notifications owed, per receiver: a growing number means that receiver is failing. */
     public Map<String, Integer> queueSizes() {
         return Map.copyOf(queueSizes);
+    }
+
+    /** Each receiver's status, for {@code /health}. */
+    public Map<String, ReceiverStatus> receiverStatuses() {
+        Map<String, ReceiverStatus> result = new java.util.TreeMap<>();
+        queueSizes.forEach((name, owed) -> {
+            ReceiverStatus last = statuses.get(name);
+            result.put(name, last == null ? new ReceiverStatus(owed, 0, null, null, null)
+                    : new ReceiverStatus(owed, last.failures(), last.lastOutcome(), last.lastReason(), last.lastAttemptAt()));
+        });
+        return result;
     }
 
     private Duration pollTimeout() {
@@ -416,6 +440,8 @@ public final class DispatchLoop implements Runnable {
         journal.attempted(new AttemptRecord(receiver, notification.idempotencyKey(), fingerprints,
                 notification.alerts().get(0).rule(), notification.status().wireName(), queue.failures + 1, result.outcome(), reason,
                 attempt.latencyNanos() / 1_000_000, now));
+        statuses.put(receiver, new ReceiverStatus(queue.queue.size(), result instanceof DeliveryResult.Retryable ? queue.failures + 1 : 0,
+                result.outcome(), reason, now));
         if (result instanceof DeliveryResult.Delivered) {
             LOG.debug("delivered {} to {}", what, receiver);
             journal.delivered(new NotificationLogEntry(receiver, notification.idempotencyKey(), fingerprints,
