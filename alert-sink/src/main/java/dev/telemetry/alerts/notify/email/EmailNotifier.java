@@ -19,6 +19,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -65,20 +66,42 @@ public final class EmailNotifier implements Notifier {
 
     @Override
     public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-        AlertText text = AlertText.of(alert);
+        return deliver(dev.telemetry.alerts.notify.Notification.single(alert, idempotencyKey));
+    }
+
+    /** One e-mail per group: a subject counting the states, then each alert in both parts. */
+    @Override
+    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+        List<AlertText> texts = notification.alerts().stream().map(AlertText::of).toList();
+        String subject;
+        if (texts.size() == 1) {
+            subject = texts.get(0).headline();
+        } else {
+            long firing = notification.alerts().stream().filter(a -> a.status() == dev.telemetry.events.derived.AlertStatus.FIRING).count();
+            subject = (firing > 0 ? "[FIRING:" + firing + "] " : "") + (texts.size() > firing ? "[RESOLVED:" + (texts.size() - firing) + "] " : "")
+                    + notification.groupLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        }
+        String plainText = texts.stream().map(AlertText::plain).collect(java.util.stream.Collectors.joining("\n"));
+        String htmlText = "<html><body>" + texts.stream().map(EmailNotifier::section).collect(java.util.stream.Collectors.joining("<hr>"))
+                + "</body></html>";
+        return send(subject, plainText, htmlText, notification.idempotencyKey());
+    }
+
+    private DeliveryResult send(String subject, String plainText, String htmlText, String idempotencyKey) {
         try {
             MimeMessage message = new MimeMessage(session);
             message.setFrom(new InternetAddress(config.from()));
             for (String to : config.to()) {
                 message.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
             }
-            message.setSubject(text.headline(), StandardCharsets.UTF_8.name());
+            message.setSubject(subject, StandardCharsets.UTF_8.name());
             message.setSentDate(new Date());
             message.setHeader(IDEMPOTENCY_HEADER, idempotencyKey);
             MimeBodyPart plain = new MimeBodyPart();
-            plain.setText(text.plain(), StandardCharsets.UTF_8.name());
+            plain.setText(plainText, StandardCharsets.UTF_8.name());
             MimeBodyPart html = new MimeBodyPart();
-            html.setContent(html(text), "text/html; charset=utf-8");
+            html.setContent(htmlText, "text/html; charset=utf-8");
             MimeMultipart alternative = new MimeMultipart("alternative");
             alternative.addBodyPart(plain);
             alternative.addBodyPart(html);
@@ -100,8 +123,9 @@ public final class EmailNotifier implements Notifier {
         return config.password() == null || config.password().isEmpty() ? text : text.replace(config.password(), "<redacted>");
     }
 
-    static String html(AlertText text) {
-        StringBuilder html = new StringBuilder("<html><body>")
+    /** One alert as HTML, every value escaped. */
+    static String section(AlertText text) {
+        StringBuilder html = new StringBuilder()
                 .append("<h2>").append(escape(text.headline())).append("</h2>");
         if (!text.summary().isEmpty()) {
             html.append("<p>").append(escape(text.summary())).append("</p>");
@@ -112,7 +136,7 @@ public final class EmailNotifier implements Notifier {
             String href = text.runbook().startsWith("https://") || text.runbook().startsWith("http://") ? text.runbook() : "#";
             html.append("<p><a href=\"").append(escape(href)).append("\">Runbook</a></p>");
         }
-        return html.append("</body></html>").toString();
+        return html.toString();
     }
 
     static String escape(String text) {

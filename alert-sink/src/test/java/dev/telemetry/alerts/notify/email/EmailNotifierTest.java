@@ -80,4 +80,20 @@ class EmailNotifierTest {
         assertThat(result).isInstanceOf(DeliveryResult.Permanent.class);
         assertThat(result.toString()).doesNotContain(PASSWORD);
     }
+
+    @Test
+    void shouldSendOneEmailForTheGroupWhenTheNotificationHasSeveralAlerts() throws Exception {
+        Map<String, String> group = Map.of("alertname", "HighErrorRate", "app", "shop");
+        var notification = dev.telemetry.alerts.notify.Notification.of(dev.telemetry.alerts.notify.Notification.groupKey(group), group,
+                List.of(Alerts.firing("fp-1", List.of()), Alerts.resolved("fp-2", List.of())), "");
+
+        DeliveryResult result = notifier(PASSWORD).deliver(notification);
+
+        assertThat(result).isEqualTo(DeliveryResult.delivered());
+        assertThat(SMTP.getReceivedMessages()).hasSize(1);
+        MimeMessage mail = SMTP.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("[FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop");
+        String html = GreenMailUtil.getBody(((MimeMultipart) mail.getContent()).getBodyPart(1));
+        assertThat(html).contains("<h2>[FIRING] HighErrorRate on shop (high)</h2>").contains("<h2>[RESOLVED] HighErrorRate on shop (high)</h2>");
+    }
 }
