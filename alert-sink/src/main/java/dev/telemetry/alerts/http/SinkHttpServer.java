@@ -95,6 +95,9 @@ public final class SinkHttpServer implements AutoCloseable {
 
     public SinkHttpServer start() {
         server.start();
+        LOG.info("operations endpoint on http://{}:{}/health and /metrics, silences API on /api/silences{} (pid {})",
+                server.getAddress().getHostString(), port(), adminToken.length == 0 ? " (disabled: no admin token)" : "",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
         return this;
     }
 
