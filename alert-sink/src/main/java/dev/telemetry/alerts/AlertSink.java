@@ -20,6 +20,7 @@ import java.time.Duration;
 import dev.telemetry.alerts.forward.SentryForwarder;
 import dev.telemetry.alerts.http.SinkHttpServer;
 import dev.telemetry.alerts.inhibit.Inhibitor;
+import dev.telemetry.alerts.kafka.TopicHistory;
 import dev.telemetry.alerts.nflog.KafkaJournal;
 import dev.telemetry.alerts.silence.SilenceStore;
 import dev.telemetry.alerts.silence.Silencer;
@@ -83,7 +84,8 @@ public final class AlertSink implements AutoCloseable {
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
-                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock);
+                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock)
+                .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);

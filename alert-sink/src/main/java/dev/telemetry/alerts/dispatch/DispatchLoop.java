@@ -115,6 +115,33 @@ public final class DispatchLoop implements Runnable {
         }
     }
 
+    /** Replays the alerts topic up to now, for stages that must know the current state; none by default. */
+    @FunctionalInterface
+    public interface History {
+        boolean replay(java.util.function.Consumer<byte[]> sink, java.util.function.BooleanSupplier giveUp);
+
+        History NONE = (sink, giveUp) -> true;
+    }
+
+    private History history = History.NONE;
+
+    /** Sets where the alert history comes from before {@link #run()}. */
+    public DispatchLoop withHistory(History history) {
+        this.history = history;
+        return this;
+    }
+
+    private void observe(byte[] value) {
+        try {
+            AlertEvent alert = reader.deserialize(topic, value);
+            if (alert.status() != null) {
+                muters.forEach(muter -> muter.observe(alert));
+            }
+        } catch (SerializationException e) {
+            // Unreadable history says nothing about what fires.
+        }
+    }
+
     /** A loop without grouping: every alert state change is notified at once, on its own. */
     public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
                         DeliveryMetrics metrics, Journal journal, List<Muter> muters, Clock clock) {
@@ -151,6 +178,10 @@ public final class DispatchLoop implements Runnable {
                 if (!muter.awaitReady(stopping::isDone)) {
                     return;
                 }
+            }
+            // Inhibition needs the alerts that fire now, including those consumed before a restart.
+            if (!history.replay(value -> observe(value), stopping::isDone)) {
+                return;
             }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping.isDone()) {
