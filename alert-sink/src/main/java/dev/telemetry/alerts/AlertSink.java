@@ -12,13 +12,20 @@ import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
-import dev.telemetry.service.ops.OpsServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import dev.telemetry.alerts.forward.SentryForwarder;
+import dev.telemetry.alerts.http.SinkHttpServer;
+import dev.telemetry.alerts.inhibit.Inhibitor;
+import dev.telemetry.alerts.kafka.TopicHistory;
+import dev.telemetry.alerts.nflog.KafkaJournal;
+import dev.telemetry.alerts.silence.SilenceStore;
+import dev.telemetry.alerts.silence.Silencer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,10 +49,18 @@ public final class AlertSink implements AutoCloseable {
     private final DispatchLoop loop;
     private final Thread thread;
     private final KafkaClientMetrics kafkaMetrics;
-    private final OpsServer ops;
+    private final SinkHttpServer ops;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops) {
+    private final KafkaJournal journal;
+    private final SilenceStore silences;
+    private final List<SentryForwarder> forwarders;
+
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, SinkHttpServer ops, KafkaJournal journal,
+                      SilenceStore silences, List<SentryForwarder> forwarders) {
+        this.forwarders = forwarders;
+        this.journal = journal;
+        this.silences = silences;
         this.loop = loop;
         this.thread = thread;
         this.kafkaMetrics = kafkaMetrics;
@@ -66,25 +81,32 @@ public final class AlertSink implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         KafkaClientMetrics kafkaMetrics = new KafkaClientMetrics(consumer);
         kafkaMetrics.bindTo(registry);
-        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, metrics, clock);
+        KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
+        SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
+                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock)
+                .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);
 
-        OpsServer ops;
+        SinkHttpServer ops;
         try {
-            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(loop, topic, config))
-                    .start();
+            ops = new SinkHttpServer(config.http().host(), config.http().port(), version(), registry,
+                    () -> health(loop, journal, silences, topic, config), silences, config.adminToken(), clock).start();
         } catch (RuntimeException e) {
             kafkaMetrics.close();
             consumer.close();
+            journal.close();
+            silences.close();
             throw e;
         }
         Thread thread = new Thread(loop, "alert-sink-dispatch");
         thread.start();
+        List<SentryForwarder> forwarders = forwarders(config, notifiers, backoff);
         LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
                 config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
-        return new AlertSink(loop, thread, kafkaMetrics, ops);
+        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences, forwarders);
     }
 
     /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
@@ -103,6 +125,7 @@ public final class AlertSink implements AutoCloseable {
             return;
         }
         loop.stop();
+        forwarders.forEach(SentryForwarder::stop);
         try {
             thread.join(STOP_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
@@ -112,6 +135,8 @@ public final class AlertSink implements AutoCloseable {
             LOG.warn("dispatch thread still running {} after close; abandoning it", STOP_TIMEOUT);
         }
         kafkaMetrics.close();
+        journal.close();
+        silences.close();
         ops.close();
     }
 
@@ -131,7 +156,43 @@ public final class AlertSink implements AutoCloseable {
         if (receiver instanceof ReceiverConfig.Webhook webhook) {
             return new WebhookNotifier(webhook, externalUrl, clock);
         }
+        if (receiver instanceof ReceiverConfig.Slack slack) {
+            return new dev.telemetry.alerts.notify.slack.SlackNotifier(slack, clock);
+        }
+        if (receiver instanceof ReceiverConfig.PagerDuty pagerDuty) {
+            return new dev.telemetry.alerts.notify.pagerduty.PagerDutyNotifier(pagerDuty, clock);
+        }
+        if (receiver instanceof ReceiverConfig.Sentry sentry) {
+            return new dev.telemetry.alerts.notify.sentry.SentryNotifier(sentry);
+        }
+        if (receiver instanceof ReceiverConfig.Email email) {
+            return new dev.telemetry.alerts.notify.email.EmailNotifier(email);
+        }
+        if (receiver instanceof ReceiverConfig.Alertmanager alertmanager) {
+            return new dev.telemetry.alerts.notify.alertmanager.AlertmanagerNotifier(alertmanager, externalUrl, clock);
+        }
         throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
+    }
+
+    /** One forwarder per Sentry receiver that forwards errors or feedback, each in its own consumer group. */
+    private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff) {
+        List<SentryForwarder> forwarders = new java.util.ArrayList<>();
+        for (ReceiverConfig receiver : config.receivers()) {
+            if (receiver instanceof ReceiverConfig.Sentry sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
+                Properties props = consumerProperties(config);
+                props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-sentry-" + sentry.name());
+                SentryForwarder forwarder = new SentryForwarder(
+                        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
+                        List.of(config.topicCatalogue().name(Topic.ERRORS), config.topicCatalogue().name(Topic.FEEDBACK)),
+                        (dev.telemetry.alerts.notify.sentry.SentryNotifier) notifiers.get(sentry.name()), backoff,
+                        sentry.forwardErrors(), sentry.forwardFeedback());
+                Thread thread = new Thread(forwarder, "sentry-forward-" + sentry.name());
+                thread.setDaemon(true);
+                thread.start();
+                forwarders.add(forwarder);
+            }
+        }
+        return List.copyOf(forwarders);
     }
 
     private static String describe(Map<String, Notifier> notifiers) {
@@ -148,15 +209,42 @@ public final class AlertSink implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Small batches: a record waits in memory until all before it are delivered.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        if (config.kafka().sessionTimeout() != null) {
+            long session = config.kafka().sessionTimeout().toMillis();
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(session));
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(100, session / 3)));
+        }
         return props;
     }
 
-    private static Health health(DispatchLoop loop, String topic, SinkConfig config) {
+    private static Health health(DispatchLoop loop, KafkaJournal journal, SilenceStore silences, String topic, SinkConfig config) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("topic", topic);
         details.put("group_id", config.groupId());
         details.put("backlog", loop.backlogSize());
-        return Health.of(Map.of("kafka_consumer_running", loop.running()), details);
+        details.put("receivers", receiverStatus(loop));
+        return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready(),
+                "silences_loaded", silences.ready()), details);
+    }
+
+    /** Per receiver: state, notifications owed, failures and the last error, so on-call sees which receiver is down. */
+    private static Map<String, Object> receiverStatus(DispatchLoop loop) {
+        Map<String, Object> status = new java.util.TreeMap<>();
+        loop.receiverStatuses().forEach((name, receiver) -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("status", receiver.state());
+            view.put("owed", receiver.owed());
+            view.put("consecutive_failures", receiver.failures());
+            if (receiver.lastOutcome() != null) {
+                view.put("last_outcome", receiver.lastOutcome());
+                view.put("last_attempt_at", receiver.lastAttemptAt().toString());
+                if (!receiver.lastReason().isEmpty()) {
+                    view.put("last_error", receiver.lastReason());
+                }
+            }
+            status.put(name, view);
+        });
+        return status;
     }
 
     private static String version() {

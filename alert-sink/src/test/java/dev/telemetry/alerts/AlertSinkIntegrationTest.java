@@ -40,12 +40,18 @@ class AlertSinkIntegrationTest {
     private String topic;
     private String groupId;
     private Admin admin;
+    private final Map<String, String> journalTopics = new java.util.HashMap<>();
 
     @BeforeEach
     void createTopic(LocalKafka kafka) {
         this.kafka = kafka;
         topic = kafka.uniqueTopicName("alerts");
         kafka.createTopic(topic, 1);
+        for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq")) {
+            String name = kafka.uniqueTopicName(key);
+            kafka.createTopic(name, 1);
+            journalTopics.put(key, name);
+        }
         groupId = "alert-sink-it-" + UUID.randomUUID();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
     }
@@ -56,7 +62,11 @@ class AlertSinkIntegrationTest {
     }
 
     private SinkConfig config(RecordingReceiver receiver) {
-        return SinkConfig.defaults()
+        SinkConfig config = SinkConfig.defaults();
+        for (Map.Entry<String, String> renamed : journalTopics.entrySet()) {
+            config = config.withTopic(renamed.getKey(), renamed.getValue());
+        }
+        return config
                 .withKafka(kafka.bootstrapServers())
                 .withGroupId(groupId)
                 .withTopic("alerts", topic)

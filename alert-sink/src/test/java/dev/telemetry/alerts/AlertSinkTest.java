@@ -34,17 +34,21 @@ class AlertSinkTest {
     }
 
     @Test
-    void shouldReportTheConsumerRunningAndExposeReceiverMetricsWhenStarted() throws Exception {
+    void shouldReportDegradedAndExposeReceiverMetricsWhenTheBrokerIsUnreachable() throws Exception {
         try (AlertSink sink = AlertSink.start(config())) {
             HttpResponse<String> health = get(sink, "/health");
             HttpResponse<String> metrics = get(sink, "/metrics");
 
-            assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"kafka_consumer_running\":true").contains("\"status\":\"healthy\"");
+            // No broker: the notification log cannot be read, so nothing may be sent yet.
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"kafka_consumer_running\":true").contains("\"notification_log_loaded\":false")
+                    .contains("\"status\":\"degraded\"").contains("\"team\":{");
             assertThat(metrics.body())
                     .contains("alerts_notifications_total{outcome=\"retryable\",receiver=\"team\",service=\"alert-sink\"} 0.0")
                     .contains("alerts_delivery_latency_seconds_count{receiver=\"console\",service=\"alert-sink\"} 0")
                     .contains("alerts_backlog{service=\"alert-sink\"} 0.0")
+                    .contains("alerts_notifications_failed_total{reason=\"timeout\",receiver=\"team\",service=\"alert-sink\"} 0.0")
+                    .doesNotContain("XXXXsecretXXXX")
                     .contains("kafka_consumer_");
         }
     }

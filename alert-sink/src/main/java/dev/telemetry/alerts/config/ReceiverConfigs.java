@@ -17,4 +17,24 @@ final class ReceiverConfigs {
                     + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
     }
+
+    /** An http(s) URL with a host; the value is never repeated in the message, since it may hold a token. */
+    static void requireHttpUrl(String key, String url) {
+        if (url == null || url.isBlank()) {
+            throw new ConfigException(key, "must be set");
+        }
+        java.net.URI parsed;
+        try {
+            parsed = new java.net.URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(key, "is not a valid URL (value not shown: it may contain a secret)");
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new ConfigException(key, "must be an http:// or https:// URL (value not shown: it may contain a secret)");
+        }
+        if (parsed.getHost() == null || parsed.getHost().isBlank()) {
+            throw new ConfigException(key, "must name a host (value not shown: it may contain a secret)");
+        }
+    }
 }

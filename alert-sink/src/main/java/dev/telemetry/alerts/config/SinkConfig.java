@@ -27,10 +27,17 @@ import java.util.Set;
  * @param receivers        every receiver, by unique name
  * @param routes           alert channel → receiver names
  * @param defaultReceivers receivers of alerts whose channels have no route (or that have no channels)
+ * @param knownChannels    the channels the processor's alert rules name; when set, each must have a
+ *                         route and each route must be one of them, checked at start-up
+ * @param adminToken       bearer token of the silences API; the API is off when blank
+ * @param inhibitRules     Alertmanager's inhibit rules
+ * @param grouping         Alertmanager's grouping, the same for every receiver
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
                          Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
-                         List<String> defaultReceivers) {
+                         List<String> defaultReceivers, List<String> knownChannels, String adminToken,
+                         List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules,
+                         dev.telemetry.alerts.dispatch.Grouping grouping) {
 
     public static final String DEFAULTS_RESOURCE = "/sink.yaml";
     public static final String ENV_PREFIX = "SINK";
@@ -47,10 +54,22 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         }
         routes = Collections.unmodifiableMap(copy);
         defaultReceivers = defaultReceivers == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(defaultReceivers));
+        knownChannels = knownChannels == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(knownChannels));
+        adminToken = adminToken == null ? "" : adminToken;
+        inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
+        grouping = grouping == null ? dev.telemetry.alerts.dispatch.Grouping.none() : grouping;
     }
 
-    /** Kafka client settings. */
-    public record Kafka(String bootstrapServers) {
+    /**
+     * Kafka client settings.
+     *
+     * @param sessionTimeout how soon the group notices a crashed sink and hands its partitions to
+     *                       another (consumer {@code session.timeout.ms}); the client's default when unset
+     */
+    public record Kafka(String bootstrapServers, Duration sessionTimeout) {
+        public Kafka(String bootstrapServers) {
+            this(bootstrapServers, null);
+        }
     }
 
     /** Where the operations endpoint listens; port 0 picks a free port. */
@@ -61,7 +80,18 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
      * Exponential backoff of retryable failures: the first retry after about {@code initialBackoff},
      * doubling up to {@code maxBackoff}.
      */
-    public record Retry(Duration initialBackoff, Duration maxBackoff) {
+    public record Retry(Duration initialBackoff, Duration maxBackoff, Duration maxAge) {
+
+        /** How long a notification is retried before it goes to the dead-letter topic. */
+        public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+
+        public Retry {
+            maxAge = maxAge == null ? DEFAULT_MAX_AGE : maxAge;
+        }
+
+        public Retry(Duration initialBackoff, Duration maxBackoff) {
+            this(initialBackoff, maxBackoff, null);
+        }
     }
 
     /** Loads the configuration for {@code main}: {@code --config <file>} is optional. */
@@ -88,6 +118,9 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
             if (!server.strip().matches("(\\[[0-9a-fA-F:.]+]|[^\\s:\\[\\]]+):\\d{1,5}")) {
                 throw new ConfigException("kafka.bootstrap-servers", "'" + server.strip() + "' is not host:port");
             }
+        }
+        if (kafka.sessionTimeout() != null) {
+            Require.positive("kafka.session-timeout", kafka.sessionTimeout());
         }
         Require.notBlank("group-id", groupId);
         topics.forEach((key, name) -> {
@@ -135,6 +168,32 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
             requireKnown("routes." + channel, names, seen.keySet());
         });
         requireKnown("default-receivers", defaultReceivers, seen.keySet());
+        Require.positive("retry.max-age", retry.maxAge());
+        Require.notNegative("grouping.group-wait", grouping.groupWait());
+        Require.notNegative("grouping.group-interval", grouping.groupInterval());
+        Require.notNegative("grouping.repeat-interval", grouping.repeatInterval());
+        for (int i = 0; i < inhibitRules.size(); i++) {
+            if (inhibitRules.get(i) == null) {
+                throw new ConfigException("inhibit-rules[" + i + "]", "must be a rule, not empty");
+            }
+            inhibitRules.get(i).validate("inhibit-rules[" + i + "]");
+        }
+        if (!knownChannels.isEmpty()) {
+            // A rule's channel without a route would silently fall back to the default receivers: refuse to start instead.
+            for (int i = 0; i < knownChannels.size(); i++) {
+                String channel = knownChannels.get(i);
+                if (channel == null || !routes.containsKey(channel)) {
+                    throw new ConfigException("known-channels[" + i + "]", "channel '" + channel
+                            + "' is named by an alert rule but has no route; routes: " + routes.keySet());
+                }
+            }
+            for (String channel : routes.keySet()) {
+                if (!knownChannels.contains(channel)) {
+                    throw new ConfigException("routes." + channel, "unknown channel '" + channel
+                            + "': no alert rule names it; known channels: " + knownChannels);
+                }
+            }
+        }
     }
 
     private static void requireKnown(String key, List<String> names, Set<String> known) {
@@ -144,6 +203,15 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
                         + known.stream().sorted().toList());
             }
         }
+    }
+
+    /** Receivers print themselves without secrets; the admin token is never printed. */
+    @Override
+    public String toString() {
+        return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", topics=" + topics + ", http=" + http + ", externalUrl="
+                + externalUrl + ", retry=" + retry + ", receivers=" + receivers + ", routes=" + routes + ", defaultReceivers="
+                + defaultReceivers + ", knownChannels=" + knownChannels + ", adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>")
+                + ", inhibitRules=" + inhibitRules + ", grouping=" + grouping + "]";
     }
 
     /** The topic names in use. */
@@ -158,30 +226,53 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
     public SinkConfig withTopic(String configKey, String name) {
         Map<String, String> renamed = new LinkedHashMap<>(topics);
         renamed.put(configKey, name);
-        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withHttp(String host, int port) {
-        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
     }
 
     public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff), receivers, routes, defaultReceivers);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+    }
+
+    public SinkConfig withMaxAge(Duration maxAge) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(retry.initialBackoff(), retry.maxBackoff(), maxAge),
+                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+    }
+
+    public SinkConfig withKnownChannels(List<String> channels) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules, grouping);
+    }
+
+    public SinkConfig withAdminToken(String token) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules, grouping);
+    }
+
+    public SinkConfig withGrouping(dev.telemetry.alerts.dispatch.Grouping newGrouping) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, inhibitRules, newGrouping);
+    }
+
+    public SinkConfig withInhibitRules(List<dev.telemetry.alerts.inhibit.InhibitRule> rules) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, rules, grouping);
     }
 
     /** Replaces receivers and routing together, since routes must name existing receivers. */
     public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules, grouping);
     }
 }

@@ -17,14 +17,47 @@ import java.util.Map;
  */
 public final class DeliveryMetrics {
 
-    /** Why a record was not notified: status pending, not an alert, empty value, no receiver. */
-    public enum Skip { PENDING, INVALID, EMPTY, UNROUTED }
+    /**
+     * Why a record (or one receiver's notification of it) was not sent: status pending, not an
+     * alert, empty value, no receiver, silenced, inhibited, already in the notification log, or a
+     * resolution of a firing this receiver never got.
+     */
+    public enum Skip { PENDING, INVALID, EMPTY, UNROUTED, SILENCED, INHIBITED, DUPLICATE, RESOLVED_UNNOTIFIED }
+
+    /** Low-cardinality reasons of failed attempts, for {@code alerts.notifications.failed{receiver,reason}}. */
+    public enum FailureReason { TIMEOUT, CONNECTION, HTTP_429, HTTP_5XX, HTTP_4XX, MAX_AGE, OTHER;
+
+        static FailureReason of(String reason) {
+            String text = reason == null ? "" : reason;
+            if (text.startsWith("HTTP 429")) {
+                return HTTP_429;
+            }
+            if (text.startsWith("HTTP 5")) {
+                return HTTP_5XX;
+            }
+            if (text.startsWith("HTTP 4")) {
+                return HTTP_4XX;
+            }
+            if (text.startsWith("timed out")) {
+                return TIMEOUT;
+            }
+            if (text.startsWith("connection")) {
+                return CONNECTION;
+            }
+            return OTHER;
+        }
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     private static final List<String> OUTCOMES = List.of("delivered", "retryable", "permanent");
 
     private final Map<String, Counter> notifications = new HashMap<>();
     private final Map<String, Timer> latency = new HashMap<>();
     private final Map<Skip, Counter> skipped = new HashMap<>();
+    private final Map<String, Counter> failed = new HashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry, Collection<String> receivers) {
         for (String receiver : receivers) {
@@ -36,6 +69,11 @@ public final class DeliveryMetrics {
             latency.put(receiver, Timer.builder("alerts.delivery.latency")
                     .description("Duration of one delivery attempt")
                     .tag("receiver", receiver).register(registry));
+            for (FailureReason reason : FailureReason.values()) {
+                failed.put(receiver + "/" + reason.tag(), Counter.builder("alerts.notifications.failed")
+                        .description("Failed delivery attempts by receiver and reason")
+                        .tag("receiver", receiver).tag("reason", reason.tag()).register(registry));
+            }
         }
         for (Skip reason : Skip.values()) {
             skipped.put(reason, Counter.builder("alerts.skipped")
@@ -49,9 +87,21 @@ public final class DeliveryMetrics {
         if (counter != null) {
             counter.increment();
         }
+        String reason = result instanceof DeliveryResult.Retryable r ? r.reason()
+                : result instanceof DeliveryResult.Permanent p ? p.reason() : null;
+        if (reason != null) {
+            failed(receiver, FailureReason.of(reason));
+        }
         Timer timer = latency.get(receiver);
         if (timer != null) {
             timer.record(took);
+        }
+    }
+
+    void failed(String receiver, FailureReason reason) {
+        Counter counter = failed.get(receiver + "/" + reason.tag());
+        if (counter != null) {
+            counter.increment();
         }
     }
 

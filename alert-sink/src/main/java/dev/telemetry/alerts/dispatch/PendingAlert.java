@@ -2,45 +2,40 @@ package dev.telemetry.alerts.dispatch;
 
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One consumed record and the receivers still owed its notification. A record is done when no
- * receiver is left; only then may its offset be committed.
+ * One consumed record and the receivers still owed its notification. Each receiver works through
+ * its own {@link ReceiverQueue}; the record is done when no receiver is left, and only then may
+ * its offset be committed. Touched by the loop thread only.
  */
 final class PendingAlert {
-
-    private record Owed(int failures, Instant notBefore) {
-    }
 
     private final TopicPartition partition;
     private final long offset;
     private final AlertEvent alert;
     private final String idempotencyKey;
-    private final Map<Notifier, Owed> owed = new LinkedHashMap<>();
+    private final Set<String> owed = new LinkedHashSet<>();
 
-    private PendingAlert(TopicPartition partition, long offset, AlertEvent alert, List<Notifier> receivers, Instant now) {
+    private PendingAlert(TopicPartition partition, long offset, AlertEvent alert, List<Notifier> receivers) {
         this.partition = partition;
         this.offset = offset;
         this.alert = alert;
         this.idempotencyKey = alert == null ? null : Notifier.idempotencyKey(alert);
-        receivers.forEach(receiver -> owed.put(receiver, new Owed(0, now)));
+        receivers.forEach(receiver -> owed.add(receiver.name()));
     }
 
-    /** A record to notify {@code receivers} of, all due {@code now}. */
-    static PendingAlert deliver(TopicPartition partition, long offset, AlertEvent alert, List<Notifier> receivers, Instant now) {
-        return new PendingAlert(partition, offset, alert, receivers, now);
+    /** A record to notify {@code receivers} of. */
+    static PendingAlert deliver(TopicPartition partition, long offset, AlertEvent alert, List<Notifier> receivers) {
+        return new PendingAlert(partition, offset, alert, receivers);
     }
 
     /** A record that needs no notification but still holds its place in commit order. */
     static PendingAlert skip(TopicPartition partition, long offset) {
-        return new PendingAlert(partition, offset, null, List.of(), Instant.EPOCH);
+        return new PendingAlert(partition, offset, null, List.of());
     }
 
     TopicPartition partition() {
@@ -63,36 +58,9 @@ final class PendingAlert {
         return owed.isEmpty();
     }
 
-    /** Receivers whose next attempt is due at {@code now}. */
-    List<Notifier> due(Instant now) {
-        List<Notifier> due = new ArrayList<>();
-        owed.forEach((receiver, state) -> {
-            if (!state.notBefore().isAfter(now)) {
-                due.add(receiver);
-            }
-        });
-        return due;
-    }
-
-    /** When the earliest owed receiver is due; empty when done. */
-    Optional<Instant> nextAttempt() {
-        return owed.values().stream().map(Owed::notBefore).min(Instant::compareTo);
-    }
-
     /** The receiver has it, or will never take it: either way nothing more is owed. */
-    void settled(Notifier receiver) {
+    void settled(String receiver) {
         owed.remove(receiver);
-    }
-
-    /** Records one more consecutive failure; the receiver is due again at {@code retryAt}. */
-    void failed(Notifier receiver, Instant retryAt) {
-        owed.put(receiver, new Owed(owed.get(receiver).failures() + 1, retryAt));
-    }
-
-    /** Consecutive failures of {@code receiver} for this record so far. */
-    int failures(Notifier receiver) {
-        Owed state = owed.get(receiver);
-        return state == null ? 0 : state.failures();
     }
 
     @Override

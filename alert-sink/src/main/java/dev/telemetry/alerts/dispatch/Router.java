@@ -16,12 +16,19 @@ public final class Router {
 
     private final Map<String, List<Notifier>> routes;
     private final List<Notifier> defaults;
+    private final List<Notifier> all;
 
     /** Names must exist in {@code notifiers}; configuration validation guarantees it. */
     public Router(Map<String, List<String>> routes, List<String> defaultReceivers, Map<String, Notifier> notifiers) {
         this.routes = routes.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 Map.Entry::getKey, e -> resolve(e.getValue(), notifiers)));
         this.defaults = resolve(defaultReceivers, notifiers);
+        this.all = List.copyOf(notifiers.values());
+    }
+
+    /** Every configured receiver, routed to or not. */
+    public List<Notifier> receivers() {
+        return all;
     }
 
     /** The receivers of {@code alert}, in route order, without duplicates; empty if none is configured. */

@@ -19,6 +19,25 @@ public interface Notifier {
     DeliveryResult deliver(AlertEvent alert, String idempotencyKey);
 
     /**
+     * Sends a group's notification. Receivers that show one alert per message (PagerDuty, Sentry,
+     * log) keep this default: each alert under its own key, stopping at the first failure, whose
+     * retry then repeats the alerts already sent under the same keys, which those receivers
+     * deduplicate. Receivers that show a group in one message override it.
+     */
+    default DeliveryResult deliver(Notification notification) {
+        if (notification.alerts().size() == 1) {
+            return deliver(notification.alerts().get(0), notification.idempotencyKey());
+        }
+        for (AlertEvent alert : notification.alerts()) {
+            DeliveryResult result = deliver(alert, idempotencyKey(alert));
+            if (!(result instanceof DeliveryResult.Delivered)) {
+                return result;
+            }
+        }
+        return DeliveryResult.delivered();
+    }
+
+    /**
      * The key of one notification: one alert in one state since one start. Stable across retries and
      * restarts (it derives from the record only), different for a new firing of the same series.
      */

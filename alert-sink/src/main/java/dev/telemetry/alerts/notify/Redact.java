@@ -12,6 +12,8 @@ import java.util.List;
 public final class Redact {
 
     private static final String HIDDEN = "<redacted>";
+    /** Path segments this long may be tokens; shorter ones ({@code hook}, {@code v2}) are kept readable. */
+    private static final int MIN_SECRET_SEGMENT = 8;
 
     private Redact() {
     }
@@ -44,6 +46,14 @@ public final class Redact {
         secrets.add(url.getRawQuery());
         secrets.add(url.getQuery());
         secrets.add(url.getRawUserInfo());
+        // A receiver may echo only part of the path (Slack quotes the token segment), so long segments go too.
+        if (url.getPath() != null) {
+            for (String segment : url.getPath().split("/")) {
+                if (segment.length() >= MIN_SECRET_SEGMENT) {
+                    secrets.add(segment);
+                }
+            }
+        }
         secrets.sort(Comparator.nullsLast(Comparator.comparingInt(String::length).reversed()));
         String result = text;
         for (String secret : secrets) {

@@ -193,6 +193,78 @@ class SinkConfigTest {
                 .hasMessageContaining("missing.yaml").hasMessageContaining("not found");
     }
 
+    @Test
+    void shouldRefuseToStartWhenARuleChannelHasNoRoute() throws IOException {
+        ConfigException e = failure("""
+                receivers: [{name: team, type: log}]
+                default-receivers: [team]
+                routes: {"#alerts": [team]}
+                known-channels: ["#alerts", "#dev-team"]
+                """);
+
+        assertThat(e.getMessage()).contains("known-channels[1]").contains("'#dev-team'").contains("has no route");
+    }
+
+    @Test
+    void shouldRefuseToStartWhenARouteNamesAChannelNoRuleUses() throws IOException {
+        ConfigException e = failure("""
+                receivers: [{name: team, type: log}]
+                default-receivers: [team]
+                routes: {"#alerts": [team], "#alrets": [team]}
+                known-channels: ["#alerts"]
+                """);
+
+        assertThat(e.getMessage()).contains("routes.#alrets").contains("unknown channel");
+    }
+
+    @Test
+    void shouldRejectAnInhibitRuleWithABadMatcherWhenLoading() throws IOException {
+        ConfigException e = failure("""
+                inhibit-rules:
+                  - source-matchers: ['severity=critical']
+                    target-matchers: ['severity="high"']
+                """);
+
+        assertThat(e.getMessage()).contains("inhibit-rules[0].source-matchers");
+    }
+
+    @Test
+    void shouldLoadEveryReceiverKindWithoutPrintingSecretsWhenConfiguredInYaml() throws IOException {
+        SinkConfig config = SinkConfig.load(file("""
+                receivers:
+                  - {name: console, type: log}
+                  - {name: slack, type: slack, url: "https://hooks.slack.com/services/T0/B0/XXXXslackSecret"}
+                  - {name: pager, type: pagerduty, routing-key: R0utingKeySecret}
+                  - {name: am, type: alertmanager, url: "http://alertmanager:9093"}
+                  - {name: mail, type: email, host: smtp.example.com, port: 587, username: sink, password: smtpSecret,
+                     from: alerts@example.com, to: [oncall@example.com], start-tls: true}
+                  - {name: sentry, type: sentry, dsn: "https://sentryKeySecret@o1.ingest.sentry.io/42", environment: prod}
+                routes: {"#alerts": [slack, pager], "#dev-team": [mail, sentry], "#performance": [am]}
+                known-channels: ["#alerts", "#dev-team", "#performance"]
+                admin-token: adminSecret
+                """), Map.of());
+
+        assertThat(config.receivers()).extracting(ReceiverConfig::name).containsExactly("console", "slack", "pager", "am", "mail", "sentry");
+        assertThat(config.receiver("pager")).isEqualTo(new ReceiverConfig.PagerDuty("pager", "R0utingKeySecret",
+                ReceiverConfig.PagerDuty.EVENTS_URL, ReceiverConfig.DEFAULT_TIMEOUT));
+        ReceiverConfig.Email mail = (ReceiverConfig.Email) config.receiver("mail");
+        assertThat(mail.startTls()).isTrue();
+        assertThat(mail.to()).containsExactly("oncall@example.com");
+        assertThat(((ReceiverConfig.Alertmanager) config.receiver("am")).alertsUri()).hasToString("http://alertmanager:9093/api/v2/alerts");
+        assertThat(config.toString()).doesNotContain("XXXXslackSecret").doesNotContain("R0utingKeySecret").doesNotContain("smtpSecret")
+                .doesNotContain("sentryKeySecret").doesNotContain("adminSecret");
+    }
+
+    @Test
+    void shouldRequireARoutingKeyWhenAReceiverIsPagerDuty() throws IOException {
+        ConfigException e = failure("""
+                receivers: [{name: pager, type: pagerduty}]
+                default-receivers: [pager]
+                """);
+
+        assertThat(e.getMessage()).contains("receivers[0].routing-key");
+    }
+
     private static String messages(Throwable e) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {

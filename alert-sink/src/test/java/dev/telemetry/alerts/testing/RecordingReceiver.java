@@ -74,9 +74,14 @@ public final class RecordingReceiver implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
 
     public RecordingReceiver(Reply... replies) {
+        this(0, replies);
+    }
+
+    /** A receiver on {@code port}, e.g. one that was down and comes back where it was. */
+    public RecordingReceiver(int port, Reply... replies) {
         script.addAll(List.of(replies));
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,6 +130,10 @@ public final class RecordingReceiver implements AutoCloseable {
     /** {@code http://127.0.0.1:<port><path>}. */
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public List<Request> requests() {

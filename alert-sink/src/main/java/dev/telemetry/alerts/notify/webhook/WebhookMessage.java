@@ -34,20 +34,40 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
 
     /** The payload notifying {@code receiver} of one alert (firing or resolved). */
     public static WebhookMessage of(String receiver, String externalUrl, AlertEvent alert) {
-        Map<String, String> labels = labels(alert);
-        Map<String, String> annotations = annotations(alert);
-        String status = alert.status().wireName();
-        Alert item = new Alert(status, labels, annotations, alert.startsAt() == null ? ZERO_TIME : alert.startsAt().toString(),
-                alert.endsAt() == null ? ZERO_TIME : alert.endsAt().toString(), "", alert.fingerprint());
-        return new WebhookMessage(VERSION, groupKey(labels), 0, status, receiver, labels, labels, annotations,
-                externalUrl, List.of(item));
+        return of(receiver, externalUrl, dev.telemetry.alerts.notify.Notification.single(alert, ""));
+    }
+
+    /** The payload notifying {@code receiver} of a group: common labels and annotations are those all alerts share. */
+    public static WebhookMessage of(String receiver, String externalUrl, dev.telemetry.alerts.notify.Notification notification) {
+        List<Alert> items = new java.util.ArrayList<>();
+        Map<String, String> commonLabels = null;
+        Map<String, String> commonAnnotations = null;
+        for (AlertEvent alert : notification.alerts()) {
+            Map<String, String> labels = labels(alert);
+            Map<String, String> annotations = annotations(alert);
+            items.add(new Alert(alert.status().wireName(), labels, annotations,
+                    alert.startsAt() == null ? ZERO_TIME : alert.startsAt().toString(),
+                    alert.endsAt() == null ? ZERO_TIME : alert.endsAt().toString(), "", alert.fingerprint()));
+            commonLabels = intersect(commonLabels, labels);
+            commonAnnotations = intersect(commonAnnotations, annotations);
+        }
+        return new WebhookMessage(VERSION, notification.groupKey(), 0, notification.status().wireName(), receiver,
+                new TreeMap<>(notification.groupLabels()), commonLabels, commonAnnotations, externalUrl, items);
+    }
+
+    private static Map<String, String> intersect(Map<String, String> common, Map<String, String> next) {
+        if (common == null) {
+            return new TreeMap<>(next);
+        }
+        common.entrySet().removeIf(e -> !e.getValue().equals(next.get(e.getKey())));
+        return common;
     }
 
     /**
      * Labels sorted by name, with {@code alertname} and {@code severity} filled from the rule when
      * the processor did not set them: Alertmanager receivers key on {@code alertname}.
      */
-    static Map<String, String> labels(AlertEvent alert) {
+    public static Map<String, String> labels(AlertEvent alert) {
         Map<String, String> labels = new TreeMap<>(alert.labels());
         if (alert.rule() != null) {
             labels.putIfAbsent("alertname", alert.rule());
@@ -59,7 +79,7 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
     }
 
     /** The rule's annotations plus a {@code description} a person can read when the rule gave none. */
-    static Map<String, String> annotations(AlertEvent alert) {
+    public static Map<String, String> annotations(AlertEvent alert) {
         Map<String, String> annotations = new TreeMap<>(alert.annotations());
         annotations.putIfAbsent("description", alert.message());
         return annotations;
@@ -67,16 +87,6 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
 
     /** Alertmanager's form: route key, then the group labels as {@code {name="value", ...}}. */
     static String groupKey(Map<String, String> labels) {
-        StringBuilder key = new StringBuilder("{}:{");
-        String separator = "";
-        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
-            key.append(separator).append(label.getKey()).append("=\"").append(escape(label.getValue())).append('"');
-            separator = ", ";
-        }
-        return key.append('}').toString();
-    }
-
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return dev.telemetry.alerts.notify.Notification.groupKey(labels);
     }
 }

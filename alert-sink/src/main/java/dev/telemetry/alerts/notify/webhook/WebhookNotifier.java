@@ -37,9 +37,15 @@ public final class WebhookNotifier implements Notifier {
 
     @Override
     public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-        byte[] body = JsonCodec.standard().write(WebhookMessage.of(config.name(), externalUrl, alert));
+        return deliver(dev.telemetry.alerts.notify.Notification.single(alert, idempotencyKey));
+    }
+
+    /** One payload for the whole group, as Alertmanager sends it. */
+    @Override
+    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+        byte[] body = JsonCodec.standard().write(WebhookMessage.of(config.name(), externalUrl, notification));
         Map<String, String> headers = new LinkedHashMap<>(config.headers());
-        headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
+        headers.put(IDEMPOTENCY_HEADER, notification.idempotencyKey());
         return poster.post(body, headers);
     }
 

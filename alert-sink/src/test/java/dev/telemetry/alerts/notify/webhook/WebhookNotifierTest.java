@@ -174,4 +174,34 @@ class WebhookNotifierTest {
             assertThat(notifier.toString()).doesNotContain(secret).doesNotContain("abc123").doesNotContain("s3cret");
         }
     }
+
+    @Test
+    void shouldSendTheGroupInOnePayloadWithCommonLabelsWhenTheNotificationHasSeveralAlerts() {
+        AlertEvent shop1 = new AlertEvent(AlertEvent.SCHEMA_VERSION, "fp-a", dev.telemetry.events.derived.AlertStatus.FIRING,
+                "HighErrorRate", "error_rate", "mean", Map.of("alertname", "HighErrorRate", "app", "shop", "route", "/a"), 0.07, 0.05,
+                "gt", "high", List.of(), Map.of("summary", "Error rate above 5%"), Alerts.STARTS_AT, null, Alerts.STARTS_AT);
+        AlertEvent shop2 = new AlertEvent(AlertEvent.SCHEMA_VERSION, "fp-b", dev.telemetry.events.derived.AlertStatus.RESOLVED,
+                "HighErrorRate", "error_rate", "mean", Map.of("alertname", "HighErrorRate", "app", "shop", "route", "/b"), 0.01, 0.05,
+                "gt", "high", List.of(), Map.of("summary", "Error rate above 5%"), Alerts.STARTS_AT, Alerts.ENDS_AT, Alerts.STARTS_AT);
+        Map<String, String> group = Map.of("alertname", "HighErrorRate", "app", "shop");
+        dev.telemetry.alerts.notify.Notification notification = dev.telemetry.alerts.notify.Notification.of(
+                dev.telemetry.alerts.notify.Notification.groupKey(group), group, List.of(shop1, shop2), "");
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            DeliveryResult result = notifier(receiver.url("/hook"), Duration.ofSeconds(5)).deliver(notification);
+
+            assertThat(result).isEqualTo(DeliveryResult.delivered());
+            var json = receiver.requests().get(0).json();
+            assertThat(receiver.requests()).hasSize(1);
+            assertThat(json.get("status").asText()).isEqualTo("firing");
+            assertThat(json.get("groupKey").asText()).isEqualTo("{}:{alertname=\"HighErrorRate\", app=\"shop\"}");
+            assertThat(json.get("groupLabels").toString()).isEqualTo("{\"alertname\":\"HighErrorRate\",\"app\":\"shop\"}");
+            assertThat(json.get("commonLabels").toString())
+                    .isEqualTo("{\"alertname\":\"HighErrorRate\",\"app\":\"shop\",\"severity\":\"high\"}");
+            assertThat(json.get("commonAnnotations").toString()).isEqualTo("{\"summary\":\"Error rate above 5%\"}");
+            assertThat(json.get("alerts")).extracting(a -> a.get("fingerprint").asText() + "/" + a.get("status").asText())
+                    .containsExactly("fp-a/firing", "fp-b/resolved");
+            assertThat(receiver.requests().get(0).header("Idempotency-Key")).startsWith("group:")
+                    .isEqualTo(notification.idempotencyKey());
+        }
+    }
 }

@@ -1,0 +1,139 @@
+package dev.telemetry.alerts.nflog;
+
+import dev.telemetry.alerts.kafka.CompactedView;
+import dev.telemetry.events.codec.InvalidJsonException;
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The journal on Kafka: the notification log in the compacted {@code telemetry.notification-log}
+ * (read whole at start-up and tailed, so restarts and other instances see it), attempts on
+ * {@code telemetry.notifications}, dead letters on {@code telemetry.alerts.dlq}. A failed write
+ * fails the next {@link #flush()}, so offsets are never committed past a lost record.
+ */
+public final class KafkaJournal implements Journal, AutoCloseable {
+
+    private static final JsonCodec JSON = JsonCodec.standard();
+    /**
+     * How long a delivery is remembered (Alertmanager keeps its notification log 120 h): far longer
+     * than any restart or replay, short enough that the compacted topic does not grow forever.
+     */
+    public static final java.time.Duration RETENTION = java.time.Duration.ofHours(120);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final CompactedView<NotificationLogEntry> log;
+    private final String logTopic;
+    private final String attemptsTopic;
+    private final String dlqTopic;
+    private final AtomicReference<Exception> failed = new AtomicReference<>();
+    private final Callback onSent = (metadata, error) -> {
+        if (error != null) {
+            failed.compareAndSet(null, error);
+        }
+    };
+
+    private final java.time.Clock clock;
+
+    private KafkaJournal(KafkaProducer<String, byte[]> producer, CompactedView<NotificationLogEntry> log, TopicCatalogue topics,
+                         java.time.Clock clock) {
+        this.clock = clock;
+        this.producer = producer;
+        this.log = log;
+        this.logTopic = topics.name(Topic.NOTIFICATION_LOG);
+        this.attemptsTopic = topics.name(Topic.NOTIFICATIONS);
+        this.dlqTopic = topics.name(Topic.ALERTS_DLQ);
+    }
+
+    /** Starts reading the notification log; {@link #awaitReady} waits for its end. */
+    public static KafkaJournal open(String bootstrapServers, TopicCatalogue topics, java.time.Clock clock) {
+        CompactedView<NotificationLogEntry> log = new CompactedView<>(bootstrapServers, topics.name(Topic.NOTIFICATION_LOG),
+                KafkaJournal::readEntry).start();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, topics, clock);
+    }
+
+    private static NotificationLogEntry readEntry(byte[] bytes) {
+        try {
+            return JSON.read(bytes, NotificationLogEntry.class);
+        } catch (InvalidJsonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean awaitReady(java.util.function.BooleanSupplier giveUp) {
+        if (!log.awaitCaughtUp(giveUp)) {
+            return false;
+        }
+        prune();
+        return true;
+    }
+
+    /** Tombstones entries older than {@link #RETENTION}, so that compaction removes them. */
+    private void prune() {
+        java.time.Instant cutoff = clock.instant().minus(RETENTION);
+        for (NotificationLogEntry entry : log.values()) {
+            if (entry.deliveredAt() != null && entry.deliveredAt().isBefore(cutoff)) {
+                log.removeLocal(entry.key());
+                producer.send(new ProducerRecord<>(logTopic, entry.key(), null), onSent);
+            }
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return log.caughtUp();
+    }
+
+    @Override
+    public boolean delivered(String receiver, String idempotencyKey) {
+        return log.get(NotificationLogEntry.key(receiver, idempotencyKey)) != null;
+    }
+
+    @Override
+    public void delivered(NotificationLogEntry entry) {
+        log.putLocal(entry.key(), entry);
+        producer.send(new ProducerRecord<>(logTopic, entry.key(), JSON.write(entry)), onSent);
+    }
+
+    @Override
+    public void attempted(AttemptRecord attempt) {
+        producer.send(new ProducerRecord<>(attemptsTopic, attempt.receiver(), JSON.write(attempt)), onSent);
+    }
+
+    @Override
+    public void deadLettered(DeadLetter letter) {
+        String key = letter.alert() != null ? letter.alert().fingerprint() : letter.source();
+        producer.send(new ProducerRecord<>(dlqTopic, key, JSON.write(letter)), onSent);
+    }
+
+    @Override
+    public void flush() {
+        producer.flush();
+        Exception error = failed.get();
+        if (error != null) {
+            throw new KafkaException("a notification-log, attempt or dead-letter record was not written: " + error.getMessage(), error);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+        log.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.telemetry.alerts.testing;
+
+import dev.telemetry.alerts.nflog.AttemptRecord;
+import dev.telemetry.alerts.nflog.DeadLetter;
+import dev.telemetry.alerts.nflog.Journal;
+import dev.telemetry.alerts.nflog.NotificationLogEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A journal kept in memory, for dispatcher tests that need no broker. */
+public final class InMemoryJournal implements Journal {
+
+    private final Map<String, NotificationLogEntry> log = new ConcurrentHashMap<>();
+    private final List<AttemptRecord> attempts = new CopyOnWriteArrayList<>();
+    private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean delivered(String receiver, String idempotencyKey) {
+        return log.containsKey(NotificationLogEntry.key(receiver, idempotencyKey));
+    }
+
+    @Override
+    public void delivered(NotificationLogEntry entry) {
+        log.put(entry.key(), entry);
+    }
+
+    @Override
+    public void attempted(AttemptRecord attempt) {
+        attempts.add(attempt);
+    }
+
+    @Override
+    public void deadLettered(DeadLetter letter) {
+        deadLetters.add(letter);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    public List<AttemptRecord> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+}
