@@ -80,7 +80,8 @@ class StreamProcessorIntegrationTest {
             Instant windowStart = Instant.ofEpochMilli(eventTime.toEpochMilli() - eventTime.toEpochMilli() % WINDOW.toMillis());
             List<Summary> summaries = readAtLeastOne(kafka, catalogue.name(Topic.SUMMARIES), JsonSerde.summary().deserializer());
             assertThat(summaries).containsExactly(new Summary(1, "shop", "checkout_ms", "checkout_ms{region=eu}",
-                    Map.of("region", "eu"), windowStart, windowStart.plus(WINDOW), 1, 250.0, 250.0, 250.0, 250.0));
+                    Map.of("region", "eu"), windowStart, windowStart.plus(WINDOW), 1, 250.0, 250.0, 250.0, 250.0,
+                    250.0, 250.0, 250.0, 250.0, 250.0, null));
             List<AlertEvent> alerts = readAtLeastOne(kafka, catalogue.name(Topic.ALERTS), JsonSerde.alert().deserializer());
             assertThat(alerts).extracting(AlertEvent::status, AlertEvent::rule, AlertEvent::value)
                     .containsExactly(tuple(AlertStatus.FIRING, "checkout_slow", 250.0));

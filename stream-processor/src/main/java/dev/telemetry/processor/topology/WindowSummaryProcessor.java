@@ -1,7 +1,6 @@
 package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.events.serde.JsonSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,8 +83,8 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(),
-                                JsonSerde.of(WindowAggregate.class)),
+                        HotAggregateStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(), WindowAggregate.serde())),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(),
                                 Serdes.Long()));
             }
@@ -126,7 +125,12 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
         WindowAggregate aggregate = windows.get(key);
-        windows.put(key, aggregate == null ? WindowAggregate.first(observation) : aggregate.add(observation.value()));
+        if (aggregate == null) {
+            aggregate = WindowAggregate.first(observation);
+        } else {
+            aggregate.add(observation.value());
+        }
+        windows.put(key, aggregate);
         oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
         if (time > watermark) {
             advanceTo(time);

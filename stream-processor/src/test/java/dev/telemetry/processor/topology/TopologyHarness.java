@@ -70,6 +70,27 @@ final class TopologyHarness implements AutoCloseable {
                 JsonSerde.alert().deserializer());
     }
 
+    /**
+     * The summary without its sketch-based fields (percentiles, ratings), for exact comparisons of the
+     * exact statistics; percentiles and ratings have tests of their own.
+     */
+    static Summary exact(Summary s) {
+        return new Summary(s.schemaVersion(), s.app(), s.metric(), s.series(), s.labels(), s.windowStart(),
+                s.windowEnd(), s.count(), s.sum(), s.min(), s.max(), s.mean());
+    }
+
+    /** The summaries emitted so far, in order, {@linkplain #exact without sketch-based fields}. */
+    List<Summary> exactSummaries() {
+        return summaries.readValuesToList().stream().map(TopologyHarness::exact).toList();
+    }
+
+    /** The summaries emitted so far by key, {@linkplain #exact without sketch-based fields}. */
+    Map<String, Summary> exactSummariesByKey() {
+        Map<String, Summary> byKey = new java.util.LinkedHashMap<>();
+        summaries.readKeyValuesToList().forEach(kv -> byKey.put(kv.key, exact(kv.value)));
+        return byKey;
+    }
+
     static Instant at(Duration sinceT0) {
         return T0.plus(sinceT0);
     }
