@@ -2,7 +2,7 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
-import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.FeedbackEvent;
 import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
@@ -117,9 +117,9 @@ final class TopologyHarness implements AutoCloseable {
         pipe(actions, envelope(APP, new ActionEvent(action, duration, null, at.toEpochMilli()), at), at);
     }
 
-    void error(Instant at) {
-        ErrorEvent error = new ErrorEvent("boom", "TypeError", null, null, null, "error", null, at.toEpochMilli());
-        pipe(metrics, envelope(APP, error, at), at);
+    /** Feedback, which feeds no series, on a topic the summaries read. */
+    void feedback(Instant at) {
+        pipe(metrics, envelope(APP, new FeedbackEvent("Ann", "ann@example.com", "nice", at.toEpochMilli()), at), at);
     }
 
     /** A metric whose Kafka record time differs from its event time. */

@@ -200,12 +200,12 @@ class WindowSummaryTest {
 
     @Test
     void shouldSkipAndCountEventWhenItFeedsNoSeries() {
-        harness.error(at(1));
+        harness.feedback(at(1));
 
         harness.wallClockTo(at(70));
 
         assertThat(harness.summaries.isEmpty()).isTrue();
-        assertThat(harness.counters.ignored).isEqualTo(Map.of(EventType.ERROR, 1));
+        assertThat(harness.counters.ignored).isEqualTo(Map.of(EventType.FEEDBACK, 1));
     }
 
     @Test
