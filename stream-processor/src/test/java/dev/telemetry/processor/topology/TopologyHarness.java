@@ -2,7 +2,12 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.events.FeedbackEvent;
+import dev.telemetry.events.RequestEvent;
+import dev.telemetry.events.SecurityEvent;
+import dev.telemetry.events.SyntheticEvent;
+import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
@@ -44,6 +49,12 @@ final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, Envelope> metrics;
     private final TestInputTopic<String, Envelope> vitals;
     private final TestInputTopic<String, Envelope> actions;
+    private final TestInputTopic<String, Envelope> requests;
+    private final TestInputTopic<String, Envelope> synthetic;
+    private final TestInputTopic<String, Envelope> errors;
+    final TestInputTopic<String, Envelope> security;
+    final TestOutputTopic<String, RateLimitCount> ratelimit;
+    final TestOutputTopic<String, Envelope> findings;
     private Instant wallClock;
 
     TopologyHarness(Path stateDir, List<AlertRule> rules) {
@@ -51,8 +62,12 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock) {
+        this(stateDir, rules, wallClock, Detection.defaults());
+    }
+
+    TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock, Detection detection) {
         TopicCatalogue topics = TopicCatalogue.defaults();
-        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules);
+        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules, detection);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -64,6 +79,14 @@ final class TopologyHarness implements AutoCloseable {
         metrics = driver.createInputTopic(topics.name(Topic.METRICS), Serdes.String().serializer(), envelopes.serializer());
         vitals = driver.createInputTopic(topics.name(Topic.VITALS), Serdes.String().serializer(), envelopes.serializer());
         actions = driver.createInputTopic(topics.name(Topic.ACTIONS), Serdes.String().serializer(), envelopes.serializer());
+        requests = driver.createInputTopic(topics.name(Topic.REQUESTS), Serdes.String().serializer(), envelopes.serializer());
+        synthetic = driver.createInputTopic(topics.name(Topic.SYNTHETIC), Serdes.String().serializer(), envelopes.serializer());
+        errors = driver.createInputTopic(topics.name(Topic.ERRORS), Serdes.String().serializer(), envelopes.serializer());
+        security = driver.createInputTopic(topics.name(Topic.SECURITY), Serdes.String().serializer(), envelopes.serializer());
+        ratelimit = driver.createOutputTopic(topics.name(Topic.RATELIMIT), Serdes.String().deserializer(),
+                JsonSerde.rateLimitCount().deserializer());
+        findings = driver.createOutputTopic(topics.name(Topic.SECURITY), Serdes.String().deserializer(),
+                envelopes.deserializer());
         summaries = driver.createOutputTopic(topics.name(Topic.SUMMARIES), Serdes.String().deserializer(),
                 JsonSerde.summary().deserializer());
         alerts = driver.createOutputTopic(topics.name(Topic.ALERTS), Serdes.String().deserializer(),
@@ -115,6 +138,24 @@ final class TopologyHarness implements AutoCloseable {
 
     void action(String action, double duration, Instant at) {
         pipe(actions, envelope(APP, new ActionEvent(action, duration, null, at.toEpochMilli()), at), at);
+    }
+
+    void request(String ip, String endpoint, int status, double durationMs, String query, Instant at) {
+        pipe(requests, envelope(APP, new RequestEvent(ip, "GET", endpoint, status, durationMs, "agent", null, query,
+                at.toEpochMilli()), at), at);
+    }
+
+    void synthetic(String check, boolean success, Double durationMs, Instant at) {
+        pipe(synthetic, envelope(APP, new SyntheticEvent(check, success, success ? null : "timeout", durationMs,
+                at.toEpochMilli()), at), at);
+    }
+
+    void error(String type, String message, String stack, Instant at) {
+        pipe(errors, envelope(APP, new ErrorEvent(message, type, stack, null, null, "error", null, at.toEpochMilli()), at), at);
+    }
+
+    void securityEvent(String event, com.fasterxml.jackson.databind.JsonNode data, String severity, Instant at) {
+        pipe(security, envelope(APP, new SecurityEvent(event, data, at.toEpochMilli(), severity), at), at);
     }
 
     /** Feedback, which feeds no series, on a topic the summaries read. */
