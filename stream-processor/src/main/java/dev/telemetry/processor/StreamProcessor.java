@@ -96,6 +96,10 @@ public final class StreamProcessor implements AutoCloseable {
         // Kafka 5.0's default; set now so that behaviour does not change under us on upgrade.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicCatalogue().name(Topic.PROCESSOR_DLQ));
+        // Anything else Kafka Streams or its clients accept (e.g. consumer.session.timeout.ms), as the operator
+        // configured it; the guarantee stays exactly_once_v2.
+        props.putAll(config.streams());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return props;
     }
 

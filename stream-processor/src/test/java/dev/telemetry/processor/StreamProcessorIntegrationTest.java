@@ -54,13 +54,7 @@ class StreamProcessorIntegrationTest {
     void shouldEmitLoneEventsSummaryAndAlertWhenWindowPlusGracePassesWithoutFurtherEvents(LocalKafka kafka,
                                                                                          @TempDir Path dir)
             throws Exception {
-        Map<String, String> topics = new LinkedHashMap<>();
-        for (Topic topic : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.SUMMARIES, Topic.ALERTS,
-                Topic.PROCESSOR_DLQ)) {
-            String name = kafka.uniqueTopicName("processor-it-" + topic.configKey());
-            kafka.createTopic(name, 1);
-            topics.put(topic.configKey(), name);
-        }
+        Map<String, String> topics = ProcessorFixture.createTopics(kafka, "processor-it", 1);
         TopicCatalogue catalogue = TopicCatalogue.withOverrides(topics);
         ProcessorConfig config = config(dir, kafka.bootstrapServers(), topics);
 

@@ -18,7 +18,7 @@ import java.util.Set;
 public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir, Windows windows,
                               Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
                               Duration commitInterval, RateLimit rateLimit, PageLoad pageLoad, Errors errors,
-                              Cardinality cardinality, Security security) {
+                              Cardinality cardinality, Security security, Map<String, String> streams) {
 
     /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
     public static final String ENV_PREFIX = "PROCESSOR";
@@ -26,6 +26,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     public ProcessorConfig {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        streams = streams == null ? Map.of() : Map.copyOf(streams);
     }
 
     /** Requests per (ip, endpoint) per minute above which a {@code Rate Limit Exceeded} finding is emitted. */

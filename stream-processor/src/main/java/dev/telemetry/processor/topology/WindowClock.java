@@ -11,7 +11,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * wait forever. The wall clock only counts once the task has received no record for
  * {@code max(grace, close-check interval)}: while a backlog is read (after a restart, or under lag) records
  * are behind the wall clock, and closing their windows by it would drop the whole backlog as late. For live
- * data the condition always holds by the time a window is due, so it delays nothing.
+ * data the condition always holds by the time a window is due, so it delays nothing. Until the first record
+ * after the task starts, the wall clock waits at least {@link #STARTUP_IDLE}: a restarted task is idle while it
+ * restores state and rejoins the group, and its backlog would otherwise be dropped as late.
  *
  * <p>The watermark lives in a changelogged store, so a restarted or migrated task never reopens a window it
  * already closed.
@@ -20,6 +22,7 @@ final class WindowClock {
 
     private static final String WATERMARK_KEY = "watermark";
     private static final long NONE = Long.MIN_VALUE;
+    static final Duration STARTUP_IDLE = Duration.ofSeconds(30);
 
     private final long size;
     private final long grace;
@@ -27,6 +30,7 @@ final class WindowClock {
     private final KeyValueStore<String, Long> store;
     private long watermark;
     private long lastRecordWallClock;
+    private boolean recordSinceStart;
 
     WindowClock(Duration size, Duration grace, Duration closeCheckInterval, KeyValueStore<String, Long> store,
                 long wallClockNow) {
@@ -63,6 +67,7 @@ final class WindowClock {
     /** A record with this event time arrived; true when it moved the watermark. */
     boolean onRecord(long eventTime, long wallClockNow) {
         lastRecordWallClock = wallClockNow;
+        recordSinceStart = true;
         if (eventTime > watermark) {
             watermark = eventTime;
             return true;
@@ -72,7 +77,8 @@ final class WindowClock {
 
     /** The periodic wall-clock check; true when it moved the watermark. */
     boolean onWallClock(long now) {
-        if (now > watermark && now - lastRecordWallClock >= idleBeforeWallClock) {
+        long idle = recordSinceStart ? idleBeforeWallClock : Math.max(idleBeforeWallClock, STARTUP_IDLE.toMillis());
+        if (now > watermark && now - lastRecordWallClock >= idle) {
             watermark = now;
             return true;
         }
