@@ -80,6 +80,11 @@ class StreamProcessorIntegrationTest {
             assertThat(alerts).extracting(AlertEvent::status, AlertEvent::rule, AlertEvent::value)
                     .containsExactly(tuple(AlertStatus.FIRING, "checkout_slow", 250.0));
 
+            assertThat(get(processor.httpPort(), "/summaries/recent").body())
+                    .contains("\"series\":\"checkout_ms{region=eu}\"").contains("\"p95\":250.0");
+            assertThat(get(processor.httpPort(), "/alerts/active").body())
+                    .contains(alerts.get(0).fingerprint()).contains("\"status\":\"firing\"");
+
             HttpResponse<String> health = get(processor.httpPort(), "/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"kafka_streams_running\":true");
