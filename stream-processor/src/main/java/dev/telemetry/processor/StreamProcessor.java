@@ -139,6 +139,11 @@ public final class StreamProcessor implements AutoCloseable {
         return streams.state();
     }
 
+    /** How many tasks (partitions of the topology) this instance processes now. */
+    public int activeTasks() {
+        return streams.metadataForLocalThreads().stream().mapToInt(thread -> thread.activeTasks().size()).sum();
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
