@@ -37,8 +37,11 @@ class ExactlyOnceRecoveryTest {
     private static final int SERIES = 5;
     private static final int WINDOWS = 6;
     private static final Duration WINDOW = Duration.ofSeconds(10);
-    /** Event times in the past, so windows close by stream time as the backlog is read, and the last by the wall clock. */
-    private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Event times ten minutes back: far enough for the windows to be a backlog, near enough that the broker's
+     * time-based retention (7 days, by record timestamp) does not delete the outputs, which carry window ends.
+     */
+    private static final Instant BASE = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
 
     @Test
     void shouldCountEveryEventOnceAndEmitEachAlertTransitionOnceWhenProcessorIsKilledMidStream(LocalKafka kafka,

@@ -28,7 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedApplicationTest {
 
     private static final int SERIES = 8;
-    private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Event times ten minutes back: far enough for the windows to be a backlog, near enough that the broker's
+     * time-based retention (7 days, by record timestamp) does not delete the outputs, which carry window ends.
+     */
+    private static final Instant BASE = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
 
     @Test
     void shouldShareTasksAndCarryOnWithRestoredWindowsWhenOneInstanceStops(LocalKafka kafka, @TempDir Path dir)
