@@ -115,6 +115,11 @@ class ProcessorConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessage("windows.size: must be a positive duration, got PT0S");
         assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_NUM_STREAM_THREADS", "0")))
                 .isInstanceOf(ConfigException.class).hasMessage("num-stream-threads: must be greater than 0, got 0");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_RATE_LIMIT_PER_MINUTE", "0")))
+                .isInstanceOf(ConfigException.class).hasMessage("rate-limit.per-minute: must be greater than 0, got 0");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
+                Map.of("PROCESSOR_CARDINALITY_MAX_SERIES_PER_METRIC", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-series-per-metric:");
     }
 
     @Test
