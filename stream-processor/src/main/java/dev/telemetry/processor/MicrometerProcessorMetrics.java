@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The topology's counters as Micrometer meters, all registered up front so a dashboard shows zeros rather
  * than gaps: {@code processor.records.late{type}}, {@code processor.records.ignored{type}},
- * {@code processor.summaries}, {@code processor.alerts{status}}.
+ * {@code processor.summaries}, {@code processor.alerts{status}}; {@code processor.series.overflow{metric}} and
+ * {@code processor.security.findings{finding}} appear with their first increment.
  */
 final class MicrometerProcessorMetrics implements ProcessorMetrics {
 
@@ -19,8 +20,10 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     private final Map<EventType, Counter> ignored = new EnumMap<>(EventType.class);
     private final Map<AlertStatus, Counter> alerts = new EnumMap<>(AlertStatus.class);
     private final Counter summaries;
+    private final MeterRegistry registry;
 
     MicrometerProcessorMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (EventType type : EventType.values()) {
             late.put(type, Counter.builder("processor.records.late")
                     .description("Events dropped because their window had already closed (end + grace passed)")
@@ -51,6 +54,17 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     @Override
     public void summaryEmitted() {
         summaries.increment();
+    }
+
+    @Override
+    public void seriesOverflowed(String metric) {
+        // Tagged by metric name: bounded by the metrics clients define, which the cap exists to protect.
+        registry.counter("processor.series.overflow", "metric", metric).increment();
+    }
+
+    @Override
+    public void findingEmitted(String finding) {
+        registry.counter("processor.security.findings", "finding", finding).increment();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.telemetry.processor;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.config.ProcessorConfig;
 import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.Queries;
 import dev.telemetry.processor.topology.TelemetryTopology;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running stream processor: the {@link TelemetryTopology} on Kafka Streams with exactly-once
- * processing, plus {@code /health} and {@code /metrics}. Closing it closes Streams cleanly (state
+ * processing, plus {@code /health}, {@code /metrics} and two interactive queries, {@code /summaries/recent}
+ * and {@code /alerts/active}. Closing it closes Streams cleanly (state
  * flushed, transactions finished) and then the operations endpoint.
  */
 public final class StreamProcessor implements AutoCloseable {
@@ -65,6 +67,9 @@ public final class StreamProcessor implements AutoCloseable {
         try {
             // Bound before Streams starts, so a taken port fails start-up before anything is consumed.
             ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(streams));
+            Queries queries = new Queries(streams);
+            ops.route("/summaries/recent", queries::recentSummaries);
+            ops.route("/alerts/active", queries::activeAlerts);
         } catch (RuntimeException e) {
             streamsMetrics.close();
             streams.close();
@@ -96,6 +101,10 @@ public final class StreamProcessor implements AutoCloseable {
         // Kafka 5.0's default; set now so that behaviour does not change under us on upgrade.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicCatalogue().name(Topic.PROCESSOR_DLQ));
+        // Anything else Kafka Streams or its clients accept (e.g. consumer.session.timeout.ms), as the operator
+        // configured it; the guarantee stays exactly_once_v2.
+        props.putAll(config.streams());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return props;
     }
 
@@ -128,6 +137,11 @@ public final class StreamProcessor implements AutoCloseable {
     /** The Kafka Streams client's state, e.g. {@code RUNNING}. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** How many tasks (partitions of the topology) this instance processes now. */
+    public int activeTasks() {
+        return streams.metadataForLocalThreads().stream().mapToInt(thread -> thread.activeTasks().size()).sum();
     }
 
     @Override

@@ -54,13 +54,7 @@ class StreamProcessorIntegrationTest {
     void shouldEmitLoneEventsSummaryAndAlertWhenWindowPlusGracePassesWithoutFurtherEvents(LocalKafka kafka,
                                                                                          @TempDir Path dir)
             throws Exception {
-        Map<String, String> topics = new LinkedHashMap<>();
-        for (Topic topic : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.SUMMARIES, Topic.ALERTS,
-                Topic.PROCESSOR_DLQ)) {
-            String name = kafka.uniqueTopicName("processor-it-" + topic.configKey());
-            kafka.createTopic(name, 1);
-            topics.put(topic.configKey(), name);
-        }
+        Map<String, String> topics = ProcessorFixture.createTopics(kafka, "processor-it", 1);
         TopicCatalogue catalogue = TopicCatalogue.withOverrides(topics);
         ProcessorConfig config = config(dir, kafka.bootstrapServers(), topics);
 
@@ -80,10 +74,16 @@ class StreamProcessorIntegrationTest {
             Instant windowStart = Instant.ofEpochMilli(eventTime.toEpochMilli() - eventTime.toEpochMilli() % WINDOW.toMillis());
             List<Summary> summaries = readAtLeastOne(kafka, catalogue.name(Topic.SUMMARIES), JsonSerde.summary().deserializer());
             assertThat(summaries).containsExactly(new Summary(1, "shop", "checkout_ms", "checkout_ms{region=eu}",
-                    Map.of("region", "eu"), windowStart, windowStart.plus(WINDOW), 1, 250.0, 250.0, 250.0, 250.0));
+                    Map.of("region", "eu"), windowStart, windowStart.plus(WINDOW), 1, 250.0, 250.0, 250.0, 250.0,
+                    250.0, 250.0, 250.0, 250.0, 250.0, null));
             List<AlertEvent> alerts = readAtLeastOne(kafka, catalogue.name(Topic.ALERTS), JsonSerde.alert().deserializer());
             assertThat(alerts).extracting(AlertEvent::status, AlertEvent::rule, AlertEvent::value)
                     .containsExactly(tuple(AlertStatus.FIRING, "checkout_slow", 250.0));
+
+            assertThat(get(processor.httpPort(), "/summaries/recent").body())
+                    .contains("\"series\":\"checkout_ms{region=eu}\"").contains("\"p95\":250.0");
+            assertThat(get(processor.httpPort(), "/alerts/active").body())
+                    .contains(alerts.get(0).fingerprint()).contains("\"status\":\"firing\"");
 
             HttpResponse<String> health = get(processor.httpPort(), "/health");
             assertThat(health.statusCode()).isEqualTo(200);

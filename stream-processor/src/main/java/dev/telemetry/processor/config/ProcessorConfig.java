@@ -1,7 +1,9 @@
 package dev.telemetry.processor.config;
 
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.errors.ErrorRule;
 import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.topology.Detection;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
 import dev.telemetry.service.config.Require;
@@ -15,7 +17,8 @@ import java.util.Set;
 /** The stream processor's typed configuration; shipped defaults are {@code processor.yaml} on the classpath. */
 public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir, Windows windows,
                               Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
-                              Duration commitInterval) {
+                              Duration commitInterval, RateLimit rateLimit, PageLoad pageLoad, Errors errors,
+                              Cardinality cardinality, Security security, Map<String, String> streams) {
 
     /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
     public static final String ENV_PREFIX = "PROCESSOR";
@@ -23,6 +26,39 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     public ProcessorConfig {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        streams = streams == null ? Map.of() : Map.copyOf(streams);
+    }
+
+    /** Requests per (ip, endpoint) per minute above which a {@code Rate Limit Exceeded} finding is emitted. */
+    public record RateLimit(int perMinute) {
+    }
+
+    /** Page loads (series {@code page_load}) above {@code slowMs} count as slow. */
+    public record PageLoad(double slowMs) {
+    }
+
+    /** The seed's {@code classifyError} as rules, and when a fingerprint seen again is a regression. */
+    public record Errors(List<ErrorRule> classification, int regressionAfterWindows) {
+        public Errors {
+            classification = classification == null ? List.of() : List.copyOf(classification);
+        }
+    }
+
+    /** The cap on distinct label sets per app, metric and window. */
+    public record Cardinality(int maxSeriesPerMetric) {
+    }
+
+    /** Where alerts for security findings, alerting errors and new error fingerprints are sent. */
+    public record Security(List<String> channels) {
+        public Security {
+            channels = channels == null ? List.of() : List.copyOf(channels);
+        }
+    }
+
+    /** The detection settings the topology needs. */
+    public Detection detection() {
+        return new Detection(rateLimit.perMinute(), pageLoad.slowMs(), errors.classification(),
+                errors.regressionAfterWindows(), cardinality.maxSeriesPerMetric(), security.channels());
     }
 
     /** Where the brokers are. */
@@ -82,6 +118,22 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         Require.port("http.port", c.http().port());
         Require.positive("num-stream-threads", c.numStreamThreads());
         Require.positive("commit-interval", c.commitInterval());
+        Require.present("rate-limit", c.rateLimit());
+        Require.positive("rate-limit.per-minute", c.rateLimit().perMinute());
+        Require.present("page-load", c.pageLoad());
+        if (!(c.pageLoad().slowMs() > 0)) {
+            throw new ConfigException("page-load.slow-ms", "must be a positive number of milliseconds");
+        }
+        Require.present("errors", c.errors());
+        for (int i = 0; i < c.errors().classification().size(); i++) {
+            String key = "errors.classification[" + i + "]";
+            Require.present(key, c.errors().classification().get(i));
+            c.errors().classification().get(i).validate(key);
+        }
+        Require.positive("errors.regression-after-windows", c.errors().regressionAfterWindows());
+        Require.present("cardinality", c.cardinality());
+        Require.positive("cardinality.max-series-per-metric", c.cardinality().maxSeriesPerMetric());
+        Require.present("security", c.security());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.rules().size(); i++) {
             String key = "rules[" + i + "]";

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.telemetry.events.derived.Summary;
 import java.util.Locale;
 
-/** Which statistic of a window's {@link Summary} a rule compares. */
+/** Which statistic of a window's {@link Summary} a rule compares; percentiles come from the window's sketch. */
 public enum Statistic {
-    COUNT, SUM, MIN, MAX, MEAN;
+    COUNT, SUM, MIN, MAX, MEAN, P50, P75, P90, P95, P99;
 
     public double of(Summary summary) {
         return summary.stat(wireName());

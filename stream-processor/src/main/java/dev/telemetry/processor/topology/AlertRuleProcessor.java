@@ -32,12 +32,15 @@ import org.apache.kafka.streams.state.Stores;
 final class AlertRuleProcessor implements Processor<String, Summary, String, AlertEvent> {
 
     static final String STATES_STORE = "alert-states";
+    /** The latest summary of every series, for the processor's HTTP endpoint (interactive queries). */
+    static final String RECENT_SUMMARIES_STORE = "recent-summaries";
 
     private final Map<String, List<AlertRule>> rulesByMetric;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<String, AlertEvent> context;
     private KeyValueStore<String, AlertState> states;
+    private KeyValueStore<String, Summary> recent;
 
     private AlertRuleProcessor(List<AlertRule> rules, ProcessorMetrics metrics) {
         this.rulesByMetric = rules.stream().collect(Collectors.groupingBy(AlertRule::metric));
@@ -54,7 +57,9 @@ final class AlertRuleProcessor implements Processor<String, Summary, String, Ale
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
-                        Serdes.String(), JsonSerde.of(AlertState.class)));
+                                Serdes.String(), JsonSerde.of(AlertState.class)),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_SUMMARIES_STORE),
+                                Serdes.String(), JsonSerde.summary()));
             }
         };
     }
@@ -63,6 +68,7 @@ final class AlertRuleProcessor implements Processor<String, Summary, String, Ale
     public void init(ProcessorContext<String, AlertEvent> context) {
         this.context = context;
         this.states = context.getStateStore(STATES_STORE);
+        this.recent = context.getStateStore(RECENT_SUMMARIES_STORE);
     }
 
     @Override
@@ -71,6 +77,7 @@ final class AlertRuleProcessor implements Processor<String, Summary, String, Ale
         if (summary == null) {
             return;
         }
+        recent.put(summary.key(), summary);
         for (AlertRule rule : rulesByMetric.getOrDefault(summary.metric(), List.of())) {
             if (!rule.matches(summary)) {
                 continue;

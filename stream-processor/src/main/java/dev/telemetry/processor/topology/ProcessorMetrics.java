@@ -18,6 +18,16 @@ public interface ProcessorMetrics {
     /** One closed window of one series was emitted. */
     void summaryEmitted();
 
+    /** An observation of a label set beyond the cap of its metric went to the overflow series. */
+    void seriesOverflowed(String metric);
+
+    /** A security finding was published (rate limit exceeded, SQL injection, XSS). */
+    void findingEmitted(String finding);
+
+    /** A record could not be processed and was skipped (and sent to the DLQ). */
+    default void recordFailed() {
+    }
+
     /** One alert changed state. */
     void alertChanged(AlertStatus status);
 }

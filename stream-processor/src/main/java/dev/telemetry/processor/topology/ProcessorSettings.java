@@ -16,7 +16,14 @@ import java.util.Objects;
  * @param closeCheckInterval how often the wall clock is checked for windows to close
  */
 public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace,
-                                Duration closeCheckInterval, List<AlertRule> rules) {
+                                Duration closeCheckInterval, List<AlertRule> rules, Detection detection) {
+
+    /** Settings with the seed's detection defaults. */
+    public ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace, Duration closeCheckInterval,
+                             List<AlertRule> rules) {
+        this(topics, windowSize, grace, closeCheckInterval, rules, Detection.defaults());
+    }
+
 
     public ProcessorSettings {
         Objects.requireNonNull(topics, "topics");
@@ -27,11 +34,12 @@ public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Dura
         }
         requirePositive("closeCheckInterval", closeCheckInterval);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        detection = detection == null ? Detection.defaults() : detection;
     }
 
     public static ProcessorSettings from(ProcessorConfig config) {
         return new ProcessorSettings(config.topicCatalogue(), config.windows().size(), config.windows().grace(),
-                config.windows().closeCheckInterval(), config.rules());
+                config.windows().closeCheckInterval(), config.rules(), config.detection());
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -18,6 +18,11 @@ record SeriesObservation(EventType source, String app, String metric, String ser
         labels = Map.copyOf(labels);
     }
 
+    /** Whether the window counts this series' values by Google's vital ratings. */
+    boolean rated() {
+        return source == EventType.VITAL && VitalRatings.rated(metric);
+    }
+
     /** App and series: the identity windows are kept under, equal to {@link dev.telemetry.events.derived.Summary#key()}. */
     String seriesId() {
         return app + "|" + series;

@@ -2,10 +2,18 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.NetworkErrorEvent;
+import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.SeriesKeys;
+import dev.telemetry.events.SyntheticEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
+import dev.telemetry.processor.errors.ErrorClassification;
+import dev.telemetry.processor.errors.ErrorClassifier;
+import dev.telemetry.processor.errors.ErrorFingerprint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,32 +21,98 @@ import java.util.Map;
  * Decides which series an event feeds, and with which value:
  * <ul>
  *   <li>custom metric → its name and tags ({@code checkout_ms{region=eu}}), value as sent;</li>
- *   <li>web vital → its name per page ({@code LCP{page=/checkout}}), the page from {@code page}, else the
- *       path of {@code url}; without either, one series for the whole app;</li>
- *   <li>user action → {@code action-<name>}, value = its duration.</li>
+ *   <li>web vital or feature timing ({@code feature-<name>}) → its name per page ({@code LCP{page=/checkout}}),
+ *       the page from {@code page}, else the path of {@code url}; without either, one series for the app;</li>
+ *   <li>user action → {@code action-<name>}, value = its duration;</li>
+ *   <li>page load ({@code page_load}, as a metric or vital) → also {@code slow_page_load}: 1 above the slow
+ *       threshold (the seed's {@code detectPerformanceIssue}, 3 s), else 0, so its sum counts slow loads;</li>
+ *   <li>served request → {@code response_time{endpoint}} (its duration) and {@code error_rate{endpoint}}
+ *       (1 for status ≥ 500, else 0: the window's mean is the error rate);</li>
+ *   <li>synthetic check → {@code synthetic_availability{check}} (1 success, 0 failure: the mean is the
+ *       availability) and {@code synthetic_duration{check}};</li>
+ *   <li>error, and network error with status ≥ 500 (the seed reports those as errors) →
+ *       {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
  * </ul>
- * Other events feed no series yet and yield nothing. Input: envelopes from {@code telemetry.metrics},
- * {@code telemetry.vitals} and {@code telemetry.actions}; output: observations for the window aggregation.
+ * Feedback and security events feed no series. Input: envelopes from the raw topics; output: observations
+ * for the window aggregation. Every series stays inside its raw topic's key (app + series identity, or a
+ * coarser one), so no repartition is needed.
  */
 final class SeriesObservations {
 
-    private SeriesObservations() {
+    static final String PAGE_LOAD = "page_load";
+    static final String SLOW_PAGE_LOAD = "slow_page_load";
+    static final String RESPONSE_TIME = "response_time";
+    static final String ERROR_RATE = "error_rate";
+    static final String SYNTHETIC_AVAILABILITY = "synthetic_availability";
+    static final String SYNTHETIC_DURATION = "synthetic_duration";
+    static final String ERRORS = "errors";
+
+    private final double slowPageLoadMs;
+    private final ErrorClassifier classifier;
+
+    SeriesObservations(Detection detection) {
+        this.slowPageLoadMs = detection.slowPageLoadMs();
+        this.classifier = new ErrorClassifier(detection.errorRules());
     }
 
-    static List<SeriesObservation> of(Envelope envelope) {
+    List<SeriesObservation> of(Envelope envelope) {
         TelemetryEvent event = envelope.event();
         if (event instanceof MetricEvent metric) {
-            return List.of(observation(envelope, metric.name(), metric.tags(), metric.value()));
+            return withPageLoad(envelope, metric.name(), metric.tags(), metric.value());
         }
         if (event instanceof VitalEvent vital) {
             String page = vital.page() != null && !vital.page().isBlank() ? vital.page() : pathOf(vital.url());
             Map<String, String> labels = page == null ? Map.of() : Map.of("page", page);
-            return List.of(observation(envelope, vital.name(), labels, vital.value()));
+            return withPageLoad(envelope, vital.name(), labels, vital.value());
         }
         if (event instanceof ActionEvent action) {
             return List.of(observation(envelope, action.seriesKey(), Map.of(), action.duration()));
         }
+        if (event instanceof RequestEvent request) {
+            Map<String, String> labels = Map.of("endpoint", request.endpoint());
+            return List.of(observation(envelope, RESPONSE_TIME, labels, request.durationMs()),
+                    observation(envelope, ERROR_RATE, labels, request.status() >= 500 ? 1 : 0));
+        }
+        if (event instanceof SyntheticEvent synthetic) {
+            Map<String, String> labels = Map.of("check", synthetic.check());
+            List<SeriesObservation> found = new ArrayList<>(2);
+            found.add(observation(envelope, SYNTHETIC_AVAILABILITY, labels, synthetic.success() ? 1 : 0));
+            if (synthetic.durationMs() != null) {
+                found.add(observation(envelope, SYNTHETIC_DURATION, labels, synthetic.durationMs()));
+            }
+            return found;
+        }
+        ErrorEvent error = asError(event);
+        if (error != null) {
+            ErrorClassification classification = classifier.classify(error.message());
+            String type = error.type() == null ? "Error" : error.type();
+            return List.of(observation(envelope, ERRORS, Map.of(
+                    "fingerprint", ErrorFingerprint.of(error.type(), error.message(), error.stack()),
+                    "type", type,
+                    "category", classification.category(),
+                    "severity", classification.severity().wireName()), 1));
+        }
         return List.of();
+    }
+
+    /** The error an event reports: an error, or a network error with a server status; otherwise null. */
+    static ErrorEvent asError(TelemetryEvent event) {
+        if (event instanceof ErrorEvent error) {
+            return error;
+        }
+        if (event instanceof NetworkErrorEvent network && network.isServerError()) {
+            return network.asServerError();
+        }
+        return null;
+    }
+
+    private List<SeriesObservation> withPageLoad(Envelope envelope, String metric, Map<String, String> labels,
+                                                 double value) {
+        SeriesObservation observation = observation(envelope, metric, labels, value);
+        if (!PAGE_LOAD.equals(metric)) {
+            return List.of(observation);
+        }
+        return List.of(observation, observation(envelope, SLOW_PAGE_LOAD, labels, value > slowPageLoadMs ? 1 : 0));
     }
 
     private static SeriesObservation observation(Envelope envelope, String metric, Map<String, String> labels,

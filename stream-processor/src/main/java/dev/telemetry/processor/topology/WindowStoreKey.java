@@ -20,6 +20,11 @@ final class WindowStoreKey {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + series.length).putLong(windowStart).put(series).array());
     }
 
+    static String seriesId(Bytes key) {
+        byte[] bytes = key.get();
+        return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);
+    }
+
     static long windowStart(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong();
     }

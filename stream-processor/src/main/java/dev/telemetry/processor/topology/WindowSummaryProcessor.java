@@ -1,8 +1,8 @@
 package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.events.serde.JsonSerde;
-import java.time.Duration;
+import dev.telemetry.events.SeriesKeys;
+import java.util.Map;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,56 +23,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tumbling event-time windows per series, each emitted exactly once as a {@link Summary} when it closes.
- * Input: series observations from {@code telemetry.metrics}, {@code telemetry.vitals} and
- * {@code telemetry.actions}; output: summaries for {@code telemetry.summaries} and for rule evaluation.
+ * Tumbling event-time windows per series, each emitted exactly once as a {@link Summary} when it closes
+ * (see {@link WindowClock} for when: stream time or, for quiet series, the wall clock).
+ * Input: series observations from the raw topics; output: summaries for {@code telemetry.summaries} and for
+ * rule evaluation.
  *
- * <p>A window {@code [start, end)} closes when the watermark reaches {@code end + grace}. The watermark is
- * the highest event time seen (stream time) and also the wall clock, so that a series that goes quiet
- * still gets its last window emitted: the DSL's {@code onWindowClose()} and {@code suppress} only close on
- * newer records, and a lone event would wait forever. The wall clock only counts once this task has
- * received no record for {@code max(grace, close-check interval)}: while a backlog is being read (after a
- * restart, or under lag) records are behind the wall clock, and closing their windows by the wall clock
- * would drop the whole backlog as late. For live data the condition always holds by the time a window is
- * due, so it delays nothing.
- *
- * <p>An event whose window already closed ({@code end + grace <= watermark}) is dropped and counted.
- * Both the open windows and the watermark live in changelogged stores, so a restarted or migrated task
- * neither loses windows nor reopens ones already emitted.
+ * <p>An event whose window already closed is dropped and counted. The open windows (in a
+ * {@link HotAggregateStore}) and the watermark live in changelogged stores, so a restarted or migrated task
+ * neither loses windows nor reopens ones already emitted. At most {@code maxSeriesPerMetric} label sets of one
+ * app and metric are kept per window; observations of further label sets go to one series labelled
+ * {@code overflow=true} and are counted, so a client sending ids as tags cannot grow state without bound.
  */
 final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, Summary> {
 
     static final String WINDOWS_STORE = "summary-windows";
     static final String WATERMARK_STORE = "summary-watermark";
+    static final String CARDINALITY_STORE = "summary-cardinality";
+    static final String OVERFLOW_LABEL = "overflow";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowSummaryProcessor.class);
-    private static final String WATERMARK_KEY = "watermark";
-    private static final long NONE = Long.MIN_VALUE;
     private static final long NO_OPEN_WINDOW = Long.MAX_VALUE;
 
-    private final long size;
-    private final long grace;
-    private final Duration closeCheckInterval;
-    private final long idleBeforeWallClock;
+    private final ProcessorSettings settings;
+    private final int maxSeriesPerMetric;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<String, Summary> context;
     private KeyValueStore<Bytes, WindowAggregate> windows;
-    private KeyValueStore<String, Long> watermarkStore;
-    private long watermark;
-    private long lastRecordWallClock;
+    private KeyValueStore<Bytes, Long> cardinality;
+    private WindowClock clock;
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
 
     private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
-        this.size = settings.windowSize().toMillis();
-        this.grace = settings.grace().toMillis();
-        this.closeCheckInterval = settings.closeCheckInterval();
-        this.idleBeforeWallClock = Math.max(grace, closeCheckInterval.toMillis());
+        this.settings = settings;
+        this.maxSeriesPerMetric = settings.detection().maxSeriesPerMetric();
         this.metrics = metrics;
     }
 
-    /** The processor with its two stores, both persistent and changelogged under stable names. */
+    /** The processor with its stores, all persistent and changelogged under stable names. */
     static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
                                                                                  ProcessorMetrics metrics) {
         return new ProcessorSupplier<>() {
@@ -84,9 +73,11 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(),
-                                JsonSerde.of(WindowAggregate.class)),
+                        HotAggregateStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(), WindowAggregate.serde())),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(),
+                                Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE), Serdes.Bytes(),
                                 Serdes.Long()));
             }
         };
@@ -96,16 +87,19 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     public void init(ProcessorContext<String, Summary> context) {
         this.context = context;
         this.windows = context.getStateStore(WINDOWS_STORE);
-        this.watermarkStore = context.getStateStore(WATERMARK_STORE);
-        Long stored = watermarkStore.get(WATERMARK_KEY);
-        this.watermark = stored == null ? NONE : stored;
+        this.cardinality = context.getStateStore(CARDINALITY_STORE);
+        this.clock = new WindowClock(settings.windowSize(), settings.grace(), settings.closeCheckInterval(),
+                context.getStateStore(WATERMARK_STORE), context.currentSystemTimeMs());
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             if (all.hasNext()) {
                 oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());
             }
         }
-        this.lastRecordWallClock = context.currentSystemTimeMs();
-        context.schedule(closeCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::closeByWallClock);
+        context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (clock.onWallClock(now)) {
+                emitClosedWindows();
+            }
+        });
     }
 
     @Override
@@ -114,44 +108,57 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         if (observation == null) {
             return;
         }
-        lastRecordWallClock = context.currentSystemTimeMs();
         long time = record.timestamp();
-        long windowStart = time - Math.floorMod(time, size);
-        if (closesAt(windowStart) <= watermark) {
+        long windowStart = clock.windowStart(time);
+        if (clock.isClosed(windowStart)) {
+            clock.onRecord(time, context.currentSystemTimeMs());
             metrics.lateRecordDropped(observation.source());
             LOG.debug("dropped late {} of {} at {}: its window [{}, +{}ms) closed, watermark {}",
                     observation.source().wireName(), observation.seriesId(), Instant.ofEpochMilli(time),
-                    Instant.ofEpochMilli(windowStart), size, Instant.ofEpochMilli(watermark));
+                    Instant.ofEpochMilli(windowStart), clock.size(), Instant.ofEpochMilli(clock.watermark()));
             return;
         }
         Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
         WindowAggregate aggregate = windows.get(key);
-        windows.put(key, aggregate == null ? WindowAggregate.first(observation) : aggregate.add(observation.value()));
+        if (aggregate == null) {
+            observation = withinCardinalityCap(windowStart, observation);
+            key = WindowStoreKey.of(windowStart, observation.seriesId());
+            aggregate = windows.get(key);
+        }
+        if (aggregate == null) {
+            aggregate = WindowAggregate.first(observation);
+        } else {
+            aggregate.add(observation.value());
+        }
+        windows.put(key, aggregate);
         oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
-        if (time > watermark) {
-            advanceTo(time);
+        if (clock.onRecord(time, context.currentSystemTimeMs())) {
+            emitClosedWindows();
         }
     }
 
-    private void closeByWallClock(long now) {
-        if (now > watermark && now - lastRecordWallClock >= idleBeforeWallClock) {
-            advanceTo(now);
+    /**
+     * The observation itself while its app and metric have fewer than the cap of series in this window;
+     * otherwise the same value for the metric's overflow series, counted.
+     */
+    private SeriesObservation withinCardinalityCap(long windowStart, SeriesObservation observation) {
+        Bytes key = WindowStoreKey.of(windowStart, observation.app() + "|" + observation.metric());
+        Long series = cardinality.get(key);
+        long count = series == null ? 0 : series;
+        if (count < maxSeriesPerMetric) {
+            cardinality.put(key, count + 1);
+            return observation;
         }
+        metrics.seriesOverflowed(observation.metric());
+        Map<String, String> overflow = Map.of(OVERFLOW_LABEL, "true");
+        return new SeriesObservation(observation.source(), observation.app(), observation.metric(),
+                SeriesKeys.format(observation.metric(), overflow), overflow, observation.value());
     }
 
-    private void advanceTo(long newWatermark) {
-        watermark = newWatermark;
-        if (emitClosedWindows() > 0) {
-            // Stored only when windows close: all a restarted task needs is to never reopen an emitted window,
-            // and the changelog is spared one write per record.
-            watermarkStore.put(WATERMARK_KEY, newWatermark);
-        }
-    }
-
-    /** Emits and forgets every window with {@code end + grace <= watermark}, oldest first; returns how many. */
-    private int emitClosedWindows() {
-        if (oldestOpenWindow == NO_OPEN_WINDOW || closesAt(oldestOpenWindow) > watermark) {
-            return 0;
+    /** Emits and forgets every window with {@code end + grace <= watermark}, oldest first. */
+    private void emitClosedWindows() {
+        if (oldestOpenWindow == NO_OPEN_WINDOW || !clock.isClosed(oldestOpenWindow)) {
+            return;
         }
         List<Bytes> closed = new ArrayList<>();
         oldestOpenWindow = NO_OPEN_WINDOW;
@@ -159,11 +166,11 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
             while (all.hasNext()) {
                 KeyValue<Bytes, WindowAggregate> entry = all.next();
                 long windowStart = WindowStoreKey.windowStart(entry.key);
-                if (closesAt(windowStart) > watermark) {
+                if (!clock.isClosed(windowStart)) {
                     oldestOpenWindow = windowStart;
                     break;
                 }
-                long windowEnd = windowStart + size;
+                long windowEnd = windowStart + clock.size();
                 Summary summary = entry.value.toSummary(Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd));
                 context.forward(new Record<>(summary.key(), summary, windowEnd));
                 metrics.summaryEmitted();
@@ -172,10 +179,19 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         // Deleted after the scan: not every store's iterator tolerates writes under it.
         closed.forEach(windows::delete);
-        return closed.size();
-    }
-
-    private long closesAt(long windowStart) {
-        return windowStart + size + grace;
+        List<Bytes> counters = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> all = cardinality.all()) {
+            while (all.hasNext()) {
+                Bytes key = all.next().key;
+                if (!clock.isClosed(WindowStoreKey.windowStart(key))) {
+                    break;
+                }
+                counters.add(key);
+            }
+        }
+        counters.forEach(cardinality::delete);
+        if (!closed.isEmpty()) {
+            clock.persist();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.telemetry.processor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.rules.AlertRule;
@@ -37,11 +38,20 @@ class ProcessorConfigTest {
         assertThat(config.http()).isEqualTo(new ProcessorConfig.Http("0.0.0.0", 8081));
         assertThat(config.numStreamThreads()).isEqualTo(1);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.rules()).containsExactly(new AlertRule("lcp_over_budget", "LCP", Statistic.MEAN, Map.of(),
-                Operator.GT, 2500.0, 10, Severity.MEDIUM, List.of("#performance"),
-                Map.of("summary", "Largest Contentful Paint above the 2.5 s budget for 10 minutes",
-                        "runbook_url", "https://web.dev/articles/optimize-lcp"),
-                Duration.ZERO));
+        assertThat(config.rules()).extracting(AlertRule::name).containsExactly("error_rate", "response_time_p95",
+                "memory_usage", "database_connections", "fcp_over_budget", "lcp_over_budget", "fid_over_budget",
+                "cls_over_budget", "tti_over_budget", "inp_over_budget", "slow_page_load", "synthetic_check_failing");
+        assertThat(config.rules().get(0)).isEqualTo(new AlertRule("error_rate", "error_rate", Statistic.MEAN, Map.of(),
+                Operator.GT, 0.05, 5, Severity.HIGH, List.of("#alerts", "#dev-team"),
+                Map.of("summary", "More than 5 % of requests failed with a server error for 5 minutes"), Duration.ZERO));
+        assertThat(config.rules().get(1)).extracting(AlertRule::metric, AlertRule::stat, AlertRule::threshold)
+                .containsExactly("response_time", Statistic.P95, 2000.0);
+        assertThat(config.rules()).filteredOn(r -> r.name().endsWith("_over_budget"))
+                .extracting(AlertRule::metric, AlertRule::stat, AlertRule::threshold)
+                .containsExactly(tuple("FCP", Statistic.P75, 1500.0), tuple("LCP", Statistic.P75, 2500.0),
+                        tuple("FID", Statistic.P75, 100.0), tuple("CLS", Statistic.P75, 0.1),
+                        tuple("TTI", Statistic.P75, 3800.0), tuple("INP", Statistic.P75, 200.0));
+        assertThat(config.detection()).isEqualTo(dev.telemetry.processor.topology.Detection.defaults());
     }
 
     @Test
@@ -105,6 +115,11 @@ class ProcessorConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessage("windows.size: must be a positive duration, got PT0S");
         assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_NUM_STREAM_THREADS", "0")))
                 .isInstanceOf(ConfigException.class).hasMessage("num-stream-threads: must be greater than 0, got 0");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_RATE_LIMIT_PER_MINUTE", "0")))
+                .isInstanceOf(ConfigException.class).hasMessage("rate-limit.per-minute: must be greater than 0, got 0");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
+                Map.of("PROCESSOR_CARDINALITY_MAX_SERIES_PER_METRIC", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-series-per-metric:");
     }
 
     @Test

@@ -87,6 +87,28 @@ class AlertTopologyTest {
         assertThat(harness.alerts.isEmpty()).isTrue();
     }
 
+    @Test
+    void shouldFireOnWindowPercentileWhenRuleUsesP95OfRequestLatency() {
+        // The seed's response_time_p95 rule with duration 0, on one endpoint's request latency
+        harness = new TopologyHarness(stateDir, List.of(new AlertRule("response_time_p95", "response_time", Statistic.P95,
+                Map.of(), Operator.GT, 2000.0, 0, Severity.MEDIUM, List.of("#performance"), Map.of(), Duration.ZERO)));
+        for (int i = 1; i <= 19; i++) {
+            harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(i));
+        }
+        harness.request("198.51.100.1", "/api/cart", 200, 3000, null, at(20));
+        harness.request("198.51.100.1", "/api/search", 200, 3000, null, at(21));
+        harness.request("198.51.100.1", "/api/search", 200, 2500, null, at(22));
+        harness.wallClockTo(at(70));
+
+        // DDSketch's p95 is the sorted value at rank floor(0.95 * (n - 1)), within 1 %: /api/cart's 20 values give
+        // rank 18, 100 ms; /api/search's two give rank 0, 2500 ms, over the threshold.
+        List<AlertEvent> alerts = harness.alerts.readValuesToList();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).labels()).containsEntry("endpoint", "/api/search");
+        assertThat(alerts.get(0).stat()).isEqualTo("p95");
+        assertThat(alerts.get(0).value()).isCloseTo(2500.0, org.assertj.core.api.Assertions.within(25.0));
+    }
+
     private void checkout(int minute, double value) {
         harness.metric(APP, "checkout_ms", Map.of("region", "eu"), value, at(Duration.ofMinutes(minute).plusSeconds(30)));
     }

@@ -11,7 +11,19 @@ final class CountingProcessorMetrics implements ProcessorMetrics {
     final Map<EventType, Integer> late = new EnumMap<>(EventType.class);
     final Map<EventType, Integer> ignored = new EnumMap<>(EventType.class);
     final Map<AlertStatus, Integer> alerts = new EnumMap<>(AlertStatus.class);
+    final Map<String, Integer> overflow = new java.util.HashMap<>();
+    final Map<String, Integer> findings = new java.util.HashMap<>();
     int summaries;
+
+    @Override
+    public void seriesOverflowed(String metric) {
+        overflow.merge(metric, 1, Integer::sum);
+    }
+
+    @Override
+    public void findingEmitted(String finding) {
+        findings.merge(finding, 1, Integer::sum);
+    }
 
     @Override
     public void lateRecordDropped(EventType type) {

@@ -3,6 +3,11 @@ package dev.telemetry.processor.topology;
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.FeedbackEvent;
+import dev.telemetry.events.RequestEvent;
+import dev.telemetry.events.SecurityEvent;
+import dev.telemetry.events.SyntheticEvent;
+import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
@@ -44,6 +49,12 @@ final class TopologyHarness implements AutoCloseable {
     private final TestInputTopic<String, Envelope> metrics;
     private final TestInputTopic<String, Envelope> vitals;
     private final TestInputTopic<String, Envelope> actions;
+    private final TestInputTopic<String, Envelope> requests;
+    private final TestInputTopic<String, Envelope> synthetic;
+    private final TestInputTopic<String, Envelope> errors;
+    final TestInputTopic<String, Envelope> security;
+    final TestOutputTopic<String, RateLimitCount> ratelimit;
+    final TestOutputTopic<String, Envelope> findings;
     private Instant wallClock;
 
     TopologyHarness(Path stateDir, List<AlertRule> rules) {
@@ -51,23 +62,62 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock) {
+        this(stateDir, rules, wallClock, Detection.defaults());
+    }
+
+    TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock, Detection detection) {
         TopicCatalogue topics = TopicCatalogue.defaults();
-        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules);
+        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules, detection);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // As in production (StreamProcessor.streamsProperties): poison records are skipped and copied to the DLQ.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.name(Topic.PROCESSOR_DLQ));
         this.wallClock = wallClock;
         driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters), props, wallClock);
         JsonSerde<Envelope> envelopes = JsonSerde.envelope();
         metrics = driver.createInputTopic(topics.name(Topic.METRICS), Serdes.String().serializer(), envelopes.serializer());
         vitals = driver.createInputTopic(topics.name(Topic.VITALS), Serdes.String().serializer(), envelopes.serializer());
         actions = driver.createInputTopic(topics.name(Topic.ACTIONS), Serdes.String().serializer(), envelopes.serializer());
+        requests = driver.createInputTopic(topics.name(Topic.REQUESTS), Serdes.String().serializer(), envelopes.serializer());
+        synthetic = driver.createInputTopic(topics.name(Topic.SYNTHETIC), Serdes.String().serializer(), envelopes.serializer());
+        errors = driver.createInputTopic(topics.name(Topic.ERRORS), Serdes.String().serializer(), envelopes.serializer());
+        security = driver.createInputTopic(topics.name(Topic.SECURITY), Serdes.String().serializer(), envelopes.serializer());
+        ratelimit = driver.createOutputTopic(topics.name(Topic.RATELIMIT), Serdes.String().deserializer(),
+                JsonSerde.rateLimitCount().deserializer());
+        findings = driver.createOutputTopic(topics.name(Topic.SECURITY), Serdes.String().deserializer(),
+                envelopes.deserializer());
         summaries = driver.createOutputTopic(topics.name(Topic.SUMMARIES), Serdes.String().deserializer(),
                 JsonSerde.summary().deserializer());
         alerts = driver.createOutputTopic(topics.name(Topic.ALERTS), Serdes.String().deserializer(),
                 JsonSerde.alert().deserializer());
+    }
+
+    /**
+     * The summary without its sketch-based fields (percentiles, ratings), for exact comparisons of the
+     * exact statistics; percentiles and ratings have tests of their own.
+     */
+    static Summary exact(Summary s) {
+        return new Summary(s.schemaVersion(), s.app(), s.metric(), s.series(), s.labels(), s.windowStart(),
+                s.windowEnd(), s.count(), s.sum(), s.min(), s.max(), s.mean());
+    }
+
+    /** The summaries emitted so far, in order, {@linkplain #exact without sketch-based fields}. */
+    List<Summary> exactSummaries() {
+        return summaries.readValuesToList().stream().map(TopologyHarness::exact).toList();
+    }
+
+    /** The summaries emitted so far by key, {@linkplain #exact without sketch-based fields}. */
+    Map<String, Summary> exactSummariesByKey() {
+        Map<String, Summary> byKey = new java.util.LinkedHashMap<>();
+        summaries.readKeyValuesToList().forEach(kv -> byKey.put(kv.key, exact(kv.value)));
+        return byKey;
     }
 
     static Instant at(Duration sinceT0) {
@@ -96,9 +146,27 @@ final class TopologyHarness implements AutoCloseable {
         pipe(actions, envelope(APP, new ActionEvent(action, duration, null, at.toEpochMilli()), at), at);
     }
 
-    void error(Instant at) {
-        ErrorEvent error = new ErrorEvent("boom", "TypeError", null, null, null, "error", null, at.toEpochMilli());
-        pipe(metrics, envelope(APP, error, at), at);
+    void request(String ip, String endpoint, int status, double durationMs, String query, Instant at) {
+        pipe(requests, envelope(APP, new RequestEvent(ip, "GET", endpoint, status, durationMs, "agent", null, query,
+                at.toEpochMilli()), at), at);
+    }
+
+    void synthetic(String check, boolean success, Double durationMs, Instant at) {
+        pipe(synthetic, envelope(APP, new SyntheticEvent(check, success, success ? null : "timeout", durationMs,
+                at.toEpochMilli()), at), at);
+    }
+
+    void error(String type, String message, String stack, Instant at) {
+        pipe(errors, envelope(APP, new ErrorEvent(message, type, stack, null, null, "error", null, at.toEpochMilli()), at), at);
+    }
+
+    void securityEvent(String event, com.fasterxml.jackson.databind.JsonNode data, String severity, Instant at) {
+        pipe(security, envelope(APP, new SecurityEvent(event, data, at.toEpochMilli(), severity), at), at);
+    }
+
+    /** Feedback, which feeds no series, on a topic the summaries read. */
+    void feedback(Instant at) {
+        pipe(metrics, envelope(APP, new FeedbackEvent("Ann", "ann@example.com", "nice", at.toEpochMilli()), at), at);
     }
 
     /** A metric whose Kafka record time differs from its event time. */

@@ -57,7 +57,7 @@ class WindowSummaryTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).key()).isEqualTo("shop|checkout_ms{region=eu}");
         assertThat(out.get(0).getRecordTime()).isEqualTo(at(60));
-        assertThat(out.get(0).value()).isEqualTo(new Summary(1, APP, "checkout_ms", "checkout_ms{region=eu}",
+        assertThat(TopologyHarness.exact(out.get(0).value())).isEqualTo(new Summary(1, APP, "checkout_ms", "checkout_ms{region=eu}",
                 Map.of("region", "eu"), T0, at(60), 3, 60.0, 10.0, 30.0, 20.0));
         assertThat(harness.counters.summaries).isEqualTo(1);
     }
@@ -70,7 +70,7 @@ class WindowSummaryTest {
         // When: stream time closes both windows
         harness.metric("other_ms", 0, at(130));
 
-        assertThat(harness.summaries.readValuesToList()).containsExactly(
+        assertThat(harness.exactSummaries()).containsExactly(
                 summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0),
                 summary("checkout_ms", 1, 1, 2.0, 2.0, 2.0));
     }
@@ -84,7 +84,7 @@ class WindowSummaryTest {
         harness.metric("checkout_ms", 3, at(30));
         harness.metric("checkout_ms", 7, at(70));
 
-        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 2, 4.0, 1.0, 3.0));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 2, 4.0, 1.0, 3.0));
         assertThat(harness.counters.late).isEmpty();
     }
 
@@ -92,14 +92,14 @@ class WindowSummaryTest {
     void shouldDropAndCountEventWhenItArrivesAfterGrace() {
         harness.metric("checkout_ms", 1, at(10));
         harness.metric("checkout_ms", 5, at(70));
-        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0));
 
         // When: an event of the closed window arrives
         harness.metric("checkout_ms", 100, at(30));
 
         assertThat(harness.counters.late).isEqualTo(Map.of(EventType.METRIC, 1));
         harness.wallClockTo(at(200));
-        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 1, 1, 5.0, 5.0, 5.0));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 1, 1, 5.0, 5.0, 5.0));
     }
 
     @Test
@@ -110,8 +110,8 @@ class WindowSummaryTest {
         assertThat(harness.summaries.isEmpty()).as("window end + grace not reached").isTrue();
 
         harness.wallClockTo(at(70));
-        assertThat(harness.summaries.readKeyValuesToList()).containsExactly(
-                KeyValue.pair("shop|checkout_ms", summary("checkout_ms", 0, 1, 42.0, 42.0, 42.0)));
+        assertThat(harness.exactSummariesByKey()).containsExactly(
+                Map.entry("shop|checkout_ms", summary("checkout_ms", 0, 1, 42.0, 42.0, 42.0)));
 
         harness.wallClockTo(at(600));
         assertThat(harness.summaries.isEmpty()).as("a window is emitted once").isTrue();
@@ -134,7 +134,7 @@ class WindowSummaryTest {
 
         // Then: once the input is idle for the grace period, the wall clock closes the window
         harness.wallClockTo(now.plusSeconds(12));
-        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 3, 6.0, 1.0, 3.0));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 3, 6.0, 1.0, 3.0));
         assertThat(harness.counters.late).isEmpty();
     }
 
@@ -145,7 +145,7 @@ class WindowSummaryTest {
 
         harness.wallClockTo(at(300));
 
-        assertThat(harness.summaries.readValuesToList()).containsExactly(
+        assertThat(harness.exactSummaries()).containsExactly(
                 summary("z_ms", 0, 1, 1.0, 1.0, 1.0),
                 summary("a_ms", 1, 1, 2.0, 2.0, 2.0));
     }
@@ -156,7 +156,7 @@ class WindowSummaryTest {
 
         harness.wallClockTo(at(70));
 
-        assertThat(harness.summaries.readValuesToList()).containsExactly(summary("checkout_ms", 0, 1, 9.0, 9.0, 9.0));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 1, 9.0, 9.0, 9.0));
     }
 
     @Test
@@ -181,7 +181,7 @@ class WindowSummaryTest {
 
         harness.wallClockTo(at(70));
 
-        assertThat(harness.summaries.readKeyValuesToMap()).isEqualTo(Map.of(
+        assertThat(harness.exactSummariesByKey()).isEqualTo(Map.of(
                 "shop|LCP{page=/checkout}", new Summary(1, APP, "LCP", "LCP{page=/checkout}", Map.of("page", "/checkout"),
                         T0, at(60), 2, 5000.0, 2000.0, 3000.0, 2500.0),
                 "shop|LCP", summary("LCP", 0, 1, 1000.0, 1000.0, 1000.0)));
@@ -194,18 +194,18 @@ class WindowSummaryTest {
 
         harness.wallClockTo(at(70));
 
-        assertThat(harness.summaries.readKeyValuesToList()).containsExactly(KeyValue.pair("shop|action-checkout",
+        assertThat(harness.exactSummariesByKey()).containsExactly(Map.entry("shop|action-checkout",
                 new Summary(1, APP, "action-checkout", "action-checkout", Map.of(), T0, at(60), 2, 400.0, 100.0, 300.0, 200.0)));
     }
 
     @Test
     void shouldSkipAndCountEventWhenItFeedsNoSeries() {
-        harness.error(at(1));
+        harness.feedback(at(1));
 
         harness.wallClockTo(at(70));
 
         assertThat(harness.summaries.isEmpty()).isTrue();
-        assertThat(harness.counters.ignored).isEqualTo(Map.of(EventType.ERROR, 1));
+        assertThat(harness.counters.ignored).isEqualTo(Map.of(EventType.FEEDBACK, 1));
     }
 
     @Test
@@ -223,8 +223,9 @@ class WindowSummaryTest {
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             all.forEachRemaining(open::add);
         }
-        assertThat(open).containsExactly(KeyValue.pair(WindowStoreKey.of(at(60).toEpochMilli(), "shop|checkout_ms"),
-                new WindowAggregate(APP, "checkout_ms", "checkout_ms", Map.of(), 1, 2.0, 2.0, 2.0)));
+        assertThat(open).extracting(kv -> kv.key).containsExactly(WindowStoreKey.of(at(60).toEpochMilli(), "shop|checkout_ms"));
+        assertThat(TopologyHarness.exact(open.get(0).value.toSummary(at(60), at(120))))
+                .isEqualTo(summary("checkout_ms", 1, 1, 2.0, 2.0, 2.0));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -45,6 +46,10 @@ public final class JsonSerde<T> implements Serde<T> {
 
     public static JsonSerde<AlertEvent> alert() {
         return of(AlertEvent.class);
+    }
+
+    public static JsonSerde<RateLimitCount> rateLimitCount() {
+        return of(RateLimitCount.class);
     }
 
     /** A serde for any record the codec can map. */

@@ -1,0 +1,197 @@
+package dev.telemetry.processor.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Measures {@link InjectionDetector} on the security corpus and prints the table of
+ * {@code docs/security-detection.md}: per file, how many attacks were detected (and as the right class), and
+ * how many benign inputs were flagged. Usage: {@code DetectorEvaluation <corpus dir> [--misses N]}.
+ *
+ * <p>Corpus conventions (its README): libinjection lines are URL-encoded, {@code #} lines are comments;
+ * PayloadsAllTheThings lines are raw. Bare fuzz tokens in SQL lists ({@code select}, {@code '}, {@code |}) are
+ * probes rather than attacks and are reported in their own columns, not counted as misses.
+ */
+public final class DetectorEvaluation {
+
+    /** One file's result. */
+    record Row(String file, String kind, int inputs, int detected, int rightClass, int fuzzTokens, int fuzzFlagged,
+               List<String> misses) {
+
+        double rate() {
+            return inputs == 0 ? 0 : 100.0 * detected / inputs;
+        }
+    }
+
+    private static final Set<String> SQL_WORDS = Set.of("select", "union", "order", "group", "by", "insert", "update",
+            "delete", "drop", "or", "and", "where", "from", "having", "limit", "exec", "execute", "sleep", "waitfor",
+            "declare", "null", "true", "false", "like", "all", "not", "into", "table", "xor", "asc", "desc");
+    private static final Pattern COMMENT = Pattern.compile("^#\\s*[A-Za-z].*");
+    private static final Pattern DESCRIBED = Pattern.compile("^(\\S+)\\t+\\S.*$");
+
+    private DetectorEvaluation() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N]");
+            System.exit(2);
+        }
+        int showMisses = args.length >= 3 && args[1].equals("--misses") ? Integer.parseInt(args[2]) : 0;
+        List<Row> rows = evaluate(Path.of(args[0]), new InjectionDetector());
+        System.out.print(table(rows));
+        if (showMisses > 0) {
+            for (Row row : rows) {
+                row.misses().stream().limit(showMisses).forEach(m -> System.out.println(row.file() + "\t" + m));
+            }
+        }
+    }
+
+    static List<Row> evaluate(Path corpus, InjectionDetector detector) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> kind(f) != null).sorted().toList();
+        }
+        for (Path file : files) {
+            boolean libinjection = file.getParent().getFileName().toString().equals("libinjection");
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            rows.add(evaluate(corpus.relativize(file).toString(), kind(file), lines(text.lines().toList(), libinjection),
+                    !libinjection, detector));
+        }
+        try (InputStream english = DetectorEvaluation.class.getResourceAsStream("benign-english.txt")) {
+            String text = new String(english.readAllBytes(), StandardCharsets.UTF_8);
+            rows.add(evaluate("(built in) benign-english.txt", "benign", lines(text.lines().toList(), true), false,
+                    detector));
+        }
+        return rows;
+    }
+
+    private static String kind(Path file) {
+        String name = file.getFileName().toString();
+        if (name.startsWith("sqli-")) {
+            return "sqli";
+        }
+        if (name.startsWith("xss-")) {
+            return "xss";
+        }
+        return name.startsWith("false_positives") ? "benign" : null;
+    }
+
+    private static List<String> lines(List<String> raw, boolean hashComments) {
+        List<String> lines = new ArrayList<>();
+        for (String line : raw) {
+            // FuzzDB-derived lists in PayloadsAllTheThings carry "# comment" lines too: prose, not payloads.
+            if (line.isBlank() || (hashComments ? line.startsWith("#") : COMMENT.matcher(line).matches())) {
+                continue;
+            }
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static Row evaluate(String file, String kind, List<String> lines, boolean rawSqlList,
+                                InjectionDetector detector) {
+        int detected = 0;
+        int rightClass = 0;
+        int fuzz = 0;
+        int fuzzFlagged = 0;
+        int inputs = 0;
+        List<String> misses = new ArrayList<>();
+        for (String line : lines) {
+            String input = line;
+            if (rawSqlList) {
+                var described = DESCRIBED.matcher(line);
+                if (kind.equals("sqli") && described.matches()) {
+                    // "||<tab><tab>(double pipe) concatenate": a payload with its description.
+                    input = described.group(1);
+                }
+                if (isBareFuzzToken(input)) {
+                    fuzz++;
+                    if (detector.inspect(input).attack()) {
+                        fuzzFlagged++;
+                    }
+                    continue;
+                }
+            }
+            inputs++;
+            Verdict verdict = detector.inspect(input);
+            if (verdict.attack()) {
+                detected++;
+                if (verdict.attackClass().wireName().equals(kind)) {
+                    rightClass++;
+                }
+            } else if (!kind.equals("benign")) {
+                misses.add(input);
+            }
+            if (kind.equals("benign") && verdict.attack()) {
+                misses.add(verdict.rule() + "\t" + input);
+            }
+        }
+        return new Row(file, kind, inputs, detected, rightClass, fuzz, fuzzFlagged, misses);
+    }
+
+    /**
+     * A probe rather than an attack: punctuation or a number with a stray quote ({@code '}, {@code 1"},
+     * {@code ||}, {@code %00}, {@code &lt;}), nothing but one or two SQL keywords ({@code select},
+     * {@code order by}), or one bare word ({@code onAbort} in lists of event-handler names).
+     */
+    static boolean isBareFuzzToken(String line) {
+        String s = line.trim().toLowerCase(Locale.ROOT);
+        if (s.isEmpty()) {
+            return true;
+        }
+        if (s.matches("(%[0-9a-f]{2}){1,2}") || s.matches("[\\p{Punct}\\s\\d]{1,4}") || s.matches("\\[?\\d*[\\p{Punct}]{0,3}\\d*\\]?")) {
+            return true;
+        }
+        if (s.matches("/\\*.{0,3}\\*/") || s.matches("&#?[a-z0-9]+;?") || s.matches("[a-z]+")) {
+            return true;
+        }
+        String[] words = s.split("\\s+");
+        if (words.length <= 2) {
+            for (String word : words) {
+                if (!SQL_WORDS.contains(word.replaceAll("\\p{Punct}", ""))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| file | kind | inputs | flagged | rate | right class | bare fuzz tokens (flagged) |\n");
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        int[] attack = new int[3];
+        int[] benign = new int[2];
+        for (Row row : rows) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f %% | %s | %s |%n", row.file(), row.kind(),
+                    row.inputs(), row.detected(), row.rate(),
+                    row.kind().equals("benign") ? "" : String.valueOf(row.rightClass()),
+                    row.fuzzTokens() == 0 ? "" : row.fuzzTokens() + " (" + row.fuzzFlagged() + ")"));
+            if (row.kind().equals("benign")) {
+                benign[0] += row.inputs();
+                benign[1] += row.detected();
+            } else {
+                attack[0] += row.inputs();
+                attack[1] += row.detected();
+                attack[2] += row.rightClass();
+            }
+        }
+        out.append(String.format(Locale.ROOT, "| **all attack lists** | sqli+xss | %d | %d | **%.1f %%** | %d | |%n",
+                attack[0], attack[1], 100.0 * attack[1] / attack[0], attack[2]));
+        out.append(String.format(Locale.ROOT, "| **all benign** | benign | %d | %d | **%.1f %%** false positives | | |%n",
+                benign[0], benign[1], 100.0 * benign[1] / benign[0]));
+        return out.toString();
+    }
+}

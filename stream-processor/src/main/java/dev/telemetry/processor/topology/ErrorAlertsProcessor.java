@@ -1,0 +1,121 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.processor.errors.ErrorClassification;
+import dev.telemetry.processor.errors.ErrorClassifier;
+import dev.telemetry.processor.errors.ErrorFingerprint;
+import dev.telemetry.processor.rules.EventAlerts;
+import dev.telemetry.processor.rules.Operator;
+import dev.telemetry.processor.rules.Severity;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Alerts on errors as they arrive. Input: envelopes of {@code telemetry.errors}; output: alerts for
+ * {@code telemetry.alerts}:
+ * <ul>
+ *   <li>{@code new_error_fingerprint}: the first error of a fingerprint (type + normalised message + top frame);</li>
+ *   <li>{@code error_regression}: a fingerprint seen again after {@code regressionWindows} windows without it;</li>
+ *   <li>{@code error_should_alert}: an error the seed's {@code classifyError} rules mark {@code shouldAlert},
+ *       once per fingerprint and window (a burst of one bug is one alert, not thousands).</li>
+ * </ul>
+ * The window in which each fingerprint was last seen is kept in a changelogged store keyed by app and
+ * fingerprint; errors of one type share a partition (the raw key is app + type), so one task sees them all.
+ */
+final class ErrorAlertsProcessor implements Processor<String, Envelope, String, AlertEvent> {
+
+    static final String FINGERPRINTS_STORE = "error-fingerprints";
+
+    private final long windowSize;
+    private final int regressionWindows;
+    private final ErrorClassifier classifier;
+    private final java.util.List<String> channels;
+    private final ProcessorMetrics metrics;
+
+    private ProcessorContext<String, AlertEvent> context;
+    private KeyValueStore<String, Long> lastSeen;
+
+    private ErrorAlertsProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+        this.windowSize = settings.windowSize().toMillis();
+        this.regressionWindows = settings.detection().regressionWindows();
+        this.classifier = new ErrorClassifier(settings.detection().errorRules());
+        this.channels = settings.detection().securityChannels();
+        this.metrics = metrics;
+    }
+
+    static ProcessorSupplier<String, Envelope, String, AlertEvent> supplier(ProcessorSettings settings,
+                                                                           ProcessorMetrics metrics) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Envelope, String, AlertEvent> get() {
+                return new ErrorAlertsProcessor(settings, metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINGERPRINTS_STORE),
+                        Serdes.String(), Serdes.Long()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AlertEvent> context) {
+        this.context = context;
+        this.lastSeen = context.getStateStore(FINGERPRINTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, Envelope> record) {
+        Envelope envelope = record.value();
+        ErrorEvent error = envelope == null ? null : SeriesObservations.asError(envelope.event());
+        if (error == null) {
+            return;
+        }
+        String fingerprint = ErrorFingerprint.of(error.type(), error.message(), error.stack());
+        ErrorClassification classification = classifier.classify(error.message());
+        long window = record.timestamp() - Math.floorMod(record.timestamp(), windowSize);
+        String key = envelope.app() + "|" + fingerprint;
+        Long last = lastSeen.get(key);
+        Map<String, String> subject = Map.of("fingerprint", fingerprint,
+                "type", error.type() == null ? "Error" : error.type(), "category", classification.category());
+        Map<String, String> annotations = Map.of("summary", ErrorFingerprint.normalise(error.message()));
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        if (last == null) {
+            alert(EventAlerts.firing("new_error_fingerprint", "errors", envelope.app(), subject, 1, 0, Operator.GT,
+                    classification.severity(), channels, annotations, at), record.timestamp());
+        } else if (window - last > regressionWindows * windowSize) {
+            alert(EventAlerts.firing("error_regression", "errors", envelope.app(), subject,
+                    (window - last) / windowSize, regressionWindows, Operator.GT, atLeastMedium(classification.severity()),
+                    channels, annotations, at), record.timestamp());
+        }
+        if (classification.shouldAlert() && (last == null || window > last)) {
+            alert(EventAlerts.firing("error_should_alert", "errors", envelope.app(), subject, 1, 0, Operator.GT,
+                    classification.severity(), channels, annotations, at), record.timestamp());
+        }
+        if (last == null || window > last) {
+            lastSeen.put(key, window);
+        }
+    }
+
+    /** A bug coming back is worth a look even when its message sounds harmless. */
+    private static Severity atLeastMedium(Severity severity) {
+        return severity.compareTo(Severity.MEDIUM) < 0 ? Severity.MEDIUM : severity;
+    }
+
+    private void alert(AlertEvent alert, long time) {
+        context.forward(new Record<>(alert.fingerprint(), alert, time));
+        metrics.alertChanged(alert.status());
+    }
+}

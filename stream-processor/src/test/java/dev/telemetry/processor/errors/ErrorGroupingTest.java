@@ -1,0 +1,48 @@
+package dev.telemetry.processor.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.telemetry.processor.rules.Severity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Error fingerprints (what varies is stripped) and the seed's classifyError as default rules. */
+class ErrorGroupingTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '\0', value = {
+            "Order 12345 not found|Order <n> not found",
+            "Failed to fetch https://api.example.com/v1/orders?id=9 (status 503)|Failed to fetch <url> (status <n>)",
+            "User 'alice' has no access to \"reports\"|User <str> has no access to <str>",
+            "Request 3f2b8c1e-1d2a-4b5c-9e8f-0a1b2c3d4e5f failed at 0x7ffe12ab|Request <id> failed at <hex>",
+            "Cannot read properties of undefined   (reading 'id')|Cannot read properties of undefined (reading <str>)"})
+    void shouldStripVariablePartsWhenMessageIsNormalised(String message, String normalised) {
+        assertThat(ErrorFingerprint.normalise(message)).isEqualTo(normalised);
+    }
+
+    @Test
+    void shouldGroupErrorsWhenOnlyIdsAndLineNumbersDiffer() {
+        String a = ErrorFingerprint.of("TypeError", "cart 12 is empty", "TypeError\n    at checkout (https://x/app.js:10:5)");
+        String b = ErrorFingerprint.of("TypeError", "cart 98 is empty", "TypeError\n    at checkout (https://x/app.js:11:7)");
+        String otherFrame = ErrorFingerprint.of("TypeError", "cart 12 is empty", "TypeError\n    at render (https://x/app.js:10:5)");
+        String otherType = ErrorFingerprint.of("RangeError", "cart 12 is empty", "TypeError\n    at checkout (https://x/app.js:10:5)");
+
+        assertThat(a).isEqualTo(b).hasSize(16).isNotEqualTo(otherFrame).isNotEqualTo(otherType);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Security token rejected|CRITICAL|security|true",
+            "Unauthorized access to /admin|CRITICAL|security|true",
+            "Login failed|HIGH|authentication|true",
+            "OAuth callback error|HIGH|authentication|true",
+            "Network request failed|MEDIUM|network|false",
+            "Failed to fetch|MEDIUM|network|false",
+            "Cannot read properties of undefined|LOW|validation|false"})
+    void shouldClassifyAsSeedDoesWhenDefaultRulesApply(String message, Severity severity, String category,
+                                                      boolean shouldAlert) {
+        assertThat(new ErrorClassifier(ErrorClassifier.SEED_RULES).classify(message))
+                .isEqualTo(new ErrorClassification(severity, category, shouldAlert));
+    }
+}

@@ -1,0 +1,129 @@
+package dev.telemetry.processor.topology;
+
+import static dev.telemetry.processor.topology.TopologyHarness.APP;
+import static dev.telemetry.processor.topology.TopologyHarness.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.errors.ErrorFingerprint;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Series derived from requests, synthetic checks, errors and page loads, and the cardinality cap. */
+class DerivedSeriesTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyHarness harness;
+
+    @BeforeEach
+    void start() {
+        harness = new TopologyHarness(stateDir, List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    @Test
+    void shouldDeriveErrorRateAndResponseTimePerEndpointWhenRequestsArrive() {
+        harness.request("198.51.100.1", "/api/orders", 200, 100, null, at(1));
+        harness.request("198.51.100.2", "/api/orders", 503, 300, null, at(2));
+        harness.request("198.51.100.3", "/api/orders", 500, 200, null, at(3));
+        harness.request("198.51.100.4", "/api/orders", 404, 400, null, at(4));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = summariesByKey();
+        Summary errorRate = byKey.get("shop|error_rate{endpoint=/api/orders}");
+        assertThat(errorRate.count()).isEqualTo(4);
+        assertThat(errorRate.mean()).as("2 of 4 requests had status >= 500").isEqualTo(0.5);
+        Summary responseTime = byKey.get("shop|response_time{endpoint=/api/orders}");
+        assertThat(responseTime.labels()).isEqualTo(Map.of("endpoint", "/api/orders"));
+        assertThat(TopologyHarness.exact(responseTime).mean()).isEqualTo(250.0);
+        assertThat(responseTime.max()).isEqualTo(400.0);
+    }
+
+    @Test
+    void shouldDeriveAvailabilityPerCheckWhenSyntheticResultsArrive() {
+        harness.synthetic("login", true, 800.0, at(1));
+        harness.synthetic("login", false, null, at(2));
+        harness.synthetic("login", true, 1200.0, at(3));
+        harness.synthetic("login", true, 1000.0, at(4));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = summariesByKey();
+        assertThat(byKey.get("shop|synthetic_availability{check=login}").mean()).isEqualTo(0.75);
+        assertThat(byKey.get("shop|synthetic_availability{check=login}").min()).isEqualTo(0.0);
+        assertThat(byKey.get("shop|synthetic_duration{check=login}").count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCountErrorsPerFingerprintWhenMessagesDifferOnlyInIds() {
+        String stack = "TypeError: x\n    at renderCart (https://shop.example/app.js:10:5)";
+        harness.error("TypeError", "Cannot read properties of undefined (reading 'id') for order 1234", stack, at(1));
+        harness.error("TypeError", "Cannot read properties of undefined (reading 'id') for order 98765", stack, at(2));
+        harness.error("TypeError", "Login failed for user 42", null, at(3));
+
+        harness.wallClockTo(at(70));
+
+        String fingerprint = ErrorFingerprint.of("TypeError", "Cannot read properties of undefined (reading 'id') for order 1",
+                stack);
+        List<Summary> errors = harness.summaries.readValuesToList().stream().filter(s -> s.metric().equals("errors")).toList();
+        assertThat(errors).hasSize(2);
+        Summary cart = errors.stream().filter(s -> s.labels().get("fingerprint").equals(fingerprint)).findFirst().orElseThrow();
+        assertThat(cart.count()).isEqualTo(2);
+        assertThat(cart.labels()).containsEntry("type", "TypeError").containsEntry("category", "validation")
+                .containsEntry("severity", "low");
+        Summary login = errors.stream().filter(s -> s != cart).findFirst().orElseThrow();
+        assertThat(login.labels()).containsEntry("category", "authentication").containsEntry("severity", "high");
+    }
+
+    @Test
+    void shouldCountSlowPageLoadsWhenLoadTakesOverThreeSeconds() {
+        harness.vital("page_load", 2500, "/home", null, at(1));
+        harness.vital("page_load", 3000, "/home", null, at(2));
+        harness.vital("page_load", 3001, "/home", null, at(3));
+
+        harness.wallClockTo(at(70));
+
+        Summary slow = summariesByKey().get("shop|slow_page_load{page=/home}");
+        assertThat(slow.count()).isEqualTo(3);
+        assertThat(slow.sum()).as("only the load over 3000 ms is slow").isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldSendNewLabelSetsToOverflowSeriesWhenMetricExceedsCardinalityCap() {
+        harness.close();
+        Detection defaults = Detection.defaults();
+        harness = new TopologyHarness(stateDir, List.of(), TopologyHarness.T0, new Detection(defaults.rateLimitPerMinute(),
+                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), 2, defaults.securityChannels()));
+        harness.metric(APP, "req_ms", Map.of("user", "a"), 1, at(1));
+        harness.metric(APP, "req_ms", Map.of("user", "b"), 2, at(2));
+        harness.metric(APP, "req_ms", Map.of("user", "c"), 3, at(3));
+        harness.metric(APP, "req_ms", Map.of("user", "d"), 4, at(4));
+        harness.metric(APP, "req_ms", Map.of("user", "a"), 5, at(5));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = summariesByKey();
+        assertThat(byKey).containsOnlyKeys("shop|req_ms{user=a}", "shop|req_ms{user=b}", "shop|req_ms{overflow=true}");
+        assertThat(byKey.get("shop|req_ms{overflow=true}").sum()).isEqualTo(7.0);
+        assertThat(byKey.get("shop|req_ms{user=a}").count()).isEqualTo(2);
+        assertThat(harness.counters.overflow).isEqualTo(Map.of("req_ms", 2));
+    }
+
+    private Map<String, Summary> summariesByKey() {
+        Map<String, Summary> byKey = new java.util.HashMap<>();
+        harness.summaries.readKeyValuesToList().forEach(kv -> byKey.put(kv.key, kv.value));
+        return byKey;
+    }
+}
