@@ -6,31 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.errors.ErrorFingerprint;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Series derived from requests, synthetic checks, errors and page loads, and the cardinality cap. */
-class DerivedSeriesTest {
-
-    @TempDir
-    Path stateDir;
-
-    private TopologyHarness harness;
-
-    @BeforeEach
-    void start() {
-        harness = new TopologyHarness(stateDir, List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+class DerivedSeriesTest extends HarnessTestSupport {
 
     @Test
     void shouldDeriveErrorRateAndResponseTimePerEndpointWhenRequestsArrive() {

@@ -13,36 +13,17 @@ import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Rate limits, injection findings, security-event, error alerts and poison records in {@link TelemetryTopology}. */
-class SecurityTopologyTest {
+class SecurityTopologyTest extends HarnessTestSupport {
 
     private static final String IP = "203.0.113.7";
-
-    @TempDir
-    Path stateDir;
-
-    private TopologyHarness harness;
-
-    @BeforeEach
-    void start() {
-        harness = new TopologyHarness(stateDir, List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
 
     @Test
     void shouldEmitRateLimitFindingOnceAndAtOnceWhenRequestsCrossTheLimit() {

@@ -5,34 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.telemetry.events.derived.Summary;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The sketch-based fields of a window's summary: percentiles within DDSketch's accuracy, vital ratings by threshold. */
-class SketchSummaryTest {
-
-    @TempDir
-    Path stateDir;
-
-    private TopologyHarness harness;
-
-    @BeforeEach
-    void start() {
-        harness = new TopologyHarness(stateDir, List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+class SketchSummaryTest extends HarnessTestSupport {
 
     @Test
     void shouldReportPercentilesWithinOnePercentOfExactSortedValuesWhenWindowCloses() {

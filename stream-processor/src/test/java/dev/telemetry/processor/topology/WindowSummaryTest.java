@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.topic.TopicCatalogue;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,28 +18,10 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Windowing of {@link TelemetryTopology}: boundaries, grace, lateness, closing by stream time and by wall clock. */
-class WindowSummaryTest {
-
-    @TempDir
-    Path stateDir;
-
-    private TopologyHarness harness;
-
-    @BeforeEach
-    void start() {
-        harness = new TopologyHarness(stateDir, List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+class WindowSummaryTest extends HarnessTestSupport {
 
     @Test
     void shouldEmitExactStatisticsOnceWhenWindowCloses() {
