@@ -29,7 +29,8 @@ public record Envelope(int schemaVersion, String eventId, EventType type, String
     /**
      * The Kafka key of the raw topics: app and series, so one series of one app stays on one
      * partition. Every producer must use it: the processor aggregates per partition without
-     * repartitioning, which is only correct because of this key.
+     * repartitioning (only an app's error rate over all its endpoints goes through a repartition
+     * topic), which is only correct because of this key.
      */
     public String key() {
         return app + "|" + event.seriesKey();

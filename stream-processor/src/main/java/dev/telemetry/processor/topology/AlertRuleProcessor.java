@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>State per (rule, series) lives in a changelogged store keyed by the alert's fingerprint; only
  * pending and firing alerts are stored. A series is always summarised by the same task (its events share
- * a partition), so its alerts are too.
+ * a partition of a raw topic, or, for an app's {@code error_rate}, of the repartition topic keyed by app), so
+ * its alerts are too.
  */
 final class AlertRuleProcessor implements Processor<String, Summary, String, AlertEvent> {
 

@@ -3,6 +3,7 @@ package dev.telemetry.processor.topology;
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.EventType;
 import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.NetworkErrorEvent;
 import dev.telemetry.events.RequestEvent;
@@ -26,23 +27,28 @@ import java.util.Map;
  *   <li>user action → {@code action-<name>}, value = its duration;</li>
  *   <li>page load ({@code page_load}, as a metric or vital) → also {@code slow_page_load}: 1 above the slow
  *       threshold (the seed's {@code detectPerformanceIssue}, 3 s), else 0, so its sum counts slow loads;</li>
- *   <li>served request → {@code response_time{endpoint}} (its duration) and {@code error_rate{endpoint}}
- *       (1 for status ≥ 500, else 0: the window's mean is the error rate);</li>
+ *   <li>served request → {@code response_time{endpoint}} (its duration) and {@code endpoint_error_rate{endpoint}}
+ *       (1 for status ≥ 500, else 0: the window's mean is the endpoint's error rate); the app's
+ *       {@code error_rate} (no labels) comes from {@link #appErrorRate}, see below;</li>
  *   <li>synthetic check → {@code synthetic_availability{check}} (1 success, 0 failure: the mean is the
  *       availability) and {@code synthetic_duration{check}};</li>
  *   <li>error, and network error with status ≥ 500 (the seed reports those as errors) →
  *       {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
  * </ul>
  * Feedback and security events feed no series. Input: envelopes from the raw topics; output: observations
- * for the window aggregation. Every series stays inside its raw topic's key (app + series identity, or a
- * coarser one), so no repartition is needed.
+ * for the window aggregation. Every series of {@link #of} stays inside its raw topic's key (app + series
+ * identity, or a coarser one), so it needs no repartition. The one exception is the app's {@code error_rate}:
+ * it spans all endpoints, whose requests the raw topic spreads over partitions by {@code app|endpoint}, so the
+ * topology re-keys {@link #appErrorRate}'s values by app and repartitions them before aggregating.
  */
 final class SeriesObservations {
 
     static final String PAGE_LOAD = "page_load";
     static final String SLOW_PAGE_LOAD = "slow_page_load";
     static final String RESPONSE_TIME = "response_time";
+    /** Per app and window, over all its endpoints: the series the seed's {@code error_rate > 0.05} rule means. */
     static final String ERROR_RATE = "error_rate";
+    static final String ENDPOINT_ERROR_RATE = "endpoint_error_rate";
     static final String SYNTHETIC_AVAILABILITY = "synthetic_availability";
     static final String SYNTHETIC_DURATION = "synthetic_duration";
     static final String ERRORS = "errors";
@@ -71,7 +77,7 @@ final class SeriesObservations {
         if (event instanceof RequestEvent request) {
             Map<String, String> labels = Map.of("endpoint", request.endpoint());
             return List.of(observation(envelope, RESPONSE_TIME, labels, request.durationMs()),
-                    observation(envelope, ERROR_RATE, labels, request.status() >= 500 ? 1 : 0));
+                    observation(envelope, ENDPOINT_ERROR_RATE, labels, serverErrorShare(request)));
         }
         if (event instanceof SyntheticEvent synthetic) {
             Map<String, String> labels = Map.of("check", synthetic.check());
@@ -93,6 +99,25 @@ final class SeriesObservations {
                     "severity", classification.severity().wireName()), 1));
         }
         return List.of();
+    }
+
+    /**
+     * The request's contribution to its app's {@code error_rate} (1 for status ≥ 500, else 0), or null for any
+     * other event. Only the value: the topology keys it by app for the repartition, and {@link #appErrorRate(String,
+     * double)} turns it back into an observation on the other side.
+     */
+    static Double appErrorRate(Envelope envelope) {
+        return envelope != null && envelope.event() instanceof RequestEvent request ? serverErrorShare(request) : null;
+    }
+
+    /** The observation of the app's {@code error_rate} series (no labels) for a value of {@link #appErrorRate(Envelope)}. */
+    static SeriesObservation appErrorRate(String app, double value) {
+        return new SeriesObservation(EventType.REQUEST, app, ERROR_RATE, SeriesKeys.format(ERROR_RATE, Map.of()),
+                Map.of(), value);
+    }
+
+    private static double serverErrorShare(RequestEvent request) {
+        return request.status() >= 500 ? 1 : 0;
     }
 
     /** The error an event reports: an error, or a network error with a server status; otherwise null. */

@@ -9,12 +9,14 @@ import dev.telemetry.events.topic.TopicCatalogue;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The stream processor's whole topology, built by one pure function that production and tests share.
@@ -25,19 +27,36 @@ import org.apache.kafka.streams.kstream.Produced;
  * {@code telemetry.security} (the processor's findings). Actual names come from the settings' topic catalogue.
  *
  * <pre>
- * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ─┬─ summaries-sink
- *                                                           (event → series)   [summary-windows,    └─ alert-rules ─ alerts-sink
- *                                                                               summary-watermark,      [alert-states]
- *                                                                               summary-cardinality]
+ * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ──────────┐
+ *                                                           (event → series)   [summary-windows,             │
+ *                                                                               summary-watermark,            │
+ *                                                                               summary-cardinality]          │
+ * requests-source ─ app-error-rate-by-app ═▶ requests-by-app-repartition ═▶ app-error-rate-observations        │
+ *                   (re-key: app)            (internal topic)                ─ app-error-rate-summaries ─ merge-app-error-rates
+ *                                                                              [app-error-rate-windows,       │
+ *                                                                               app-error-rate-watermark,     ├─ summaries-sink
+ *                                                                               app-error-rate-cardinality]   └─ alert-rules ─ alerts-sink
+ *                                                                                                               [alert-states, recent-summaries]
  * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─┬─ ratelimit-sink
  * security-source ─ security-events ──────────────────────────────────────┼─ findings-sink
  * errors-source ─ error-alerts [error-fingerprints] ───────────────────────┴─ event-alerts-sink
  * </pre>
  * Every processor and store is named, so internal topic names (changelogs) stay stable across versions.
- * No repartition: the raw topics are keyed by app and series, and every series derived here refines that key.
+ * One repartition: the raw topics are keyed by app and series, and every series derived here refines that key,
+ * except the app's {@code error_rate} over all its endpoints. Its values go through the repartition topic
+ * {@code <application.id>-requests-by-app-repartition}, keyed by app, written and read inside the same
+ * exactly-once transactions as everything else, into a second instance of the window aggregation with stores
+ * of its own (which closes quiet windows by the wall clock like the first).
  */
 public final class TelemetryTopology {
 
+    /** Name of the repartition topic, {@code <application.id>-requests-by-app-repartition}, and its processors. */
+    static final String REQUESTS_BY_APP = "requests-by-app";
+    static final String APP_ERROR_RATE_BY_APP = "app-error-rate-by-app";
+    static final String APP_ERROR_RATE_OBSERVATIONS = "app-error-rate-observations";
+    static final String APP_ERROR_RATE_SUMMARIES = "app-error-rate-summaries";
+    static final WindowSummaryProcessor.StoreNames APP_ERROR_RATE_STORES =
+            WindowSummaryProcessor.StoreNames.prefixed("app-error-rate");
     static final String REQUEST_CHECKS = "request-checks";
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
@@ -74,8 +93,24 @@ public final class TelemetryTopology {
             return found;
         }, Named.as("series-observations"));
 
-        KStream<String, Summary> summaries = observations.process(
+        KStream<String, Summary> seriesSummaries = observations.process(
                 WindowSummaryProcessor.supplier(settings, metrics), Named.as("window-summaries"));
+
+        // The app's error_rate spans its endpoints, which the raw topic spreads over partitions (key app|endpoint):
+        // re-keyed by app and sent through a repartition topic, all of an app's requests meet in one task.
+        KStream<String, Summary> appErrorRates = requests
+                .flatMap((key, envelope) -> {
+                    Double value = SeriesObservations.appErrorRate(envelope);
+                    return value == null ? List.<KeyValue<String, Double>>of() : List.of(KeyValue.pair(envelope.app(), value));
+                }, Named.as(APP_ERROR_RATE_BY_APP))
+                .repartition(Repartitioned.<String, Double>as(REQUESTS_BY_APP)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Double()))
+                .mapValues((app, value) -> SeriesObservations.appErrorRate(app, value),
+                        Named.as(APP_ERROR_RATE_OBSERVATIONS))
+                .process(WindowSummaryProcessor.supplier(settings, metrics, APP_ERROR_RATE_STORES),
+                        Named.as(APP_ERROR_RATE_SUMMARIES));
+
+        KStream<String, Summary> summaries = seriesSummaries.merge(appErrorRates, Named.as("merge-app-error-rates"));
         summaries.to(topics.name(Topic.SUMMARIES),
                 Produced.with(Serdes.String(), JsonSerde.summary()).withName("summaries-sink"));
 

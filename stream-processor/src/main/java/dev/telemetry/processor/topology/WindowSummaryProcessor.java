@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Tumbling event-time windows per series, each emitted exactly once as a {@link Summary} when it closes
  * (see {@link WindowClock} for when: stream time or, for quiet series, the wall clock).
- * Input: series observations from the raw topics; output: summaries for {@code telemetry.summaries} and for
- * rule evaluation.
+ * Input: series observations (from the raw topics, or from a repartition topic keyed by app); output: summaries
+ * for {@code telemetry.summaries} and for rule evaluation. Generic over observations: the topology uses it once
+ * per key space, each with {@linkplain StoreNames stores of its own}.
  *
  * <p>An event whose window already closed is dropped and counted. The open windows (in a
  * {@link HotAggregateStore}) and the watermark live in changelogged stores, so a restarted or migrated task
@@ -39,12 +40,27 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     static final String WINDOWS_STORE = "summary-windows";
     static final String WATERMARK_STORE = "summary-watermark";
     static final String CARDINALITY_STORE = "summary-cardinality";
+    /** The stores of the main aggregation, over the series of the raw topics' keys. */
+    static final StoreNames SERIES_STORES = new StoreNames(WINDOWS_STORE, WATERMARK_STORE, CARDINALITY_STORE);
     static final String OVERFLOW_LABEL = "overflow";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowSummaryProcessor.class);
     private static final long NO_OPEN_WINDOW = Long.MAX_VALUE;
 
+    /**
+     * The names of one instance's stores. Each use of this processor in the topology needs stores of its own
+     * (a store belongs to one processor's task), and stable names keep their changelog topics stable.
+     */
+    record StoreNames(String windows, String watermark, String cardinality) {
+
+        /** {@code <prefix>-windows}, {@code <prefix>-watermark}, {@code <prefix>-cardinality}. */
+        static StoreNames prefixed(String prefix) {
+            return new StoreNames(prefix + "-windows", prefix + "-watermark", prefix + "-cardinality");
+        }
+    }
+
     private final ProcessorSettings settings;
+    private final StoreNames stores;
     private final int maxSeriesPerMetric;
     private final ProcessorMetrics metrics;
 
@@ -55,29 +71,37 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
 
-    private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+    private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores) {
         this.settings = settings;
+        this.stores = stores;
         this.maxSeriesPerMetric = settings.detection().maxSeriesPerMetric();
         this.metrics = metrics;
     }
 
-    /** The processor with its stores, all persistent and changelogged under stable names. */
+    /** The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged. */
     static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
                                                                                  ProcessorMetrics metrics) {
+        return supplier(settings, metrics, SERIES_STORES);
+    }
+
+    /** The processor with its stores under {@code stores}' names, all persistent and changelogged. */
+    static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
+                                                                                 ProcessorMetrics metrics,
+                                                                                 StoreNames stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SeriesObservation, String, Summary> get() {
-                return new WindowSummaryProcessor(settings, metrics);
+                return new WindowSummaryProcessor(settings, metrics, stores);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         HotAggregateStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(), WindowAggregate.serde())),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(),
+                                Stores.persistentKeyValueStore(stores.windows()), Serdes.Bytes(), WindowAggregate.serde())),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.watermark()), Serdes.String(),
                                 Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CARDINALITY_STORE), Serdes.Bytes(),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.cardinality()), Serdes.Bytes(),
                                 Serdes.Long()));
             }
         };
@@ -86,10 +110,10 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     @Override
     public void init(ProcessorContext<String, Summary> context) {
         this.context = context;
-        this.windows = context.getStateStore(WINDOWS_STORE);
-        this.cardinality = context.getStateStore(CARDINALITY_STORE);
+        this.windows = context.getStateStore(stores.windows());
+        this.cardinality = context.getStateStore(stores.cardinality());
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), settings.closeCheckInterval(),
-                context.getStateStore(WATERMARK_STORE), context.currentSystemTimeMs());
+                context.getStateStore(stores.watermark()), context.currentSystemTimeMs());
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             if (all.hasNext()) {
                 oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());

@@ -109,6 +109,25 @@ class AlertTopologyTest {
         assertThat(alerts.get(0).value()).isCloseTo(2500.0, org.assertj.core.api.Assertions.within(25.0));
     }
 
+    @Test
+    void shouldFireOnceForTheAppWhenErrorRateRuleSeesServerErrorsAcrossEndpoints() {
+        // The seed's error_rate rule (mean > 0.05) with duration 0: it reads the per-app series, so an app with
+        // 1 failure in 10 requests over two endpoints alerts once, labelled by app and not by endpoint.
+        harness = new TopologyHarness(stateDir, List.of(new AlertRule("error_rate", "error_rate", Statistic.MEAN,
+                Map.of(), Operator.GT, 0.05, 0, Severity.HIGH, List.of("#alerts"), Map.of(), Duration.ZERO)));
+        harness.request("198.51.100.1", "/api/orders", 500, 100, null, at(1));
+        for (int i = 2; i <= 10; i++) {
+            harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(i));
+        }
+        harness.wallClockTo(at(70));
+
+        List<AlertEvent> alerts = harness.alerts.readValuesToList();
+        assertThat(alerts).extracting(AlertEvent::status).containsExactly(AlertStatus.FIRING);
+        assertThat(alerts.get(0).fingerprint()).isEqualTo(AlertFingerprint.of("error_rate", APP, "error_rate"));
+        assertThat(alerts.get(0).labels()).isEqualTo(Map.of("alertname", "error_rate", "app", APP, "severity", "high"));
+        assertThat(alerts.get(0).value()).isEqualTo(0.1);
+    }
+
     private void checkout(int minute, double value) {
         harness.metric(APP, "checkout_ms", Map.of("region", "eu"), value, at(Duration.ofMinutes(minute).plusSeconds(30)));
     }

@@ -23,13 +23,75 @@ class DerivedSeriesTest extends HarnessTestSupport {
         harness.wallClockTo(at(70));
 
         Map<String, Summary> byKey = summariesByKey();
-        Summary errorRate = byKey.get("shop|error_rate{endpoint=/api/orders}");
+        Summary errorRate = byKey.get("shop|endpoint_error_rate{endpoint=/api/orders}");
         assertThat(errorRate.count()).isEqualTo(4);
         assertThat(errorRate.mean()).as("2 of 4 requests had status >= 500").isEqualTo(0.5);
         Summary responseTime = byKey.get("shop|response_time{endpoint=/api/orders}");
         assertThat(responseTime.labels()).isEqualTo(Map.of("endpoint", "/api/orders"));
         assertThat(TopologyHarness.exact(responseTime).mean()).isEqualTo(250.0);
         assertThat(responseTime.max()).isEqualTo(400.0);
+    }
+
+    @Test
+    void shouldDeriveOneErrorRatePerAppWhenRequestsHitSeveralEndpoints() {
+        // Keys shop|/api/orders and shop|/api/cart: on a real broker they may sit on different partitions, so
+        // only the repartition by app brings them together.
+        harness.request("198.51.100.1", "/api/orders", 200, 100, null, at(1));
+        harness.request("198.51.100.2", "/api/orders", 503, 100, null, at(2));
+        harness.request("198.51.100.3", "/api/orders", 200, 100, null, at(3));
+        harness.request("198.51.100.4", "/api/cart", 500, 100, null, at(4));
+        harness.request("198.51.100.5", "/api/cart", 200, 100, null, at(5));
+        harness.request("198.51.100.6", "/api/cart", 404, 100, null, at(6));
+        harness.request("198.51.100.7", "/api/cart", 499, 100, null, at(7));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = harness.exactSummariesByKey();
+        assertThat(byKey.get("shop|error_rate")).as("2 of 7 requests of the app had status >= 500")
+                .isEqualTo(new Summary(1, APP, "error_rate", "error_rate", Map.of(), at(0), at(60), 7, 2.0, 0.0, 1.0,
+                        2.0 / 7));
+        assertThat(byKey.get("shop|endpoint_error_rate{endpoint=/api/orders}")).isEqualTo(new Summary(1, APP,
+                "endpoint_error_rate", "endpoint_error_rate{endpoint=/api/orders}", Map.of("endpoint", "/api/orders"),
+                at(0), at(60), 3, 1.0, 0.0, 1.0, 1.0 / 3));
+        assertThat(byKey.get("shop|endpoint_error_rate{endpoint=/api/cart}")).isEqualTo(new Summary(1, APP,
+                "endpoint_error_rate", "endpoint_error_rate{endpoint=/api/cart}", Map.of("endpoint", "/api/cart"),
+                at(0), at(60), 4, 1.0, 0.0, 1.0, 0.25));
+        assertThat(byKey.keySet().stream().filter(k -> k.startsWith("shop|error_rate"))).as("one per app and window")
+                .containsExactly("shop|error_rate");
+    }
+
+    @Test
+    void shouldKeepErrorRatesApartWhenTwoAppsSendRequests() {
+        harness.request("shop", "198.51.100.1", "/api/orders", 500, 100, null, at(1));
+        harness.request("shop", "198.51.100.1", "/api/cart", 200, 100, null, at(2));
+        harness.request("blog", "198.51.100.2", "/api/orders", 200, 100, null, at(3));
+        harness.request("blog", "198.51.100.2", "/api/posts", 200, 100, null, at(4));
+        harness.request("blog", "198.51.100.2", "/api/posts", 502, 100, null, at(5));
+        harness.request("blog", "198.51.100.2", "/api/posts", 200, 100, null, at(6));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = harness.exactSummariesByKey();
+        assertThat(byKey.get("shop|error_rate")).isEqualTo(new Summary(1, "shop", "error_rate", "error_rate", Map.of(),
+                at(0), at(60), 2, 1.0, 0.0, 1.0, 0.5));
+        assertThat(byKey.get("blog|error_rate")).isEqualTo(new Summary(1, "blog", "error_rate", "error_rate", Map.of(),
+                at(0), at(60), 4, 1.0, 0.0, 1.0, 0.25));
+    }
+
+    @Test
+    void shouldCloseAppErrorRateWindowByEventTimeWhenLaterRequestsArrive() {
+        // The repartition topic must carry each request's event time, not the time it was re-read: the window
+        // closes by the stream time of the repartitioned records, with the wall clock standing still at T0.
+        harness.request("198.51.100.1", "/api/orders", 500, 100, null, at(10));
+        harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(65));
+        assertThat(harness.summaries.isEmpty()).as("no result before end + grace").isTrue();
+
+        harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(70));
+
+        List<Summary> appErrorRates = harness.exactSummaries().stream().filter(s -> s.metric().equals("error_rate"))
+                .toList();
+        assertThat(appErrorRates).containsExactly(new Summary(1, APP, "error_rate", "error_rate", Map.of(), at(0),
+                at(60), 1, 1.0, 1.0, 1.0, 1.0));
     }
 
     @Test

@@ -147,7 +147,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void request(String ip, String endpoint, int status, double durationMs, String query, Instant at) {
-        pipe(requests, envelope(APP, new RequestEvent(ip, "GET", endpoint, status, durationMs, "agent", null, query,
+        request(APP, ip, endpoint, status, durationMs, query, at);
+    }
+
+    void request(String app, String ip, String endpoint, int status, double durationMs, String query, Instant at) {
+        pipe(requests, envelope(app, new RequestEvent(ip, "GET", endpoint, status, durationMs, "agent", null, query,
                 at.toEpochMilli()), at), at);
     }
 

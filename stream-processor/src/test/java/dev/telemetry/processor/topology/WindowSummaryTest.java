@@ -216,7 +216,11 @@ class WindowSummaryTest extends HarnessTestSupport {
                 .describe().toString();
 
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-")
-                .contains("summary-windows", "summary-watermark", "alert-states", "window-summaries", "alert-rules");
+                .contains("summary-windows", "summary-watermark", "alert-states", "window-summaries", "alert-rules")
+                // The app's error_rate: its own aggregation behind the named repartition topic.
+                .contains("app-error-rate-by-app", "requests-by-app-repartition", "app-error-rate-observations",
+                        "app-error-rate-summaries", "app-error-rate-windows", "app-error-rate-watermark",
+                        "app-error-rate-cardinality", "merge-app-error-rates");
     }
 
     /** The summary of series {@code metric} (no labels, app {@link TopologyHarness#APP}) in the window {@code index} minutes after T0. */
