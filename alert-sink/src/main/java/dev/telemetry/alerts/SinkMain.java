@@ -19,6 +19,6 @@ public final class SinkMain {
             System.exit(2);
             return;
         }
-        Shutdown.runUntilStopped("alert-sink", AlertSink.start(config));
+        Shutdown.runUntilStopped("alert-sink", () -> AlertSink.start(config));
     }
 }

@@ -19,6 +19,6 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        Shutdown.runUntilStopped("ingest-gateway", GatewayServer.start(config));
+        Shutdown.runUntilStopped("ingest-gateway", () -> GatewayServer.start(config));
     }
 }

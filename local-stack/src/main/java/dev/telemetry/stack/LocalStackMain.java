@@ -1,10 +1,10 @@
 package dev.telemetry.stack;
 
 import dev.telemetry.service.config.ConfigException;
+import dev.telemetry.service.lifecycle.Shutdown;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./telemetry up}: starts the local stack in the foreground and tells the user where to send
@@ -19,7 +19,7 @@ public final class LocalStackMain {
     private LocalStackMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         // Every service jar ships its own logback.xml for running alone; in one JVM the stack's
         // own file decides. Must be set before the first logger is created.
         if (System.getProperty("logback.configurationFile") == null) {
@@ -34,27 +34,25 @@ public final class LocalStackMain {
             System.exit(2);
             return;
         }
-        LocalStack stack;
+        LocalStack.Options chosen = options;
         try {
-            stack = LocalStack.start(options);
+            // The stop hook is in place before anything starts: Ctrl-C during start-up still closes cleanly.
+            Shutdown.runUntilStopped("local stack", () -> {
+                LocalStack stack = LocalStack.start(chosen);
+                System.out.println(banner(stack));
+                return () -> {
+                    System.out.println("\nStopping: gateway (flushing), processor, sink, broker ...");
+                    stack.close();
+                    System.out.println("Stopped cleanly.");
+                };
+            });
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
-            return;
         } catch (RuntimeException e) {
             System.err.println("telemetry up: could not start: " + e.getMessage());
             System.exit(1);
-            return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping: gateway (flushing), processor, sink, broker ...");
-            stack.close();
-            System.out.println("Stopped cleanly.");
-            stopped.countDown();
-        }, "local-stack-shutdown"));
-        System.out.println(banner(stack));
-        stopped.await();
     }
 
     static String banner(LocalStack stack) {

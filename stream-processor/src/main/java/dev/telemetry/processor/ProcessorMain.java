@@ -19,6 +19,6 @@ public final class ProcessorMain {
             System.exit(2);
             return;
         }
-        Shutdown.runUntilStopped("stream-processor", StreamProcessor.start(config));
+        Shutdown.runUntilStopped("stream-processor", () -> StreamProcessor.start(config));
     }
 }
