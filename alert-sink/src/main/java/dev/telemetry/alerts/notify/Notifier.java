@@ -38,6 +38,21 @@ public interface Notifier {
     }
 
     /**
+     * A receiver that shows a whole group in one message (webhook, Alertmanager, e-mail): a single
+     * alert is simply a group of one, so only the group form is written.
+     */
+    interface Grouped extends Notifier {
+
+        @Override
+        DeliveryResult deliver(Notification notification);
+
+        @Override
+        default DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
+            return deliver(Notification.single(alert, idempotencyKey));
+        }
+    }
+
+    /**
      * The key of one notification: one alert in one state since one start. Stable across retries and
      * restarts (it derives from the record only), different for a new firing of the same series.
      */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.JsonPoster;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
 import dev.telemetry.alerts.notify.webhook.WebhookMessage;
@@ -11,7 +12,6 @@ import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * @see <a href="https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml">API v2</a>
  */
-public final class AlertmanagerNotifier implements Notifier {
+public final class AlertmanagerNotifier implements Notifier.Grouped {
 
     /** One element of the posted array ({@code postableAlert}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,14 +53,9 @@ public final class AlertmanagerNotifier implements Notifier {
         return config.name();
     }
 
-    @Override
-    public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-        return poster.post(JsonCodec.standard().write(List.of(PostableAlert.of(alert, generatorUrl))), Map.of());
-    }
-
     /** The whole group in one call: the API takes an array. */
     @Override
-    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+    public DeliveryResult deliver(Notification notification) {
         return poster.post(JsonCodec.standard().write(notification.alerts().stream()
                 .map(alert -> PostableAlert.of(alert, generatorUrl)).toList()), Map.of());
     }

@@ -3,8 +3,8 @@ package dev.telemetry.alerts.notify.email;
 import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.AlertText;
 import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
-import dev.telemetry.events.derived.AlertEvent;
 import jakarta.mail.Authenticator;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -28,7 +28,7 @@ import java.util.Properties;
  * repeat can be recognised. Connection and server (4xx) failures are retried; a refused address or
  * failed login is permanent. Reasons never carry the password.
  */
-public final class EmailNotifier implements Notifier {
+public final class EmailNotifier implements Notifier.Grouped {
 
     /** The idempotency key, so that a mail filter can drop a repeat. */
     public static final String IDEMPOTENCY_HEADER = "X-Idempotency-Key";
@@ -64,14 +64,9 @@ public final class EmailNotifier implements Notifier {
         return config.name();
     }
 
-    @Override
-    public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-        return deliver(dev.telemetry.alerts.notify.Notification.single(alert, idempotencyKey));
-    }
-
     /** One e-mail per group: a subject counting the states, then each alert in both parts. */
     @Override
-    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+    public DeliveryResult deliver(Notification notification) {
         List<AlertText> texts = notification.alerts().stream().map(AlertText::of).toList();
         String subject;
         if (texts.size() == 1) {

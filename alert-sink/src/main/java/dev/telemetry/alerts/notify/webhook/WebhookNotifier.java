@@ -3,10 +3,10 @@ package dev.telemetry.alerts.notify.webhook;
 import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.JsonPoster;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
 import dev.telemetry.events.codec.JsonCodec;
-import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.service.config.Durations;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.Map;
  * Sends each alert to a generic webhook as Alertmanager's version-4 payload, with an
  * {@code Idempotency-Key} header that stays the same across retries of one notification.
  */
-public final class WebhookNotifier implements Notifier {
+public final class WebhookNotifier implements Notifier.Grouped {
 
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
@@ -35,14 +35,9 @@ public final class WebhookNotifier implements Notifier {
         return config.name();
     }
 
-    @Override
-    public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-        return deliver(dev.telemetry.alerts.notify.Notification.single(alert, idempotencyKey));
-    }
-
     /** One payload for the whole group, as Alertmanager sends it. */
     @Override
-    public DeliveryResult deliver(dev.telemetry.alerts.notify.Notification notification) {
+    public DeliveryResult deliver(Notification notification) {
         byte[] body = JsonCodec.standard().write(WebhookMessage.of(config.name(), externalUrl, notification));
         Map<String, String> headers = new LinkedHashMap<>(config.headers());
         headers.put(IDEMPOTENCY_HEADER, notification.idempotencyKey());
