@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The topology's counters as Micrometer meters, all registered up front so a dashboard shows zeros rather
  * than gaps: {@code processor.records.late{type}}, {@code processor.records.ignored{type}},
- * {@code processor.summaries}, {@code processor.alerts{status}}; {@code processor.series.overflow{metric}} and
+ * {@code processor.summaries}, {@code processor.alerts{status}}, {@code processor.error.fingerprints.forgotten}; {@code processor.series.overflow{metric}} and
  * {@code processor.security.findings{finding}} appear with their first increment.
  */
 final class MicrometerProcessorMetrics implements ProcessorMetrics {
@@ -20,6 +20,7 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     private final Map<EventType, Counter> ignored = new EnumMap<>(EventType.class);
     private final Map<AlertStatus, Counter> alerts = new EnumMap<>(AlertStatus.class);
     private final Counter summaries;
+    private final Counter fingerprintsForgotten;
     private final MeterRegistry registry;
 
     MicrometerProcessorMetrics(MeterRegistry registry) {
@@ -39,6 +40,9 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
         }
         summaries = Counter.builder("processor.summaries")
                 .description("Window summaries emitted, one per series and closed window").register(registry);
+        fingerprintsForgotten = Counter.builder("processor.error.fingerprints.forgotten")
+                .description("Error fingerprints dropped from state after errors.forget-after without being seen")
+                .register(registry);
     }
 
     @Override
@@ -65,6 +69,11 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     @Override
     public void findingEmitted(String finding) {
         registry.counter("processor.security.findings", "finding", finding).increment();
+    }
+
+    @Override
+    public void errorFingerprintsForgotten(int count) {
+        fingerprintsForgotten.increment(count);
     }
 
     @Override

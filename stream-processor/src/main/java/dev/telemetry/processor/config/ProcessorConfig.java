@@ -37,8 +37,11 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     public record PageLoad(double slowMs) {
     }
 
-    /** The seed's {@code classifyError} as rules, and when a fingerprint seen again is a regression. */
-    public record Errors(List<ErrorRule> classification, int regressionAfterWindows) {
+    /**
+     * The seed's {@code classifyError} as rules, when a fingerprint seen again is a regression, and how long a
+     * fingerprint is remembered without being seen (after that it counts as new again: the state stays bounded).
+     */
+    public record Errors(List<ErrorRule> classification, int regressionAfterWindows, Duration forgetAfter) {
         public Errors {
             classification = classification == null ? List.of() : List.copyOf(classification);
         }
@@ -58,7 +61,8 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     /** The detection settings the topology needs. */
     public Detection detection() {
         return new Detection(rateLimit.perMinute(), pageLoad.slowMs(), errors.classification(),
-                errors.regressionAfterWindows(), cardinality.maxSeriesPerMetric(), security.channels());
+                errors.regressionAfterWindows(), errors.forgetAfter(), cardinality.maxSeriesPerMetric(),
+                security.channels());
     }
 
     /** Where the brokers are. */
@@ -131,6 +135,13 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
             c.errors().classification().get(i).validate(key);
         }
         Require.positive("errors.regression-after-windows", c.errors().regressionAfterWindows());
+        Require.positive("errors.forget-after", c.errors().forgetAfter());
+        Duration regression = c.windows().size().multipliedBy(c.errors().regressionAfterWindows());
+        if (c.errors().forgetAfter().compareTo(regression) <= 0) {
+            // A fingerprint forgotten before its regression is due would come back as "new", never as a regression.
+            throw new ConfigException("errors.forget-after", "must be longer than regression-after-windows × windows.size ("
+                    + dev.telemetry.service.config.Durations.format(regression) + ")");
+        }
         Require.present("cardinality", c.cardinality());
         Require.positive("cardinality.max-series-per-metric", c.cardinality().maxSeriesPerMetric());
         Require.present("security", c.security());

@@ -2,6 +2,7 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorRule;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,11 +13,12 @@ import java.util.List;
  * @param slowPageLoadMs        a page load above this counts as slow (the seed's {@code detectPerformanceIssue}: 3000)
  * @param errorRules            {@code classifyError} as rules, first match wins
  * @param regressionWindows     an error fingerprint seen again after this many quiet windows is a regression
+ * @param forgetFingerprintsAfter a fingerprint not seen for this long is dropped from the processor's state
  * @param maxSeriesPerMetric    distinct label sets per app, metric and window before new ones go to one overflow series
  * @param securityChannels      where alerts for security findings, alerting errors and new fingerprints go
  */
 public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
-                        int maxSeriesPerMetric, List<String> securityChannels) {
+                        Duration forgetFingerprintsAfter, int maxSeriesPerMetric, List<String> securityChannels) {
 
     public Detection {
         errorRules = errorRules == null ? ErrorClassifier.SEED_RULES : List.copyOf(errorRules);
@@ -25,6 +27,6 @@ public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<Erro
 
     /** The seed's numbers: 100 requests/min, 3 s page loads, its keyword rules; 1 000 series per metric. */
     public static Detection defaults() {
-        return new Detection(100, 3000, ErrorClassifier.SEED_RULES, 60, 1000, List.of("#security"));
+        return new Detection(100, 3000, ErrorClassifier.SEED_RULES, 60, Duration.ofDays(30), 1000, List.of("#security"));
     }
 }

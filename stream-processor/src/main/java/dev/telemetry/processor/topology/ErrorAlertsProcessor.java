@@ -9,14 +9,20 @@ import dev.telemetry.processor.errors.ErrorFingerprint;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -31,7 +37,13 @@ import org.apache.kafka.streams.state.Stores;
  *       once per fingerprint and window (a burst of one bug is one alert, not thousands).</li>
  * </ul>
  * The window in which each fingerprint was last seen is kept in a changelogged store keyed by app and
- * fingerprint; errors of one type share a partition (the raw key is app + type), so one task sees them all.
+ * fingerprint. The fingerprint hashes the error's type, and the raw topic's key is app + type, so every error of
+ * one fingerprint arrives on one partition and one task sees them all: no repartition is needed (and the
+ * {@code errors{fingerprint}} count series stays whole for the same reason).
+ * <p>
+ * Clients can send endless distinct errors, so the store must not grow forever: a wall-clock punctuator forgets
+ * fingerprints not seen for {@link Detection#forgetFingerprintsAfter()} (default 30 days, longer than the
+ * regression span); such a fingerprint's next error is "new" again, as in Sentry after an issue's retention.
  */
 final class ErrorAlertsProcessor implements Processor<String, Envelope, String, AlertEvent> {
 
@@ -40,7 +52,8 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     private final long windowSize;
     private final int regressionWindows;
     private final ErrorClassifier classifier;
-    private final java.util.List<String> channels;
+    private final List<String> channels;
+    private final long forgetAfter;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<String, AlertEvent> context;
@@ -51,6 +64,7 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
         this.regressionWindows = settings.detection().regressionWindows();
         this.classifier = new ErrorClassifier(settings.detection().errorRules());
         this.channels = settings.detection().securityChannels();
+        this.forgetAfter = settings.detection().forgetFingerprintsAfter().toMillis();
         this.metrics = metrics;
     }
 
@@ -74,6 +88,30 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     public void init(ProcessorContext<String, AlertEvent> context) {
         this.context = context;
         this.lastSeen = context.getStateStore(FINGERPRINTS_STORE);
+        context.schedule(sweepInterval(forgetAfter), PunctuationType.WALL_CLOCK_TIME, this::forgetQuietFingerprints);
+    }
+
+    /** A tenth of the retention, at most an hour: forgetting a little late is harmless, scanning often is not free. */
+    static Duration sweepInterval(long forgetAfterMs) {
+        return Duration.ofMillis(Math.max(1_000, Math.min(Duration.ofHours(1).toMillis(), forgetAfterMs / 10)));
+    }
+
+    private void forgetQuietFingerprints(long now) {
+        List<String> quiet = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = lastSeen.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                // The value is the start of the window last seen in; the fingerprint was quiet since its end.
+                if (entry.value + windowSize + forgetAfter <= now) {
+                    quiet.add(entry.key);
+                }
+            }
+        }
+        // Deleted after the scan: the iterator must not see its own store change under it.
+        quiet.forEach(lastSeen::delete);
+        if (!quiet.isEmpty()) {
+            metrics.errorFingerprintsForgotten(quiet.size());
+        }
     }
 
     @Override

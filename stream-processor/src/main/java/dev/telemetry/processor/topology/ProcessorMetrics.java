@@ -28,6 +28,10 @@ public interface ProcessorMetrics {
     default void recordFailed() {
     }
 
+    /** Error fingerprints not seen for the retention were dropped from state (their next error is "new"). */
+    default void errorFingerprintsForgotten(int count) {
+    }
+
     /** One alert changed state. */
     void alertChanged(AlertStatus status);
 }

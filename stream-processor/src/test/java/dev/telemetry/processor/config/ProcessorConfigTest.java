@@ -120,6 +120,9 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
                 Map.of("PROCESSOR_CARDINALITY_MAX_SERIES_PER_METRIC", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-series-per-metric:");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_ERRORS_FORGET_AFTER", "30m")))
+                .isInstanceOf(ConfigException.class).hasMessage(
+                        "errors.forget-after: must be longer than regression-after-windows × windows.size (1h)");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.telemetry.processor.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.processor.rules.Severity;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +32,25 @@ class ErrorGroupingTest {
         String otherType = ErrorFingerprint.of("RangeError", "cart 12 is empty", "TypeError\n    at checkout (https://x/app.js:10:5)");
 
         assertThat(a).isEqualTo(b).hasSize(16).isNotEqualTo(otherFrame).isNotEqualTo(otherType);
+    }
+
+    @Test
+    void shouldKeepEveryErrorOfOneFingerprintOnOneKafkaKeyWhenTypeIsPartOfBoth() {
+        // The processor counts errors per fingerprint and remembers fingerprints without a repartition: that is
+        // only correct while one fingerprint implies one raw key (app|type), i.e. while the type feeds both.
+        ErrorEvent untyped = new ErrorEvent("cart 12 is empty", null, null, null, null, "error", null, null);
+        ErrorEvent typedError = new ErrorEvent("cart 98 is empty", "Error", null, null, null, "error", null, null);
+        Envelope a = envelope(untyped);
+        Envelope b = envelope(typedError);
+
+        assertThat(ErrorFingerprint.of(untyped.type(), untyped.message(), untyped.stack()))
+                .isEqualTo(ErrorFingerprint.of(typedError.type(), typedError.message(), typedError.stack()));
+        assertThat(a.key()).isEqualTo(b.key()).isEqualTo("shop|Error");
+    }
+
+    private static Envelope envelope(ErrorEvent error) {
+        Instant now = Instant.parse("2025-03-01T10:00:00Z");
+        return new Envelope(Envelope.SCHEMA_VERSION, "e-" + error.message().hashCode(), null, "shop", now, now, null, null, error);
     }
 
     @ParameterizedTest

@@ -14,6 +14,12 @@ final class CountingProcessorMetrics implements ProcessorMetrics {
     final Map<String, Integer> overflow = new java.util.HashMap<>();
     final Map<String, Integer> findings = new java.util.HashMap<>();
     int summaries;
+    int fingerprintsForgotten;
+
+    @Override
+    public void errorFingerprintsForgotten(int count) {
+        fingerprintsForgotten += count;
+    }
 
     @Override
     public void seriesOverflowed(String metric) {

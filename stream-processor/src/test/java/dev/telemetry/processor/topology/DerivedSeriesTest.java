@@ -148,7 +148,7 @@ class DerivedSeriesTest extends HarnessTestSupport {
         harness.close();
         Detection defaults = Detection.defaults();
         harness = new TopologyHarness(stateDir, List.of(), TopologyHarness.T0, new Detection(defaults.rateLimitPerMinute(),
-                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), 2, defaults.securityChannels()));
+                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), defaults.forgetFingerprintsAfter(), 2, defaults.securityChannels()));
         harness.metric(APP, "req_ms", Map.of("user", "a"), 1, at(1));
         harness.metric(APP, "req_ms", Map.of("user", "b"), 2, at(2));
         harness.metric(APP, "req_ms", Map.of("user", "c"), 3, at(3));

@@ -130,6 +130,28 @@ class SecurityTopologyTest extends HarnessTestSupport {
     }
 
     @Test
+    void shouldForgetFingerprintWhenQuietLongerThanRetentionAndTreatItsNextErrorAsNew() {
+        harness.close();
+        Detection defaults = Detection.defaults();
+        harness = new TopologyHarness(stateDir, List.of(), TopologyHarness.T0, new Detection(defaults.rateLimitPerMinute(),
+                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), Duration.ofHours(2),
+                defaults.maxSeriesPerMetric(), defaults.securityChannels()));
+        harness.error("TypeError", "x is undefined in cart 12", null, at(1));
+        harness.error("RangeError", "index 4 out of range", null, at(Duration.ofMinutes(70)));
+        assertThat(harness.alerts.readValuesToList()).extracting(AlertEvent::rule)
+                .containsExactly("new_error_fingerprint", "new_error_fingerprint");
+
+        // When: the wall clock passes 2 h after the cart error's window, but not after the range error's
+        harness.wallClockTo(at(Duration.ofMinutes(125)));
+
+        assertThat(harness.counters.fingerprintsForgotten).as("only the cart error was quiet for 2 h").isEqualTo(1);
+        harness.error("TypeError", "x is undefined in cart 99", null, at(Duration.ofMinutes(126)));
+        harness.error("RangeError", "index 9 out of range", null, at(Duration.ofMinutes(127)));
+        // The cart error is new again (no longer a regression); the range error is neither new nor a regression.
+        assertThat(harness.alerts.readValuesToList()).extracting(AlertEvent::rule).containsExactly("new_error_fingerprint");
+    }
+
+    @Test
     void shouldRouteRecordToDlqAndKeepProcessingWhenRecordIsPoison() {
         TopicCatalogue topics = TopicCatalogue.defaults();
         TestInputTopic<String, byte[]> raw = harness.driver.createInputTopic(topics.name(Topic.METRICS),
