@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.SecurityEvent;
 import dev.telemetry.events.SyntheticEvent;
@@ -109,10 +110,12 @@ class GatewayHttpIntegrationTest {
         String mixed = "[{\"type\":\"vital\",\"name\":\"TTFB\",\"value\":80,\"id\":\"v3-mixed\"},"
                 + "{\"type\":\"metric\",\"name\":\"mixed_metric\",\"value\":1},"
                 + "{\"type\":\"network-error\",\"url\":\"/x\",\"status\":0,\"method\":\"POST\",\"duration\":3},"
-                + "{\"type\":\"synthetic\",\"check\":\"login\",\"success\":true,\"durationMs\":900}]";
+                + "{\"type\":\"synthetic\",\"check\":\"login\",\"success\":true,\"durationMs\":900},"
+                + "{\"type\":\"error\",\"errorType\":\"TypeError\",\"message\":\"x is undefined\"},"
+                + "{\"type\":\"error\",\"message\":\"untyped\"}]";
         HttpResponse<String> batch = send(post(gateway.port(), "/api/events", "application/json", bytes(mixed)).header("X-Telemetry-Key", SERVER_KEY).build());
         assertThat(batch.statusCode()).isEqualTo(202);
-        assertThat(json(batch).get("accepted").asInt()).isEqualTo(4);
+        assertThat(json(batch).get("accepted").asInt()).isEqualTo(6);
         ids.addAll(GatewayFixture.eventIds(batch));
 
         List<Envelope> stored = readIds(ids);
@@ -121,6 +124,10 @@ class GatewayHttpIntegrationTest {
         assertThat(find(stored, ActionEvent.class).metadata().get("words").asInt()).isEqualTo(120);
         assertThat(find(stored, SecurityEvent.class).severity()).isEqualTo("high");
         assertThat(find(stored, SyntheticEvent.class).success()).isFalse();
+        // In the mixed batch "type" is the kind; an error's own class comes as errorType, and is absent otherwise.
+        assertThat(stored).extracting(Envelope::event).filteredOn(ErrorEvent.class::isInstance).map(ErrorEvent.class::cast)
+                .filteredOn(e -> e.message().equals("x is undefined") || e.message().equals("untyped"))
+                .extracting(ErrorEvent::type).containsExactlyInAnyOrder("TypeError", null);
     }
 
     @Test

@@ -12,6 +12,9 @@ public record ErrorEvent(String message, String type, String stack, JsonNode con
     /** Sentry's levels; the seed uses {@code warning} and {@code error}. */
     public static final Set<String> LEVELS = Set.of("debug", "info", "warning", "error", "fatal");
 
+    /** The error's class (TypeError, ...) in a mixed batch, where {@code type} is taken by the event kind. */
+    public static final String ERROR_TYPE = "errorType";
+
     public ErrorEvent {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }
@@ -28,7 +31,10 @@ public record ErrorEvent(String message, String type, String stack, JsonNode con
 
     public static ErrorEvent read(FieldReader r) {
         String message = r.requiredString("message", r.limits().textLength());
-        String type = r.optionalString("type", r.limits().nameLength());
+        // In a mixed batch "type" names the event kind ("error"), so there the error's class travels as
+        // "errorType"; on /api/errors the seed's "type" is the class. errorType wins when both are sent.
+        String type = r.has(ERROR_TYPE) ? r.optionalString(ERROR_TYPE, r.limits().nameLength())
+                : r.optionalString("type", r.limits().nameLength());
         String stack = r.optionalString("stack", r.limits().stackLength());
         JsonNode context = r.optionalObject("context");
         Map<String, String> tags = r.optionalTags("tags");

@@ -1,6 +1,7 @@
 package dev.telemetry.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemetry.events.ClockSkew;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.EventType;
@@ -59,6 +60,8 @@ public final class Intake {
                     rejected.add(new Rejection(index, "type", "must be one of " + EventType.wireNames()));
                     continue;
                 }
+                // Here "type" was the event kind, not a field of the event (an error's class is "errorType").
+                ((ObjectNode) item).remove("type");
             }
             FieldReader fields = new FieldReader(item, limits);
             TelemetryEvent event = type.read(fields);

@@ -5,7 +5,6 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.MetricEvent;
-import dev.telemetry.events.NetworkErrorEvent;
 import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.SeriesKeys;
 import dev.telemetry.events.SyntheticEvent;
@@ -32,8 +31,8 @@ import java.util.Map;
  *       {@code error_rate} (no labels) comes from {@link #appErrorRate}, see below;</li>
  *   <li>synthetic check → {@code synthetic_availability{check}} (1 success, 0 failure: the mean is the
  *       availability) and {@code synthetic_duration{check}};</li>
- *   <li>error, and network error with status ≥ 500 (the seed reports those as errors) →
- *       {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
+ *   <li>error (including the {@code Server Error} the gateway adds for a network error with status ≥ 500, as the
+ *       seed does) → {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
  * </ul>
  * Feedback and security events feed no series. Input: envelopes from the raw topics; output: observations
  * for the window aggregation. Every series of {@link #of} stays inside its raw topic's key (app + series
@@ -120,15 +119,14 @@ final class SeriesObservations {
         return request.status() >= 500 ? 1 : 0;
     }
 
-    /** The error an event reports: an error, or a network error with a server status; otherwise null. */
+    /**
+     * The error an event reports, or null. A network error with a server status is not one here: the gateway
+     * already wrote its {@code Server Error: ...} as an error event of its own (as the seed does), so deriving it
+     * again would count it twice, and under the network error's key (app + method + url) rather than the error's
+     * (app + type), which could split one fingerprint's count and memory across partitions.
+     */
     static ErrorEvent asError(TelemetryEvent event) {
-        if (event instanceof ErrorEvent error) {
-            return error;
-        }
-        if (event instanceof NetworkErrorEvent network && network.isServerError()) {
-            return network.asServerError();
-        }
-        return null;
+        return event instanceof ErrorEvent error ? error : null;
     }
 
     private List<SeriesObservation> withPageLoad(Envelope envelope, String metric, Map<String, String> labels,

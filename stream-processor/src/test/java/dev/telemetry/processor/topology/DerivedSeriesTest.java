@@ -131,6 +131,19 @@ class DerivedSeriesTest extends HarnessTestSupport {
     }
 
     @Test
+    void shouldCountServerErrorOnceWhenNetworkErrorArrivesWithItsServerErrorEvent() {
+        harness.networkError("POST", "/api/orders", 503, at(1));
+        harness.networkError("GET", "/api/cart", 0, at(2));
+
+        harness.wallClockTo(at(70));
+
+        List<Summary> errors = harness.summaries.readValuesToList().stream().filter(s -> s.metric().equals("errors")).toList();
+        assertThat(errors).as("one series: the Server Error; a status-0 network error is no server error").hasSize(1);
+        assertThat(errors.get(0).count()).as("counted once, not once per record").isEqualTo(1);
+        assertThat(errors.get(0).labels()).containsEntry("type", "ServerError");
+    }
+
+    @Test
     void shouldCountSlowPageLoadsWhenLoadTakesOverThreeSeconds() {
         harness.vital("page_load", 2500, "/home", null, at(1));
         harness.vital("page_load", 3000, "/home", null, at(2));

@@ -9,6 +9,7 @@ import dev.telemetry.events.SecurityEvent;
 import dev.telemetry.events.SyntheticEvent;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.NetworkErrorEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
 import dev.telemetry.events.derived.AlertEvent;
@@ -162,6 +163,15 @@ final class TopologyHarness implements AutoCloseable {
 
     void error(String type, String message, String stack, Instant at) {
         pipe(errors, envelope(APP, new ErrorEvent(message, type, stack, null, null, "error", null, at.toEpochMilli()), at), at);
+    }
+
+    /** A network error as the gateway stores it: the event, plus its Server Error event when the status is ≥ 500. */
+    void networkError(String method, String url, int status, Instant at) {
+        NetworkErrorEvent network = new NetworkErrorEvent(url, status, method, 120, at.toEpochMilli());
+        pipe(errors, envelope(APP, network, at), at);
+        if (network.isServerError()) {
+            pipe(errors, envelope(APP, network.asServerError(), at), at);
+        }
     }
 
     void securityEvent(String event, com.fasterxml.jackson.databind.JsonNode data, String severity, Instant at) {
