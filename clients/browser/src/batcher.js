@@ -47,8 +47,10 @@ export function toBodies(items, { maxItems = MAX_ITEMS_PER_BODY, maxBytes = MAX_
 
 /**
  * @param {object} options
- * @param {(body: string, mode: 'fetch'|'beacon') => Promise<'sent'|'retry'|'drop'>} options.send
- *        delivers one body; 'retry' puts its items back at the head of the queue
+ * @param {(body: string, mode: 'fetch'|'beacon') => 'sent'|Promise<'sent'|'retry'|'unknown'|'drop'>} options.send
+ *        delivers one body. 'retry': the gateway refused it for now (429, 503), its items go back at
+ *        the head of the queue. 'unknown' (or a rejection): no answer, the request may have arrived; retried too,
+ *        unless the page was left while it was in flight (see pageHide).
  * @param {number} [options.batchSize] items that trigger a flush at once
  * @param {number} [options.flushIntervalMs] longest time an item waits while the page stays visible
  * @param {number} [options.maxQueue] items kept while the gateway is unreachable; the oldest go first
@@ -72,6 +74,10 @@ export function createBatcher({
   let queue = [];
   let timer = null;
   let dropped = 0;
+  // Counts page hides (pagehide). A request that fails without an answer is retried only if no
+  // page hide happened since it was sent: Chromium rejects the promise of a keepalive fetch that is
+  // in flight when the page unloads, yet still delivers the request, so retrying would send it twice.
+  let pageHides = 0;
 
   const cancelTimer = () => {
     if (timer !== null) {
@@ -120,19 +126,37 @@ export function createBatcher({
       warn(`dropped ${oversized.length} item(s) larger than ${maxBytes} bytes`);
     }
     return Promise.all(bodies.map(({ body, items: members }) => {
+      const sentBefore = pageHides;
       let outcome;
       try {
         outcome = send(body, mode); // synchronously: a page-hide handler must hand the body over now
       } catch (e) {
-        outcome = 'retry';
+        outcome = 'retry'; // nothing left the page
       }
       return Promise.resolve(outcome)
-        .catch(() => 'retry')
+        .catch(() => 'unknown')
         .then((result) => {
           if (result === 'retry') requeue(members);
           else if (result === 'drop') dropped += members.length;
+          else if (result === 'unknown') {
+            // Decided in a later task: the rejection can arrive in the middle of the pagehide
+            // dispatch, before this client's listener counted the hide. An unloaded page never
+            // runs the task at all.
+            timers.setTimeout(() => {
+              if (pageHides === sentBefore) requeue(members);
+            }, 0);
+          }
         });
     })).then(() => undefined);
+  }
+
+  /**
+   * The page is being left (pagehide): sends everything by beacon, and stops retrying the
+   * requests in flight, which the browser keeps delivering on its own.
+   */
+  function pageHide() {
+    pageHides += 1;
+    return flush('beacon');
   }
 
   function add(item) {
@@ -148,6 +172,7 @@ export function createBatcher({
   return {
     add,
     flush,
+    pageHide,
     /** Items waiting to be sent. */
     pending: () => queue.length,
     /** Items given up on: queue overflow, refused by the gateway, or too large to send. */

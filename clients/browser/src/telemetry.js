@@ -53,7 +53,7 @@ export function createTelemetry(options = {}) {
   });
   // On navigation the HTML spec fires pagehide before visibilitychange (older browsers differ):
   // flushing on both sends whatever the first flush did not yet have with the second.
-  addEventListener('pagehide', () => batcher.flush('beacon'));
+  addEventListener('pagehide', () => batcher.pageHide());
 
   function reportError(error, context) {
     batcher.add(errorItem(error, context, globalThis.location, Date.now()));

@@ -21,11 +21,11 @@ const RETRYABLE = new Set([408, 429, 502, 503, 504]);
 /**
  * @param {string} url from eventsUrl
  * @param {{fetch?: Function, sendBeacon?: Function, warn?: Function}} env the browser's functions
- * @returns {(body: string, mode: 'fetch'|'beacon') => 'sent'|Promise<'sent'|'retry'|'drop'>}
+ * @returns {(body: string, mode: 'fetch'|'beacon') => 'sent'|Promise<'sent'|'retry'|'unknown'|'drop'>}
  */
 export function createTransport(url, { fetch, sendBeacon, warn = (m) => console.warn(`[telemetry] ${m}`) }) {
   const viaFetch = (body) => {
-    if (typeof fetch !== 'function') return Promise.resolve('drop');
+    if (typeof fetch !== 'function') return Promise.resolve('drop'); // no way to send at all
     // keepalive lets the request outlive the page; credentials are never needed by the gateway.
     return fetch(url, {
       method: 'POST',
@@ -42,7 +42,7 @@ export function createTransport(url, { fetch, sendBeacon, warn = (m) => console.
       if (RETRYABLE.has(response.status)) return 'retry';
       warn(`the gateway refused a batch with HTTP ${response.status}; its items are dropped`);
       return 'drop';
-    }, () => 'retry');
+    }, () => 'unknown'); // no answer: offline, or the request went out and the page is unloading
   };
 
   return (body, mode) => {

@@ -86,18 +86,48 @@ describe('createBatcher', () => {
     assert.equal(batcher.pending(), 0);
   });
 
-  it('should treat a send that throws or rejects as retryable', async () => {
+  it('should retry a send that throws at once, and one that rejects in a later task', async () => {
+    const timers = manualTimers();
     let calls = 0;
     const batcher = createBatcher({
-      send: () => { calls++; if (calls === 1) throw new Error('offline'); return Promise.reject(new Error('offline')); },
-      batchSize: 5, timers: manualTimers(), warn: quiet,
+      send: () => { calls++; if (calls === 1) throw new Error('offline'); return Promise.reject(new TypeError('Failed to fetch')); },
+      batchSize: 5, timers, warn: quiet,
     });
     batcher.add({ n: 1 });
     await batcher.flush();
+    assert.equal(batcher.pending(), 1, 'a throwing send sent nothing: requeued at once');
+
+    await batcher.flush();
+    assert.equal(batcher.pending(), 0, 'no answer yet: the request may have arrived');
+    timers.fireAll();
+    assert.equal(batcher.pending(), 1, 'requeued once the page turned out to be still here');
+    assert.equal(batcher.dropped(), 0);
+  });
+
+  it('should not resend a request that was in flight when the page was left', async () => {
+    // Chromium rejects a keepalive fetch in flight at unload but still delivers it.
+    const timers = manualTimers();
+    let rejectInFlight;
+    const sent = [];
+    const batcher = createBatcher({
+      send: (body, mode) => {
+        sent.push({ items: JSON.parse(body), mode });
+        return mode === 'fetch' ? new Promise((resolve, reject) => { rejectInFlight = reject; }) : 'sent';
+      },
+      batchSize: 5, timers, warn: quiet,
+    });
+    batcher.add({ n: 1 });
+    const inFlight = batcher.flush();
+    batcher.add({ n: 2 });
+
+    rejectInFlight(new TypeError('Failed to fetch'));
+    await inFlight;
+    batcher.pageHide();
+    timers.fireAll();
     await batcher.flush();
 
-    assert.equal(batcher.pending(), 1);
-    assert.equal(batcher.dropped(), 0);
+    assert.deepEqual(sent, [{ items: [{ n: 1 }], mode: 'fetch' }, { items: [{ n: 2 }], mode: 'beacon' }]);
+    assert.equal(batcher.pending(), 0);
   });
 
   it('should drop the oldest items when the queue overflows while the gateway is away', async () => {
@@ -213,12 +243,12 @@ describe('transport', () => {
     assert.deepEqual(warnings, ['the gateway rejected 1 item(s): [{"index":1,"field":"value","message":"is required"}]']);
   });
 
-  it('should retry on 429 and 503 and drop on other refusals', async () => {
+  it('should retry on 429 and 503, drop on other refusals, and not know without an answer', async () => {
     const answer = (status) => createTransport('u', { fetch: () => Promise.resolve({ ok: status < 300, status }), warn: quiet });
     assert.equal(await answer(202)('[]', 'fetch'), 'sent');
     assert.equal(await answer(429)('[]', 'fetch'), 'retry');
     assert.equal(await answer(503)('[]', 'fetch'), 'retry');
     assert.equal(await answer(400)('[]', 'fetch'), 'drop');
-    assert.equal(await createTransport('u', { fetch: () => Promise.reject(new TypeError('Failed to fetch')), warn: quiet })('[]', 'fetch'), 'retry');
+    assert.equal(await createTransport('u', { fetch: () => Promise.reject(new TypeError('Failed to fetch')), warn: quiet })('[]', 'fetch'), 'unknown');
   });
 });

@@ -43,6 +43,8 @@ final class HeadlessChromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.toFile())
                 .usingAnyFreePort()
+                // Selenium waits 20 s for the driver by default; a loaded 2-core CI box can take longer.
+                .withTimeout(Duration.ofSeconds(90))
                 .build();
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
