@@ -66,7 +66,8 @@ export function actionItem(action, duration, metadata, now) {
  * The seed's reportError(error, context): what its Sentry.captureException records, as the
  * gateway's error body {message, stack, context, tags, level, url}. In a mixed batch the item's
  * "type" names the event kind ("error"), so the JavaScript error class (TypeError, ...) travels
- * as the tag `error_name`; `error_boundary` is the tag the seed sets.
+ * as `errorType`, which the gateway stores as the error's type (it groups errors by it);
+ * `error_boundary` is the tag the seed sets.
  */
 export function errorItem(error, context, location, now) {
   const isError = error instanceof Error || (error && typeof error === 'object' && 'message' in error);
@@ -74,9 +75,10 @@ export function errorItem(error, context, location, now) {
   const message = isError ? String(error.message || name) : String(error);
   const item = {
     type: 'error',
+    errorType: clip(name),
     message: clip(message, 8192),
     level: 'error',
-    tags: { error_boundary: 'true', error_name: clip(name) },
+    tags: { error_boundary: 'true' },
     url: pageUrl(location),
     timestamp: now,
   };

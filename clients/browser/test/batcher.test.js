@@ -194,11 +194,12 @@ describe('payloads', () => {
     assert.equal('metadata' in actionItem('save', 12, undefined, 5), false);
   });
 
-  it('should carry the error class as a tag, since type names the event kind in a mixed batch', () => {
+  it('should carry the error class as errorType, since type names the event kind in a mixed batch', () => {
     const item = errorItem(new TypeError('x is undefined'), { screen: 'editor' }, location, 7);
     assert.equal(item.type, 'error');
     assert.equal(item.message, 'x is undefined');
-    assert.deepEqual(item.tags, { error_boundary: 'true', error_name: 'TypeError' });
+    assert.equal(item.errorType, 'TypeError');
+    assert.deepEqual(item.tags, { error_boundary: 'true' });
     assert.deepEqual(item.context, { screen: 'editor' });
     assert.match(item.stack, /TypeError: x is undefined/);
     assert.equal(item.url, 'https://app.example/journal', 'no query string: it may hold secrets');

@@ -151,11 +151,11 @@ class BrowserClientEndToEndTest {
 
             List<ErrorEvent> errors = events(all, topics.name(Topic.ERRORS), ErrorEvent.class);
             assertThat(errors).as("two errors and the gateway's Server Error, each once; %s", diagnostics).hasSize(3);
-            ErrorEvent reported = errors.stream().filter(e -> "SyntaxError".equals(e.tags().get("error_name"))).findFirst().orElseThrow();
+            ErrorEvent reported = errors.stream().filter(e -> "SyntaxError".equals(e.type())).findFirst().orElseThrow();
             assertThat(reported.context().get("draftId").asInt()).isEqualTo(42);
             assertThat(reported.tags()).containsEntry("error_boundary", "true");
             assertThat(reported.stack()).contains("SyntaxError");
-            ErrorEvent uncaught = errors.stream().filter(e -> "TypeError".equals(e.tags().get("error_name"))).findFirst().orElseThrow();
+            ErrorEvent uncaught = errors.stream().filter(e -> "TypeError".equals(e.type())).findFirst().orElseThrow();
             assertThat(uncaught.message()).isEqualTo("Cannot save: draft is undefined");
             assertThat(uncaught.context().get("source").asText()).isEqualTo("window.onerror");
             assertThat(uncaught.url()).isEqualTo(pages.origin() + "/");
