@@ -142,16 +142,18 @@ public final class CheckScheduler implements AutoCloseable {
             if (workers.isShutdown()) {
                 return; // interrupted by close(): not a real failure of the probed service
             }
-            int failures = outcome.success() ? 0 : consecutiveFailures.incrementAndGet();
-            if (outcome.success()) {
-                consecutiveFailures.set(0);
-            }
+            int previous = consecutiveFailures.get();
+            int failures = outcome.success() ? 0 : previous + 1;
+            consecutiveFailures.set(failures);
             CheckResult result = new CheckResult(scheduled.check().name(), outcome.success(), outcome.error(),
                     durationMs, Instant.now(clock), failures);
             latest.set(result);
             metrics.finished(result);
-            if (!outcome.success()) {
-                LOG.info("check '{}' failed ({} in a row): {}", result.check(), failures, result.error());
+            // Changes of state only: a check failing every 30 s for an hour is one line, not 120.
+            if (failures == 1) {
+                LOG.warn("check '{}' started failing: {}", result.check(), result.error());
+            } else if (failures == 0 && previous > 0) {
+                LOG.info("check '{}' recovered after {} failed run(s)", result.check(), previous);
             }
             try {
                 sink.accept(result);
