@@ -20,7 +20,8 @@ final class Urls {
         try {
             uri = new URI(value.strip());
         } catch (URISyntaxException e) {
-            throw new ConfigException(key, "'" + value + "' is not a URL: " + e.getReason());
+            throw new ConfigException(key, "must be an absolute http:// or https:// URL, got '" + value + "' ("
+                    + e.getReason().toLowerCase(Locale.ROOT) + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
