@@ -92,14 +92,24 @@ public final class Chromium {
 
         @Override
         public void close() {
+            // A run cut short (timeout, stop) is interrupted; quitting must still reach chromedriver, or
+            // the browser outlives the run. The interrupt is restored afterwards.
+            boolean interrupted = Thread.interrupted();
             try {
                 driver.quit();
             } catch (RuntimeException e) {
-                LOG.warn("chromium did not quit cleanly: {}", e.getMessage());
+                LOG.warn("chromium did not quit cleanly: {}", firstLine(e.getMessage()));
             } finally {
                 deleteQuietly(profile);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unknown error" : message.lines().findFirst().orElse("");
     }
 
     private static void deleteQuietly(Path dir) {

@@ -23,13 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each check on its own interval, each run bounded by the check's timeout, and hands every result
  * to a {@link ResultSink}. A check never runs twice at once: a tick that finds the previous run still
- * going (a hung browser, say) is skipped and counted, and a run that outlives its timeout is reported
- * failed at the timeout while its thread is interrupted; the next run starts only once it really ended.
+ * going (a hung browser, say) is skipped and counted, and a run that outlives its timeout (plus
+ * {@link #OWN_TIMEOUT_GRACE}) is reported failed then while its thread is interrupted; the next run starts
+ * only once it really ended.
  * Each check counts its consecutive failures (0 after a success).
  */
 public final class CheckScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
+    /**
+     * Checks honour their timeout themselves and then say what they were waiting for (the URL, the step);
+     * the scheduler's own cut-off comes this much later, for a run that does not.
+     */
+    static final Duration OWN_TIMEOUT_GRACE = Duration.ofSeconds(1);
 
     /** A check and when to run it. */
     public record Scheduled(Check check, Duration interval, Duration timeout) {
@@ -118,7 +124,7 @@ public final class CheckScheduler implements AutoCloseable {
                 return;
             }
             Outcome timedOut = Outcome.failed("timed out after " + Durations.format(scheduled.timeout()));
-            outcome.completeOnTimeout(timedOut, scheduled.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            outcome.completeOnTimeout(timedOut, scheduled.timeout().plus(OWN_TIMEOUT_GRACE).toMillis(), TimeUnit.MILLISECONDS)
                     .thenAccept(result -> {
                         if (result == timedOut) {
                             // Reported now; the run is interrupted, and `running` stays set until it really ends.

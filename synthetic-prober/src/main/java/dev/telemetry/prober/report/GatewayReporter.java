@@ -7,11 +7,14 @@ import dev.telemetry.prober.check.CheckResult;
 import dev.telemetry.prober.check.ResultSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.telemetry.service.config.Durations;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -108,6 +111,10 @@ public final class GatewayReporter implements ResultSink, AutoCloseable {
                 return;
             }
             error = "gateway answered " + response.statusCode() + ": " + abbreviate(response.body());
+        } catch (ConnectException e) {
+            error = "gateway unreachable at " + endpoint + ": connection refused";
+        } catch (HttpTimeoutException e) {
+            error = "gateway at " + endpoint + " did not answer within " + Durations.format(timeout);
         } catch (IOException e) {
             error = "gateway unreachable at " + endpoint + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (InterruptedException e) {

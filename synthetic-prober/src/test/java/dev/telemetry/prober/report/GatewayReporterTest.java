@@ -25,7 +25,7 @@ class GatewayReporterTest {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> reporter.lastPost() != null);
             assertThat(reporter.lastPost().accepted()).isFalse();
-            assertThat(reporter.lastPost().error()).startsWith("gateway unreachable at " + endpoint);
+            assertThat(reporter.lastPost().error()).isEqualTo("gateway unreachable at " + endpoint + ": connection refused");
             assertThat(registry.get("synthetic.reports").tag("outcome", "failed").counter().count()).isEqualTo(1.0);
             assertThat(registry.get("synthetic.reports").tag("outcome", "sent").counter().count()).isZero();
         }
