@@ -95,6 +95,7 @@ public final class CheckScheduler implements AutoCloseable {
         final CheckMetrics metrics;
         final AtomicBoolean running = new AtomicBoolean();
         final AtomicInteger consecutiveFailures = new AtomicInteger();
+        final AtomicInteger skippedInARow = new AtomicInteger();
         final AtomicReference<CheckResult> latest = new AtomicReference<>();
 
         Runner(Scheduled scheduled, CheckMetrics metrics) {
@@ -105,9 +106,13 @@ public final class CheckScheduler implements AutoCloseable {
         void tick() {
             if (!running.compareAndSet(false, true)) {
                 metrics.skipped();
-                LOG.warn("check '{}' skipped a run: the previous one is still going", scheduled.check().name());
+                // Once per stuck run: a hung browser on a short interval would otherwise flood the log.
+                if (skippedInARow.incrementAndGet() == 1) {
+                    LOG.warn("check '{}' skipped a run: the previous one is still going", scheduled.check().name());
+                }
                 return;
             }
+            skippedInARow.set(0);
             long started = System.nanoTime();
             CompletableFuture<Outcome> outcome = new CompletableFuture<>();
             Future<?> task;
