@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class Prober implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
-    static final String VERSION = "0.1.0";
 
     private final GatewayReporter reporter;
     private final CheckScheduler scheduler;
@@ -54,7 +53,7 @@ public final class Prober implements AutoCloseable {
         CheckScheduler scheduler = new CheckScheduler(checks, reporter, registry, Clock.systemUTC());
         OpsServer ops = null;
         try {
-            ops = new OpsServer(config.http().host(), config.http().port(), VERSION, registry,
+            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry,
                     () -> health(reporter, scheduler));
             ops.start();
             scheduler.start();
@@ -97,6 +96,11 @@ public final class Prober implements AutoCloseable {
             details.put("gatewayError", last.error());
         }
         return Health.of(Map.of("gateway", last == null || last.accepted()), details);
+    }
+
+    private static String version() {
+        String version = Prober.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     /** Where {@code /health} and {@code /metrics} listen (useful with port 0). */
