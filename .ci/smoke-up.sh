@@ -35,8 +35,14 @@ status=$(curl -s -o "$work/resp.json" -w '%{http_code}' -X POST http://localhost
 echo "POST /api/analytics/vitals -> $status $(cat "$work/resp.json")"
 [ "$status" = 202 ] || { cat "$log"; exit 1; }
 
-# No further event is sent: the window must close on wall-clock time.
-if ./telemetry read telemetry.summaries --max-messages 1 --timeout-ms 60000 >"$work/summary.json"; then :; fi
+# No further event is sent: the window must close on wall-clock time. The stack's synthetic prober
+# also writes summaries (its check of the gateway's health), so look for the LCP one among them.
+: >"$work/summary.json"
+deadline=$((SECONDS + 90))
+until [ -s "$work/summary.json" ] || [ $SECONDS -gt $deadline ]; do
+  ./telemetry read telemetry.summaries --timeout-ms 5000 >"$work/summaries.json" || true
+  grep -m 1 '"metric":"LCP"' "$work/summaries.json" >"$work/summary.json" || true
+done
 echo "summary: $(cat "$work/summary.json")"
 grep -q '"metric":"LCP"' "$work/summary.json" || { echo "no LCP summary on telemetry.summaries"; cat "$log"; exit 1; }
 grep -q '"count":1' "$work/summary.json" || { echo "summary count is not 1"; exit 1; }

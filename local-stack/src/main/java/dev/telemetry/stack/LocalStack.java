@@ -8,6 +8,8 @@ import dev.telemetry.gateway.config.GatewayConfig;
 import dev.telemetry.kafka.local.LocalKafkaBroker;
 import dev.telemetry.processor.StreamProcessor;
 import dev.telemetry.processor.config.ProcessorConfig;
+import dev.telemetry.prober.Prober;
+import dev.telemetry.prober.config.ProberConfig;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline on one machine, in one JVM: a real KRaft broker, the catalogue's topics, and
- * the three services, each with its own configuration exactly as it would run alone. Closing
- * stops them in the reverse order: the gateway stops taking data and flushes first, the broker last.
+ * the three services and the synthetic prober, each with its own configuration exactly as it would run
+ * alone. Closing stops them in the reverse order: the prober first, then the gateway stops taking data
+ * and flushes, the broker last.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -25,13 +28,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Where each service's configuration comes from: a file per service (or null for shipped defaults). */
     public record Options(Path dataDir, int kafkaPort, int controllerPort, int partitions,
-                          String[] gatewayArgs, String[] processorArgs, String[] sinkArgs) {
+                          String[] gatewayArgs, String[] processorArgs, String[] sinkArgs, String[] proberArgs) {
     }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private GatewayServer gateway;
     private StreamProcessor processor;
     private AlertSink sink;
+    private Prober prober;
     private LocalKafkaBroker broker;
 
     private LocalStack() {
@@ -42,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
         GatewayConfig gatewayConfig = GatewayConfig.load(options.gatewayArgs(), System.getenv());
         ProcessorConfig processorConfig = ProcessorConfig.load(options.processorArgs());
         SinkConfig sinkConfig = SinkConfig.load(options.sinkArgs());
+        ProberConfig proberConfig = ProberConfig.load(options.proberArgs());
 
         LocalStack stack = new LocalStack();
         try {
@@ -65,6 +70,11 @@ public final class LocalStack implements AutoCloseable {
             stack.running.push(stack.processor);
             stack.gateway = GatewayServer.start(gatewayConfig);
             stack.running.push(stack.gateway);
+            // The prober posts to the gateway, so it starts after it and (pushed last) stops first.
+            if (!proberConfig.checks().isEmpty()) {
+                stack.prober = Prober.start(proberConfig);
+                stack.running.push(stack.prober);
+            }
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -82,6 +92,11 @@ public final class LocalStack implements AutoCloseable {
 
     public AlertSink sink() {
         return sink;
+    }
+
+    /** The synthetic prober, or null when its configuration lists no checks. */
+    public Prober prober() {
+        return prober;
     }
 
     public LocalKafkaBroker broker() {

@@ -14,7 +14,8 @@ public final class LocalStackMain {
 
     private static final String USAGE = """
             usage: ./telemetry up [--data-dir DIR] [--kafka-port N] [--controller-port N] [--partitions N]
-                                  [--gateway-config FILE] [--processor-config FILE] [--sink-config FILE]""";
+                                  [--gateway-config FILE] [--processor-config FILE] [--sink-config FILE]
+                                  [--prober-config FILE]""";
 
     private LocalStackMain() {
     }
@@ -41,7 +42,7 @@ public final class LocalStackMain {
                 LocalStack stack = LocalStack.start(chosen);
                 System.out.println(banner(stack));
                 return () -> {
-                    System.out.println("\nStopping: gateway (flushing), processor, sink, broker ...");
+                    System.out.println("\nStopping: prober, gateway (flushing), processor, sink, broker ...");
                     stack.close();
                     System.out.println("Stopped cleanly.");
                 };
@@ -76,10 +77,13 @@ public final class LocalStackMain {
                  Health:   http://localhost:%1$d/api/health   processor http://localhost:%3$d/health   sink http://localhost:%4$d/health
                  Metrics:  http://localhost:%1$d/metrics      processor http://localhost:%3$d/metrics  sink http://localhost:%4$d/metrics
                  Ingest key for local use: dev-ingest-key (app "demo-app")
+                 %5$s
 
                  Ctrl-C stops everything cleanly.
                 ──────────────────────────────────────────────────────────────────────────────
-                """.formatted(port, kafka, stack.processor().httpPort(), stack.sink().httpPort());
+                """.formatted(port, kafka, stack.processor().httpPort(), stack.sink().httpPort(), stack.prober() == null
+                        ? "Synthetic prober: off (its configuration lists no checks)"
+                        : "Synthetic prober: http://localhost:" + stack.prober().opsPort() + "/health (results on telemetry.synthetic)");
     }
 
     static LocalStack.Options parse(String[] args) {
@@ -90,6 +94,7 @@ public final class LocalStackMain {
         List<String> gateway = new ArrayList<>();
         List<String> processor = new ArrayList<>();
         List<String> sink = new ArrayList<>();
+        List<String> prober = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -104,11 +109,13 @@ public final class LocalStackMain {
                 case "--gateway-config" -> gateway.addAll(List.of("--config", value));
                 case "--processor-config" -> processor.addAll(List.of("--config", value));
                 case "--sink-config" -> sink.addAll(List.of("--config", value));
+                case "--prober-config" -> prober.addAll(List.of("--config", value));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new LocalStack.Options(dataDir, kafkaPort, controllerPort, partitions,
-                gateway.toArray(String[]::new), processor.toArray(String[]::new), sink.toArray(String[]::new));
+                gateway.toArray(String[]::new), processor.toArray(String[]::new), sink.toArray(String[]::new),
+                prober.toArray(String[]::new));
     }
 
     private static int number(String flag, String value, int min, int max) {

@@ -47,7 +47,10 @@ class ContractTest {
                 Arguments.of(EventType.SECURITY, "{\"event\":\"SQL Injection Attempt\",\"data\":{\"input\":\"1 OR 1=1\"},\"timestamp\":\"2026-11-27T10:00:00.000Z\",\"severity\":\"high\"}"),
                 Arguments.of(EventType.REQUEST, "{\"ip\":\"203.0.113.7\",\"method\":\"GET\",\"endpoint\":\"/api/journal\",\"status\":200,\"durationMs\":42,"
                         + "\"userAgent\":\"Mozilla/5.0\",\"userId\":\"u1\",\"query\":\"page=2\"}"),
-                Arguments.of(EventType.SYNTHETIC, "{\"success\":false,\"error\":\"Timeout 5000ms exceeded\",\"timestamp\":\"2026-11-27T10:00:00.000Z\"}"));
+                Arguments.of(EventType.SYNTHETIC, "{\"success\":false,\"error\":\"Timeout 5000ms exceeded\",\"timestamp\":\"2026-11-27T10:00:00.000Z\"}"),
+                // What the prober sends: the seed's shape plus the check's name and its failures in a row.
+                Arguments.of(EventType.SYNTHETIC, "{\"check\":\"home\",\"success\":false,\"error\":\"expected status 200, got 500\","
+                        + "\"durationMs\":12.5,\"timestamp\":\"2026-11-27T10:00:00.000Z\",\"consecutiveFailures\":3}"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -87,7 +90,10 @@ class ContractTest {
                 Arguments.of(EventType.FEEDBACK, "{\"name\":\"a\",\"email\":\"not-an-email\",\"comments\":\"c\"}", "email", "e-mail address"),
                 Arguments.of(EventType.SECURITY, "{\"event\":\"x\",\"severity\":\"urgent\"}", "severity", "must be one of"),
                 Arguments.of(EventType.REQUEST, "{\"ip\":\"1.2.3.4\",\"method\":\"GET\",\"endpoint\":\"/\",\"status\":99,\"durationMs\":1}", "status", "between 100 and 599"),
-                Arguments.of(EventType.SYNTHETIC, "{\"check\":\"home\",\"success\":\"yes\"}", "success", "must be true or false"));
+                Arguments.of(EventType.SYNTHETIC, "{\"check\":\"home\",\"success\":\"yes\"}", "success", "must be true or false"),
+                Arguments.of(EventType.SYNTHETIC, "{\"success\":false,\"consecutiveFailures\":-1}", "consecutiveFailures", "must be between 0 and"),
+                Arguments.of(EventType.SYNTHETIC, "{\"success\":false,\"consecutiveFailures\":1.5}", "consecutiveFailures", "must be a whole number"),
+                Arguments.of(EventType.SYNTHETIC, "{\"success\":false,\"consecutiveFailures\":\"3\"}", "consecutiveFailures", "must be a whole number"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
@@ -99,6 +105,18 @@ class ContractTest {
             assertThat(v.field()).isEqualTo(field);
             assertThat(v.message()).contains(message);
         });
+    }
+
+    @Test
+    void shouldKeepConsecutiveFailuresWhenTheProberSendsThemAndLeaveThemOutOtherwise() throws Exception {
+        FieldReader prober = new FieldReader(CODEC.readTree(
+                "{\"check\":\"home\",\"success\":false,\"consecutiveFailures\":3}".getBytes(StandardCharsets.UTF_8)), Limits.defaults());
+        FieldReader seed = new FieldReader(CODEC.readTree("{\"success\":true}".getBytes(StandardCharsets.UTF_8)), Limits.defaults());
+
+        assertThat(((SyntheticEvent) EventType.SYNTHETIC.read(prober)).consecutiveFailures()).isEqualTo(3);
+        assertThat(((SyntheticEvent) EventType.SYNTHETIC.read(seed)).consecutiveFailures()).isNull();
+        assertThat(prober.violations()).isEmpty();
+        assertThat(seed.violations()).isEmpty();
     }
 
     @Test

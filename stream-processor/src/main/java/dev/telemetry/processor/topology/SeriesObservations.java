@@ -30,7 +30,8 @@ import java.util.Map;
  *       (1 for status ≥ 500, else 0: the window's mean is the endpoint's error rate); the app's
  *       {@code error_rate} (no labels) comes from {@link #appErrorRate}, see below;</li>
  *   <li>synthetic check → {@code synthetic_availability{check}} (1 success, 0 failure: the mean is the
- *       availability) and {@code synthetic_duration{check}};</li>
+ *       availability), {@code synthetic_duration{check}}, and, when the prober sends it,
+ *       {@code synthetic_consecutive_failures{check}} (failed runs in a row: the max is the longest streak);</li>
  *   <li>error (including the {@code Server Error} the gateway adds for a network error with status ≥ 500, as the
  *       seed does) → {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
  * </ul>
@@ -50,6 +51,7 @@ final class SeriesObservations {
     static final String ENDPOINT_ERROR_RATE = "endpoint_error_rate";
     static final String SYNTHETIC_AVAILABILITY = "synthetic_availability";
     static final String SYNTHETIC_DURATION = "synthetic_duration";
+    static final String SYNTHETIC_CONSECUTIVE_FAILURES = "synthetic_consecutive_failures";
     static final String ERRORS = "errors";
 
     private final double slowPageLoadMs;
@@ -80,10 +82,14 @@ final class SeriesObservations {
         }
         if (event instanceof SyntheticEvent synthetic) {
             Map<String, String> labels = Map.of("check", synthetic.check());
-            List<SeriesObservation> found = new ArrayList<>(2);
+            List<SeriesObservation> found = new ArrayList<>(3);
             found.add(observation(envelope, SYNTHETIC_AVAILABILITY, labels, synthetic.success() ? 1 : 0));
             if (synthetic.durationMs() != null) {
                 found.add(observation(envelope, SYNTHETIC_DURATION, labels, synthetic.durationMs()));
+            }
+            if (synthetic.consecutiveFailures() != null) {
+                // Only the prober counts streaks; the seed's script does not, and gets no such series.
+                found.add(observation(envelope, SYNTHETIC_CONSECUTIVE_FAILURES, labels, synthetic.consecutiveFailures()));
             }
             return found;
         }

@@ -40,7 +40,8 @@ class ProcessorConfigTest {
         assertThat(config.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.rules()).extracting(AlertRule::name).containsExactly("error_rate", "response_time_p95",
                 "memory_usage", "database_connections", "fcp_over_budget", "lcp_over_budget", "fid_over_budget",
-                "cls_over_budget", "tti_over_budget", "inp_over_budget", "slow_page_load", "synthetic_check_failing");
+                "cls_over_budget", "tti_over_budget", "inp_over_budget", "slow_page_load", "synthetic_check_failing",
+                "synthetic_check_down");
         assertThat(config.rules().get(0)).isEqualTo(new AlertRule("error_rate", "error_rate", Statistic.MEAN, Map.of(),
                 Operator.GT, 0.05, 5, Severity.HIGH, List.of("#alerts", "#dev-team"),
                 Map.of("summary", "More than 5 % of requests failed with a server error for 5 minutes"), Duration.ZERO));
