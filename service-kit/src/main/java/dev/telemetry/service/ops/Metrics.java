@@ -21,6 +21,7 @@ public final class Metrics {
         registry.config().commonTags("service", service);
         // Before any meter is registered: names and help that `promtool check metrics` accepts.
         registry.config().meterFilter(new PrometheusLintFilter());
+        registry.config().namingConvention(new PrometheusLintNaming(registry.config().namingConvention()));
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

@@ -8,20 +8,20 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Keeps every service's /metrics clean under {@code promtool check metrics}. The meters it touches
- * are almost all Kafka client meters, whose names come from Kafka's metric names
- * ({@code io-time-ns-total}, {@code connection-count}), some without a description:
+ * Keeps every service's /metrics clean under {@code promtool check metrics}, with
+ * {@link PrometheusLintNaming}. The meters it touches are almost all Kafka client meters, whose names
+ * come from Kafka's metric names ({@code io-time-ns-total}, {@code connection-count}), some without a
+ * description:
  * <ul>
  *   <li>a meter in a unit Prometheus does not accept (its name or base unit says ns, ms, kb, ...) is
  *       left out: promtool wants seconds and bytes, and a filter can rename but not rescale. Kafka
  *       exposes the same information as ratios ({@code io_ratio}, {@code io_wait_ratio},
  *       {@code bufferpool_wait_ratio}); the JVM's CPU time is re-registered in seconds by
  *       {@link Metrics} as {@code process_cpu_seconds_total}, Prometheus' standard name;</li>
- *   <li>a gauge ending in {@code .count} would clash with the {@code _count} of histograms and
- *       summaries: the count becomes a plural ({@code connection.count} → {@code connections},
- *       {@code system.cpu.count} → {@code system.cpus});</li>
  *   <li>a meter without a description gets its name as help text.</li>
  * </ul>
+ * Names are never changed here: Micrometer's Kafka binder finds its meters again by name, and would
+ * register a renamed one anew every minute. {@link PrometheusLintNaming} renames on the way out.
  */
 final class PrometheusLintFilter implements MeterFilter {
 
@@ -38,18 +38,10 @@ final class PrometheusLintFilter implements MeterFilter {
 
     @Override
     public Meter.Id map(Meter.Id id) {
-        String name = id.getName();
-        if (id.getType() == Meter.Type.GAUGE && name.endsWith(".count") && name.length() > ".count".length()) {
-            String counted = name.substring(0, name.length() - ".count".length());
-            name = counted.endsWith("s") ? counted : counted + "s";
-        }
         String description = id.getDescription();
-        if (description == null || description.isBlank()) {
-            description = name;
-        }
-        if (name.equals(id.getName()) && description.equals(id.getDescription())) {
+        if (description != null && !description.isBlank()) {
             return id;
         }
-        return new Meter.Id(name, Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description, id.getType());
+        return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), id.getName(), id.getType());
     }
 }
