@@ -55,8 +55,8 @@ class DemoScenarioTest {
         }
         String told = narration.toString(StandardCharsets.UTF_8);
         assertThat(told)
-                .contains("summaries of the window")
-                .contains("response_time{endpoint=/api/checkout}")
+                .contains("series summarised on telemetry.summaries")
+                .containsPattern("response p95 .*/api/checkout \\d+ ms")
                 .contains("RATE LIMIT  " + DemoTraffic.ABUSIVE_IP + " sent more than 100 requests a minute to /api/search")
                 .contains("ALERT FIRING    checkout_slow")
                 .contains("ALERT RESOLVED  checkout_slow")
