@@ -1,8 +1,9 @@
-# syntax=docker/dockerfile:1
 # One image recipe for every service, built from the repository root; MODULE picks the service:
-#   docker build --build-arg MODULE=stream-processor -t telemetry/stream-processor .
+#   docker build --build-arg MODULE=stream-processor --target service -t telemetry/stream-processor .
 #   docker build --build-arg MODULE=synthetic-prober --target prober -t telemetry/synthetic-prober .
 # docker-compose.yml builds all of them. The runnable jar reads its libraries from lib/ beside it.
+# Always name the target: the classic builder builds every stage before it, and the services need
+# no Chromium, so `service` comes before `prober`.
 
 ARG MODULE=ingest-gateway
 
@@ -11,12 +12,23 @@ FROM maven:3.9.9-eclipse-temurin-17 AS build
 ARG MODULE
 WORKDIR /src
 COPY . .
-# The cache mount keeps ~/.m2 between builds, so a rebuild does not download Maven Central again.
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -q -DskipTests -pl "${MODULE}" -am package \
+# No BuildKit-only syntax (cache mounts): Debian's docker-compose 1.29 builds with the classic builder.
+RUN mvn -B -ntp -q -DskipTests -pl "${MODULE}" -am package \
  && mkdir /out \
  && cp "${MODULE}/target/${MODULE}.jar" /out/service.jar \
  && cp -r "${MODULE}/target/lib" /out/lib
+
+# ---- service: the gateway, processor or sink on a plain JRE ----
+FROM eclipse-temurin:17-jre-jammy AS service
+# /var/lib/telemetry: the processor's RocksDB state (a volume in docker-compose.yml inherits the owner).
+RUN useradd --system --uid 10001 telemetry \
+ && mkdir -p /var/lib/telemetry && chown telemetry /var/lib/telemetry
+WORKDIR /app
+COPY --from=build /out/ /app/
+USER telemetry
+# Container-aware heap: a fraction of the memory limit, not of the host.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/app/service.jar"]
 
 # ---- prober: the JRE plus Debian's Chromium and ChromeDriver for the browser journeys ----
 FROM debian:bookworm-slim AS prober
@@ -29,16 +41,4 @@ COPY --from=build /out/ /app/
 USER telemetry
 # Container-aware heap: a fraction of the memory limit, not of the host; Chromium needs the rest.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
-ENTRYPOINT ["java", "-jar", "/app/service.jar"]
-
-# ---- service (default target): the gateway, processor or sink on a plain JRE ----
-FROM eclipse-temurin:17-jre-jammy AS service
-# /var/lib/telemetry: the processor's RocksDB state (a volume in docker-compose.yml inherits the owner).
-RUN useradd --system --uid 10001 telemetry \
- && mkdir -p /var/lib/telemetry && chown telemetry /var/lib/telemetry
-WORKDIR /app
-COPY --from=build /out/ /app/
-USER telemetry
-# Container-aware heap: a fraction of the memory limit, not of the host.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "-jar", "/app/service.jar"]
