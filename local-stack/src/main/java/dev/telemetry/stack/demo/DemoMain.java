@@ -56,7 +56,7 @@ public final class DemoMain {
 
     private static AutoCloseable start(Path dir, DemoPace pace, PrintStream out) {
         out.println(intro(pace));
-        LocalStack.Options options = options(dir, pace, 9092, 9093, Map.of(), Map.of(), Map.of());
+        LocalStack.Options options = options(dir, pace, 9092, 9093, Map.of(), Map.of(), Map.of(), Map.of());
         LocalStack stack = LocalStack.start(options);
         out.printf("Broker, topics, gateway (:%d), processor (:%d) and alert sink (:%d) are up. Traffic starts now.%n%n",
                 stack.gateway().port(), stack.processor().httpPort(), stack.sink().httpPort());
@@ -79,7 +79,8 @@ public final class DemoMain {
      * whatever a caller lays over each file.
      */
     static LocalStack.Options options(Path dir, DemoPace pace, int kafkaPort, int controllerPort,
-                                      Map<String, Object> gateway, Map<String, Object> processor, Map<String, Object> sink) {
+                                      Map<String, Object> gateway, Map<String, Object> processor, Map<String, Object> sink,
+                                      Map<String, Object> prober) {
         Map<String, Object> kafka = Map.of("bootstrap-servers", "localhost:" + kafkaPort);
         Map<String, Object> processorBase = new LinkedHashMap<>(Map.of(
                 "kafka", kafka,
@@ -89,7 +90,9 @@ public final class DemoMain {
         return new LocalStack.Options(dir.resolve("kafka"), kafkaPort, controllerPort, 3,
                 new String[] {"--config", DemoConfigs.write(dir, "gateway.yaml", with(kafka, gateway)).toString()},
                 new String[] {"--config", DemoConfigs.write(dir, "processor.yaml", processorBase).toString()},
-                new String[] {"--config", DemoConfigs.write(dir, "sink.yaml", with(kafka, sink)).toString()});
+                new String[] {"--config", DemoConfigs.write(dir, "sink.yaml", with(kafka, sink)).toString()},
+                // The prober talks to the gateway over HTTP only: its config has no kafka section.
+                new String[] {"--config", DemoConfigs.write(dir, "prober.yaml", prober).toString()});
     }
 
     private static Map<String, Object> with(Map<String, Object> kafka, Map<String, Object> overrides) {

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,9 @@ class DemoScenarioTest {
                 Map.of("http", anyPort, "application-id", "demo-test-" + UUID.randomUUID(),
                         "windows", Map.of("size", DemoConfigs.duration(pace.window()), "grace", DemoConfigs.duration(pace.grace()),
                                 "close-check-interval", "200ms"), "commit-interval", "200ms"),
-                Map.of("http", anyPort, "group-id", "demo-test-sink-" + UUID.randomUUID()));
+                Map.of("http", anyPort, "group-id", "demo-test-sink-" + UUID.randomUUID()),
+                // No checks: the prober stays off (its shipped demo check targets the fixed port 8080).
+                Map.of("checks", List.of()));
         ByteArrayOutputStream narration = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8);
 
