@@ -12,31 +12,12 @@ for tool in curl promtool kcat java; do
   command -v "$tool" >/dev/null 2>&1 || { echo "ecosystem checks: '$tool' is not installed"; exit 1; }
 done
 
-work=$(mktemp -d)
-log="$work/up.log"
-export PROCESSOR_WINDOWS_SIZE=5s PROCESSOR_WINDOWS_GRACE=2s
-export PROCESSOR_STATE_DIR="$work/processor-state"
 gateway=http://localhost:8080
 key=dev-ingest-key
 bootstrap=localhost:9092
 
-./telemetry up --data-dir "$work/kafka" >"$log" 2>&1 &
-pid=$!
-cleanup() {
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-deadline=$((SECONDS + 180))
-until grep -q "Telemetry pipeline is up" "$log"; do
-  if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
-    echo "telemetry up did not come up:"; cat "$log"; exit 1
-  fi
-  sleep 1
-done
-echo "stack is up"
+# shellcheck source=up-stack.sh
+source .ci/up-stack.sh
 
 # POSTs one body to a gateway route and insists on 202; __NOW__ becomes the current epoch millis.
 post() {

@@ -6,28 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-log="$work/up.log"
-export PROCESSOR_WINDOWS_SIZE=5s PROCESSOR_WINDOWS_GRACE=2s
-export PROCESSOR_STATE_DIR="$work/processor-state"
 
-./telemetry up --data-dir "$work/kafka" >"$log" 2>&1 &
-pid=$!
-cleanup() {
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-deadline=$((SECONDS + 180))
-until grep -q "Telemetry pipeline is up" "$log"; do
-  if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
-    echo "telemetry up did not come up:"; cat "$log"; exit 1
-  fi
-  sleep 1
-done
-echo "stack is up"
+# shellcheck source=up-stack.sh
+source .ci/up-stack.sh
 
 status=$(curl -s -o "$work/resp.json" -w '%{http_code}' -X POST http://localhost:8080/api/analytics/vitals \
   -H 'Content-Type: application/json' -H 'X-Telemetry-Key: dev-ingest-key' \

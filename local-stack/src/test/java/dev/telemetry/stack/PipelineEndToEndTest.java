@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.telemetry.alerts.AlertSink;
 import dev.telemetry.alerts.config.SinkConfig;
-import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
@@ -17,7 +15,6 @@ import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
 import dev.telemetry.processor.StreamProcessor;
 import dev.telemetry.processor.config.ProcessorConfig;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,10 +44,8 @@ class PipelineEndToEndTest {
 
     private static final String KEY = "e2e-key";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final JsonCodec CODEC = JsonCodec.standard();
 
-    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    private HttpServer receiver;
+    private WebhookRecorder receiver;
     private GatewayServer gateway;
     private StreamProcessor processor;
     private AlertSink sink;
@@ -61,7 +55,7 @@ class PipelineEndToEndTest {
         if (gateway != null) gateway.close();
         if (processor != null) processor.close();
         if (sink != null) sink.close();
-        if (receiver != null) receiver.stop(0);
+        if (receiver != null) receiver.close();
     }
 
     @Test
@@ -70,17 +64,7 @@ class PipelineEndToEndTest {
         String topics = "topics: {metrics: %s, vitals: %s, actions: %s, errors: %s, summaries: %s, alerts: %s}".formatted(
                 kafka.uniqueTopicName("metrics"), kafka.uniqueTopicName("vitals"), kafka.uniqueTopicName("actions"),
                 kafka.uniqueTopicName("errors"), kafka.uniqueTopicName("summaries"), kafka.uniqueTopicName("alerts"));
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            try {
-                received.add(CODEC.readTree(exchange.getRequestBody().readAllBytes()));
-                exchange.sendResponseHeaders(200, -1);
-            } catch (InvalidJsonException e) {
-                exchange.sendResponseHeaders(400, -1);
-            }
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookRecorder.start();
 
         String bootstrap = kafka.bootstrapServers();
         Path gatewayYaml = Files.writeString(dir.resolve("gateway.yaml"), """
@@ -118,7 +102,7 @@ class PipelineEndToEndTest {
                   - {name: team, type: webhook, url: "http://127.0.0.1:%d/hook", timeout: 5s}
                 routes: {"#alerts": [team]}
                 %s
-                """.formatted(bootstrap, UUID.randomUUID(), receiver.getAddress().getPort(), topics));
+                """.formatted(bootstrap, UUID.randomUUID(), receiver.port(), topics));
         String[] gatewayArgs = {"--config", gatewayYaml.toString()};
         GatewayConfig gatewayConfig = GatewayConfig.load(gatewayArgs, Map.of());
         for (var entry : gatewayConfig.topicCatalogue().all().entrySet()) {
@@ -161,7 +145,7 @@ class PipelineEndToEndTest {
             assertThat(second.mean()).isEqualTo(150.0);
             JsonNode resolved = awaitNotification("resolved");
             assertThat(resolved.get("alerts").get(0).get("fingerprint").asText()).isEqualTo(alert.get("fingerprint").asText());
-            assertThat(received).hasSize(2);
+            assertThat(receiver.received()).hasSize(2);
         }
     }
 
@@ -173,7 +157,7 @@ class PipelineEndToEndTest {
 
     private JsonNode awaitNotification(String status) {
         return await().atMost(Duration.ofSeconds(90)).until(
-                () -> received.stream().filter(n -> status.equals(n.path("status").asText())).findFirst().orElse(null),
+                () -> receiver.received().stream().filter(n -> status.equals(n.path("status").asText())).findFirst().orElse(null),
                 n -> n != null);
     }
 

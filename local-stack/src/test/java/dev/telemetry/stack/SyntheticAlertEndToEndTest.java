@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.telemetry.alerts.AlertSink;
 import dev.telemetry.alerts.config.SinkConfig;
-import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.gateway.GatewayServer;
@@ -27,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,13 +47,11 @@ class SyntheticAlertEndToEndTest {
 
     private static final String KEY = "synthetic-e2e-key";
     private static final String CHECK = "shop-home";
-    private static final JsonCodec CODEC = JsonCodec.standard();
 
-    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger pageStatus = new AtomicInteger(200);
     private final AtomicInteger healthyAnswers = new AtomicInteger();
     private HttpServer page;
-    private HttpServer receiver;
+    private WebhookRecorder receiver;
     private GatewayServer gateway;
     private StreamProcessor processor;
     private AlertSink sink;
@@ -67,7 +63,7 @@ class SyntheticAlertEndToEndTest {
         if (gateway != null) gateway.close();
         if (processor != null) processor.close();
         if (sink != null) sink.close();
-        if (receiver != null) receiver.stop(0);
+        if (receiver != null) receiver.close();
         if (page != null) page.stop(0);
     }
 
@@ -87,17 +83,7 @@ class SyntheticAlertEndToEndTest {
             }
         });
         page.start();
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            try {
-                received.add(CODEC.readTree(exchange.getRequestBody().readAllBytes()));
-                exchange.sendResponseHeaders(200, -1);
-            } catch (InvalidJsonException e) {
-                exchange.sendResponseHeaders(400, -1);
-            }
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookRecorder.start();
 
         String bootstrap = kafka.bootstrapServers();
         String topics = Stream.of(Topic.values())
@@ -132,7 +118,7 @@ class SyntheticAlertEndToEndTest {
                 routes: {"#alerts": [on-call]}
                 inhibit-rules: []
                 %s
-                """.formatted(bootstrap, UUID.randomUUID(), receiver.getAddress().getPort(), topics));
+                """.formatted(bootstrap, UUID.randomUUID(), receiver.port(), topics));
         GatewayConfig gatewayConfig = GatewayConfig.load(new String[] {"--config", gatewayYaml.toString()}, Map.of());
         kafka.createCatalogueTopics(gatewayConfig.topicCatalogue());
         sink = AlertSink.start(SinkConfig.load(new String[] {"--config", sinkYaml.toString()}));
@@ -172,7 +158,7 @@ class SyntheticAlertEndToEndTest {
 
     /** The first alert named {@code alertname} in a notification of that status at the webhook. */
     private JsonNode awaitAlert(String status, String alertname) {
-        return await().atMost(Duration.ofSeconds(120)).until(() -> received.stream()
+        return await().atMost(Duration.ofSeconds(120)).until(() -> receiver.received().stream()
                 .filter(n -> status.equals(n.path("status").asText()))
                 .flatMap(n -> StreamSupport.stream(n.path("alerts").spliterator(), false))
                 .filter(a -> alertname.equals(a.path("labels").path("alertname").asText()))
