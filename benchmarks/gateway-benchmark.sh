@@ -8,13 +8,13 @@
 #   and the gateway's heap (run with -Xmx256m; used heap sampled every second from /metrics).
 #
 # Usage: benchmarks/gateway-benchmark.sh            (from anywhere; needs Java 17+, Maven, wrk)
-# Knobs (environment): DURATION=20 WARMUP=5 CONNECTIONS=64 BATCH_CONNECTIONS=16 RECORDS=1000000 MVN_FLAGS=-o
+# Knobs (environment): DURATION=20 WARMUP=30 CONNECTIONS=64 BATCH_CONNECTIONS=16 RECORDS=1000000 MVN_FLAGS=-o
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-64}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -58,7 +58,7 @@ await_line "$WORK/broker.log" "Kafka broker ready" 120
 
 ENVELOPE_BYTES=$(java -cp "$CP" dev.telemetry.benchmarks.gateway.GatewayPayloads "$WORK")
 # The gateway's shipped producer settings (gateway.yaml), so the two differ only in what the gateway adds.
-PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=5 batch.size=262144 compression.type=lz4 buffer.memory=33554432"
+PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=1 batch.size=262144 compression.type=lz4 buffer.memory=33554432"
 
 echo "== 1/4 baseline: ProducerPerformance, $RECORDS envelopes of ~$ENVELOPE_BYTES bytes"
 # shellcheck disable=SC2086

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,6 +98,7 @@ public final class GatewayServer implements AutoCloseable {
         Instant started = Instant.now();
         boolean accessLog = config.http().accessLog();
 
+        Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.http().host();
@@ -111,8 +113,10 @@ public final class GatewayServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(codec)));
             cfg.requestLogger.http((ctx, ms) -> {
                 int status = ctx.statusCode();
-                Counter.builder("ingest.requests").description("HTTP requests, by status")
-                        .tag("status", String.valueOf(status)).register(registry).increment();
+                // Looked up, not built and registered, per request: this runs for every request the gateway answers.
+                requestsByStatus.computeIfAbsent(status, s -> Counter.builder("ingest.requests")
+                        .description("HTTP requests, by status").tag("status", String.valueOf(s)).register(registry))
+                        .increment();
                 if (accessLog) {
                     // The path only: the query string may hold ?key=. Headers and bodies are never logged.
                     String ip = ctx.attribute(IngestHandler.CLIENT_IP);
