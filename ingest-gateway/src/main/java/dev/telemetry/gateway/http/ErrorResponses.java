@@ -3,7 +3,6 @@ package dev.telemetry.gateway.http;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.gateway.ingest.Rejection;
 import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -48,17 +47,18 @@ public final class ErrorResponses {
     }
 
     /**
-     * Writes the JSON body straight to the response with its length. Not through {@code ctx.result(...)}: Javalin
-     * would copy it through an 8 KB buffer allocated per response and a compression check, which cost ~7 % of
-     * the gateway's CPU on single-event requests (profiled); these bodies are small and not worth compressing.
+     * Writes the JSON body straight to the response. Not through {@code ctx.result(...)}: Javalin copies a result
+     * through an 8 KB buffer allocated per response, after a compression check, and that path cost about half of
+     * a single-event request's CPU (profiled, docs/performance.md); these bodies are small and not worth
+     * compressing. No Content-Length is set: the body stays in Jetty's buffer until the request completes, so
+     * Jetty can still add {@code Connection: close} when it refused a body it did not read (413) — a response
+     * committed early would leave the client to reuse a connection the server then closes.
      */
     public void json(Context ctx, int status, Object body) {
         byte[] bytes = codec.write(body);
         ctx.status(status).contentType("application/json");
-        HttpServletResponse res = ctx.res();
-        res.setContentLength(bytes.length);
         try {
-            res.getOutputStream().write(bytes);
+            ctx.res().getOutputStream().write(bytes);
         } catch (IOException e) {
             // The client went away: nothing left to tell it.
             throw new UncheckedIOException("could not write the response: " + e.getMessage(), e);
