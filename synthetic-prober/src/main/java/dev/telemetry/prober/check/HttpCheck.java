@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * An HTTP check: one request; success when the status is the expected one, the body contains the
@@ -32,6 +33,7 @@ public final class HttpCheck implements Check {
     private final Duration latencyBudget;
     private final Duration timeout;
     private final HttpClient client;
+    private final LongSupplier nanoTime;
 
     /**
      * @param bodyContains  null: any body
@@ -39,6 +41,13 @@ public final class HttpCheck implements Check {
      */
     public HttpCheck(String name, URI url, String method, int expectedStatus, String bodyContains,
                      Duration latencyBudget, Duration timeout) {
+        this(name, url, method, expectedStatus, bodyContains, latencyBudget, timeout, System::nanoTime);
+    }
+
+    /** @param nanoTime what latency is measured with; tests pass a clock a slow backend can advance */
+    HttpCheck(String name, URI url, String method, int expectedStatus, String bodyContains,
+              Duration latencyBudget, Duration timeout, LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime);
         this.name = Objects.requireNonNull(name);
         this.url = Objects.requireNonNull(url);
         this.method = Objects.requireNonNull(method);
@@ -62,7 +71,7 @@ public final class HttpCheck implements Check {
                 .header("User-Agent", USER_AGENT)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -80,7 +89,7 @@ public final class HttpCheck implements Check {
             Thread.currentThread().interrupt();
             return Outcome.failed(method + " " + url + " interrupted");
         }
-        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        long latencyMs = (nanoTime.getAsLong() - started) / 1_000_000;
         if (response.statusCode() != expectedStatus) {
             return Outcome.failed("expected status " + expectedStatus + ", got " + response.statusCode() + " from "
                     + method + " " + url);
