@@ -164,6 +164,11 @@ public final class GatewayServer implements AutoCloseable {
         return registry;
     }
 
+    /** The gateway's publisher: tests break its producer to see how a bug of ours is answered and reported. */
+    EventPublisher publisher() {
+        return publisher;
+    }
+
     /** Stops accepting requests first, then flushes and closes the producer so no accepted event is lost. */
     @Override
     public void close() {

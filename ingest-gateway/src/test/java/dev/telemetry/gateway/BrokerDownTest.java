@@ -8,10 +8,12 @@ import static org.awaitility.Awaitility.await;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.gateway.testing.GatewayFixture;
 import dev.telemetry.kafka.local.LocalKafkaBroker;
+import dev.telemetry.kafka.local.LocalKafkaMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -93,6 +95,84 @@ class BrokerDownTest {
         } finally {
             broker.close();
         }
+    }
+
+    @Test
+    void shouldAnswer503WithinMaxBlockWhenTheProducersBufferIsFull(@TempDir Path dir) throws Exception {
+        // A broker in its own JVM, frozen with SIGSTOP: its connections stay open, so the producer keeps
+        // its metadata and waits for acknowledgements that do not come. A broker that is stopped instead
+        // drops the connections, and Kafka's client then forgets the topic (rebootstrap): a metadata
+        // timeout, which the other test covers.
+        int port = freePort();
+        Path log = dir.resolve("broker.log");
+        Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), LocalKafkaMain.class.getName(),
+                "--data-dir", dir.resolve("kafka").toString(), "--port", String.valueOf(port),
+                "--controller-port", String.valueOf(freePort()), "--partitions", "1")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        GatewayServer gateway = null;
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> Files.readString(log).contains("Kafka broker ready"));
+            // A buffer of three 16 KB batches, and a request timeout longer than the test, so that what the
+            // producer holds cannot drain and every further send waits max-block for space.
+            gateway = GatewayServer.start(GatewayFixture.config(dir, Map.of(), """
+                    http: {host: 127.0.0.1, port: 0}
+                    kafka: {bootstrap-servers: "127.0.0.1:%d", max-block: 500ms, request-timeout: 60s, delivery-timeout: 61s,
+                            batch-size-bytes: 16384, buffer-memory-bytes: 49152, compression: none}
+                    keys: [{key: %s, app: full}]
+                    """.formatted(port, KEY)));
+            assertThat(postErrors(gateway, 1).statusCode()).as("metadata is known before the broker freezes").isEqualTo(202);
+            signal(broker, "STOP");
+
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                // Five errors with 12 KB stacks: ~60 KB, more than the whole buffer.
+                HttpResponse<String> response = postErrors(gateway, 5);
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(response.statusCode()).as("request %d with a full buffer", i).isEqualTo(503);
+                assertThat(response.headers().firstValue("Retry-After")).as("Retry-After").hasValueSatisfying(
+                        v -> assertThat(Integer.parseInt(v)).isPositive());
+                assertThat(took).as("time to answer request %d", i).isLessThan(Duration.ofSeconds(2));
+            }
+            // The 503s were the full buffer, not a timeout: operators can tell the two apart.
+            HttpResponse<String> metrics = send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/metrics")).build());
+            assertThat(counter(metrics.body(), "ingest_publish_failures_total", "reason=\"buffer_full\"")).isEqualTo(3.0);
+            assertThat(counter(metrics.body(), "ingest_publish_failures_total", "reason=\"timeout\"")).isZero();
+
+            // Thawed, the broker takes what was buffered and the same gateway accepts again.
+            signal(broker, "CONT");
+            GatewayServer thawed = gateway;
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> postErrors(thawed, 1).statusCode() == 202);
+        } finally {
+            signal(broker, "CONT");
+            if (gateway != null) {
+                gateway.close();
+            }
+            broker.destroy();
+            broker.waitFor();
+        }
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
+    private static HttpResponse<String> postErrors(GatewayServer gateway, int count) throws Exception {
+        String stack = "at app.js:1:1\\n".repeat(12 * 1024 / 15);
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"message\":\"boom ").append(i).append("\",\"stack\":\"").append(stack).append("\"}");
+        }
+        byte[] bytes = body.append(']').toString().getBytes(StandardCharsets.UTF_8);
+        return send(post(gateway.port(), "/api/errors", "application/json", bytes).header("X-Telemetry-Key", KEY).build());
+    }
+
+    /** The value of one sample of a Prometheus counter, found by name and one label. */
+    private static double counter(String scrape, String name, String label) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static HttpResponse<String> postMetric(GatewayServer gateway, int n) throws Exception {

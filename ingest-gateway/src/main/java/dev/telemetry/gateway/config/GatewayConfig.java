@@ -106,6 +106,11 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
         }
         Require.positive("kafka.batch-size-bytes", c.kafka().batchSizeBytes());
         Require.positive("kafka.buffer-memory-bytes", c.kafka().bufferMemoryBytes());
+        if (c.kafka().batchSizeBytes() > c.kafka().bufferMemoryBytes()) {
+            // The producer would accept this and then fail every send with an IllegalArgumentException (a 500).
+            throw new ConfigException("kafka.batch-size-bytes", "must not exceed kafka.buffer-memory-bytes ("
+                    + c.kafka().bufferMemoryBytes() + "): the producer could not allocate a single batch");
+        }
         if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c.kafka().compression())) {
             throw new ConfigException("kafka.compression", "must be one of none, gzip, snappy, lz4, zstd");
         }

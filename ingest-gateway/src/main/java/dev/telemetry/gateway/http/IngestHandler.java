@@ -13,9 +13,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ public final class IngestHandler {
     private final EventPublisher publisher;
     private final ErrorResponses responses;
     private final Map<String, Counter> counters;
+    private final Map<EventPublisher.Reason, Counter> publishFailures;
     private final Executor responder;
 
     /**
@@ -67,6 +70,7 @@ public final class IngestHandler {
         this.publisher = publisher;
         this.responses = responses;
         this.counters = registerCounters(registry);
+        this.publishFailures = registerPublishFailures(registry);
         this.responder = responder;
     }
 
@@ -96,7 +100,11 @@ public final class IngestHandler {
                 responses.accepted(ctx, result.acceptedItems(), result.rejected(), eventIds);
             } else {
                 count(route, "unavailable", result.acceptedItems());
-                LOG.warn("answering 503: {}", rootMessage(error));
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                EventPublisher.Reason reason = cause instanceof EventPublisher.PublishFailedException failed
+                        ? failed.reason() : EventPublisher.Reason.of(cause);
+                publishFailures.get(reason).increment();
+                LOG.warn("answering 503 ({}): {}", reason.label(), rootMessage(error));
                 responses.refused(ctx, ApiException.unavailable(
                         "the events could not be stored right now; retry later", RETRY_AFTER));
             }
@@ -149,6 +157,17 @@ public final class IngestHandler {
             }
         }
         return Map.copyOf(counters);
+    }
+
+    /** Why requests were answered 503, one counter per reason, registered up front like the others. */
+    private static Map<EventPublisher.Reason, Counter> registerPublishFailures(MeterRegistry registry) {
+        Map<EventPublisher.Reason, Counter> failures = new EnumMap<>(EventPublisher.Reason.class);
+        for (EventPublisher.Reason reason : EventPublisher.Reason.values()) {
+            failures.put(reason, Counter.builder("ingest.publish.failures")
+                    .description("Requests answered 503 because Kafka did not acknowledge their events, by reason")
+                    .tag("reason", reason.label()).register(registry));
+        }
+        return failures;
     }
 
     private static String rootMessage(Throwable t) {

@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -26,10 +28,45 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EventPublisher implements AutoCloseable {
 
+    /** Why a publish was not acknowledged; a label of {@code ingest_publish_failures_total}. */
+    public enum Reason {
+        /** The producer's buffer stayed full for {@code max.block.ms}: Kafka is not keeping up with the gateway. */
+        BUFFER_FULL("buffer_full"),
+        /** No metadata within {@code max.block.ms}, or no acknowledgement within {@code delivery.timeout.ms}: broker away or slow. */
+        TIMEOUT("timeout"),
+        /** The broker answered with an error (not enough replicas, authorization, ...). */
+        BROKER_ERROR("broker_error");
+
+        private final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Reason of(Throwable cause) {
+            // BufferExhaustedException is a TimeoutException: test it first.
+            if (cause instanceof BufferExhaustedException) {
+                return BUFFER_FULL;
+            }
+            return cause instanceof TimeoutException ? TIMEOUT : BROKER_ERROR;
+        }
+    }
+
     /** The publish could not be acknowledged: the broker is unreachable, slow, or the buffer is full. */
     public static final class PublishFailedException extends RuntimeException {
+        private final Reason reason;
+
         public PublishFailedException(String message, Throwable cause) {
             super(message, cause);
+            this.reason = Reason.of(cause);
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 
@@ -69,16 +106,22 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * Sends every envelope and completes when all were acknowledged, or exceptionally with
-     * {@link PublishFailedException} as soon as one failed. When {@code send()} itself fails (no
+     * {@link PublishFailedException} as soon as one failed. When {@code send()} fails at once (no
      * metadata or no buffer space within {@code max.block.ms}) the rest of the request is not sent:
-     * the answer is already 503, and blocking once per event would hold the request for a minute.
-     * The future completes within {@code delivery.timeout.ms}.
+     * the answer is already 503, and blocking once per event would hold a 1 000-event request for
+     * 1 000 × {@code max.block.ms}. The future completes within {@code max.block.ms} plus
+     * {@code delivery.timeout.ms}.
      */
     public CompletableFuture<Void> publish(List<Envelope> envelopes) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         // One counter per request instead of one future per event: this runs for every event ingested.
         AtomicInteger pending = new AtomicInteger(envelopes.size());
         for (Envelope envelope : envelopes) {
+            if (done.isDone()) {
+                // An earlier send failed. Kafka 4 reports a timeout inside send() (no metadata, no buffer space)
+                // through the callback, before send() returns, rather than by throwing: stop here all the same.
+                break;
+            }
             // Outside the try: an envelope we cannot write is our bug (500, reported), not Kafka being away (503).
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                     topics.name(envelope.type().topic()), envelope.key(), codec.writeEnvelope(envelope));
@@ -92,7 +135,7 @@ public final class EventPublisher implements AutoCloseable {
                     }
                 });
             } catch (KafkaException e) {
-                // send() itself throws when metadata or buffer space is not available within max.block.ms.
+                // The Kafka errors send() still throws rather than reports through the callback (serialization, interrupts).
                 fail(done, e);
                 break;
             }
