@@ -5,7 +5,10 @@
 #   2. gateway, 100 events per request (POST /api/metrics)                  -> events/s   (target >= 0.7 x 1)
 #   3. gateway, one event per request                                        -> requests/s, p50, p99
 #   4. gateway, trivial endpoint (POST /api/ping, same server, same body)   -> requests/s (target: 3 >= 0.6 x 4)
-#   and the gateway's heap (run with -Xmx256m; used heap sampled every second from /metrics).
+#   5. Kafka's ProducerPerformance again, throttled to the rate of 3        -> CPU per record of Kafka's own client
+#   and the gateway's heap (run with -Xmx256m; used heap sampled every second from /metrics), and the CPU
+#   per request of the gateway and the broker in 3 and 4 (from /proc, during the measured seconds only).
+#   5 answers "how much of 3's cost is Kafka's client at this record rate", which no gateway code can remove.
 #
 # Usage: benchmarks/gateway-benchmark.sh            (from anywhere; needs Java 17+, Maven, wrk)
 # Knobs (environment): DURATION=20 WARMUP=30 CONNECTIONS=64 BATCH_CONNECTIONS=16 RECORDS=1000000 MVN_FLAGS=-o
@@ -53,14 +56,15 @@ await_line() { # file pattern seconds
 echo "== starting the broker on $BOOTSTRAP"
 java -Xmx1g -cp "$CP" dev.telemetry.kafka.local.LocalKafkaMain --data-dir "$WORK/kafka" \
   --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" --partitions 3 >"$WORK/broker.log" 2>&1 &
-PIDS+=($!)
+BROKER_PID=$!
+PIDS+=("$BROKER_PID")
 await_line "$WORK/broker.log" "Kafka broker ready" 120
 
 ENVELOPE_BYTES=$(java -cp "$CP" dev.telemetry.benchmarks.gateway.GatewayPayloads "$WORK")
 # The gateway's shipped producer settings (gateway.yaml), so the two differ only in what the gateway adds.
 PRODUCER_PROPS="bootstrap.servers=$BOOTSTRAP acks=all enable.idempotence=true linger.ms=1 batch.size=262144 compression.type=lz4 buffer.memory=33554432"
 
-echo "== 1/4 baseline: ProducerPerformance, $RECORDS envelopes of ~$ENVELOPE_BYTES bytes"
+echo "== 1/5 baseline: ProducerPerformance, $RECORDS envelopes of ~$ENVELOPE_BYTES bytes"
 # shellcheck disable=SC2086
 java -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic telemetry.metrics \
   --num-records "$RECORDS" --throughput -1 --payload-file "$WORK/baseline-payloads.txt" \
@@ -107,27 +111,56 @@ function done(summary, latency, requests)
 end
 LUA
 
-run_wrk() { # name path body connections
+# CPU time (user + system) a process used so far, in microseconds (utime and stime are in clock ticks).
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cpu_us() { awk -v t="$TICK_US" '{print ($14 + $15) * t}' "/proc/$1/stat"; }
+run_wrk() { # name path body connections -> the wrk RESULT line plus gateway_us= and broker_us= per request
   BODY_FILE="$3" wrk -t"$WRK_THREADS" -c"$4" -d"${WARMUP}s" -s "$WORK/post.lua" "http://127.0.0.1:$GATEWAY_PORT$2" >/dev/null
+  local g0 b0 g1 b1 n
+  g0=$(cpu_us "$GATEWAY_PID"); b0=$(cpu_us "$BROKER_PID")
   BODY_FILE="$3" wrk -t"$WRK_THREADS" -c"$4" -d"${DURATION}s" --timeout 10s -s "$WORK/post.lua" "http://127.0.0.1:$GATEWAY_PORT$2" >"$WORK/$1.log"
-  grep '^RESULT' "$WORK/$1.log"
+  g1=$(cpu_us "$GATEWAY_PID"); b1=$(cpu_us "$BROKER_PID")
+  n=$(grep '^RESULT' "$WORK/$1.log" | tr ' ' '\n' | grep '^requests=' | cut -d= -f2)
+  echo "$(grep '^RESULT' "$WORK/$1.log") gateway_us=$(( (g1 - g0) / n )) broker_us=$(( (b1 - b0) / n ))"
 }
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
-echo "== 2/4 gateway, batched: 100 events per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
+echo "== 2/5 gateway, batched: 100 events per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
 BATCHED=$(run_wrk batched /api/metrics "$WORK/batch.json" "$BATCH_CONNECTIONS"); echo "   $BATCHED"
-echo "== 3/4 gateway, single event per request, $CONNECTIONS connections, ${DURATION}s"
+echo "== 3/5 gateway, single event per request, $CONNECTIONS connections, ${DURATION}s"
 SINGLE=$(run_wrk single /api/metrics "$WORK/single.json" "$CONNECTIONS"); echo "   $SINGLE"
-echo "== 4/4 gateway, trivial endpoint POST /api/ping, $CONNECTIONS connections, ${DURATION}s"
+echo "== 4/5 gateway, trivial endpoint POST /api/ping, $CONNECTIONS connections, ${DURATION}s"
 TRIVIAL=$(run_wrk trivial /api/ping "$WORK/single.json" "$CONNECTIONS"); echo "   $TRIVIAL"
+
+# Kafka's own client at the single-event phase's record rate, same settings, same broker: its CPU per
+# record is what the Kafka part of a single-event request costs before any gateway code runs.
+PACED_RATE=$(awk -v r="$(field "$SINGLE" rps)" 'BEGIN {printf "%.0f", r}')
+echo "== 5/5 baseline at the single-event rate: ProducerPerformance throttled to $PACED_RATE records/s, ${DURATION}s measured"
+# shellcheck disable=SC2086
+java -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic telemetry.metrics \
+  --num-records $((PACED_RATE * (WARMUP + DURATION + 5))) --throughput "$PACED_RATE" \
+  --payload-file "$WORK/baseline-payloads.txt" --producer-props $PRODUCER_PROPS >"$WORK/paced.log" 2>&1 &
+PACED_PID=$!
+PIDS+=("$PACED_PID")
+sleep "$WARMUP"
+p0=$(cpu_us "$PACED_PID"); b0=$(cpu_us "$BROKER_PID")
+sleep "$DURATION"
+p1=$(cpu_us "$PACED_PID"); b1=$(cpu_us "$BROKER_PID")
+wait "$PACED_PID"
+PACED_US=$(( (p1 - p0) / (PACED_RATE * DURATION) )); PACED_BROKER_US=$(( (b1 - b0) / (PACED_RATE * DURATION) ))
+echo "   $(grep 'records sent' "$WORK/paced.log" | tail -1)"
+echo "   producer_us=$PACED_US broker_us=$PACED_BROKER_US per record"
 
 HEAP_MAX_MB=$(sort -n "$WORK/heap.txt" | tail -1 | awk '{printf "%.0f", $1 / 1048576}')
 BATCHED_EPS=$(awk -v r="$(field "$BATCHED" rps)" 'BEGIN {printf "%.0f", r * 100}')
 python3 - "$BASELINE" "$BATCHED_EPS" "$(field "$SINGLE" rps)" "$(field "$TRIVIAL" rps)" "$HEAP_MAX_MB" \
   "$(field "$SINGLE" p50ms)" "$(field "$SINGLE" p99ms)" "$(field "$BATCHED" non2xx)" "$(field "$SINGLE" non2xx)" \
-  "$(field "$TRIVIAL" non2xx)" "$ENVELOPE_BYTES" <<'PY' | tee "$WORK/summary.md"
+  "$(field "$TRIVIAL" non2xx)" "$ENVELOPE_BYTES" \
+  "$(field "$SINGLE" gateway_us)" "$(field "$SINGLE" broker_us)" "$(field "$TRIVIAL" gateway_us)" \
+  "$PACED_RATE" "$PACED_US" "$PACED_BROKER_US" <<'PY' | tee "$WORK/summary.md"
 import sys
-baseline, batched, single, trivial, heap, p50, p99, nb, ns, nt, size = sys.argv[1:]
+(baseline, batched, single, trivial, heap, p50, p99, nb, ns, nt, size,
+ single_us, single_broker_us, trivial_us, paced_rate, paced_us, paced_broker_us) = sys.argv[1:]
 baseline, batched, single, trivial, heap = float(baseline), float(batched), float(single), float(trivial), float(heap)
 r1, r2 = batched / baseline, single / trivial
 ok = lambda c: "met" if c else "NOT met"
@@ -140,6 +173,15 @@ print(f"| gateway, 1 event/request | {single:,.0f} req/s, p50 {p50} ms, p99 {p99
 print(f"| trivial endpoint, same server | {trivial:,.0f} req/s | (HTTP ceiling) | |")
 print(f"| gateway heap, max used at load (-Xmx256m) | {heap:.0f} MB | < 256 MB | {ok(heap < 256)} |")
 print(f"| non-2xx responses (batched / single / trivial) | {nb} / {ns} / {nt} | 0 | {ok(nb == ns == nt == '0')} |")
+print()
+print("CPU per request, measured seconds only (µs; gateway and broker processes, from /proc):")
+print()
+print("| | gateway | broker |")
+print("| --- | ---: | ---: |")
+print(f"| trivial endpoint | {trivial_us} | |")
+print(f"| 1 event/request | {single_us} | {single_broker_us} |")
+print(f"| difference: what a single-event request adds to the HTTP ceiling | {int(single_us) - int(trivial_us)} | {single_broker_us} |")
+print(f"| ProducerPerformance throttled to {int(paced_rate):,} records/s (Kafka's own client, per record) | {paced_us} | {paced_broker_us} |")
 PY
 echo
 echo "logs and inputs: $WORK"
