@@ -141,8 +141,11 @@ public final class JsonCodec {
             g.writeStringField("eventId", envelope.eventId());
             g.writeStringField("type", envelope.type().wireName());
             g.writeStringField("app", envelope.app());
-            g.writeStringField("receivedAt", envelope.receivedAt().toString());
-            g.writeStringField("eventTime", envelope.eventTime().toString());
+            char[] instant = new char[IsoInstant.MAX_LENGTH];
+            g.writeFieldName("receivedAt");
+            g.writeString(instant, 0, IsoInstant.format(envelope.receivedAt(), instant));
+            g.writeFieldName("eventTime");
+            g.writeString(instant, 0, IsoInstant.format(envelope.eventTime(), instant));
             g.writeStringField("clientIp", envelope.clientIp());
             g.writeStringField("userAgent", envelope.userAgent());
             g.writeFieldName("event");
