@@ -17,6 +17,16 @@ import java.util.zip.ZipException;
  */
 public final class BodyReader {
 
+    /**
+     * A refused body of up to this many times the limit is still read, and thrown away, before the 413. A
+     * client that is still sending when the server closes gets a TCP reset that can destroy the 413 before
+     * it reads it (the JDK client reports "header parser received no bytes"); reading on keeps the
+     * connection usable and the answer readable, as nginx's lingering close does. Larger bodies are cut
+     * off, and Jetty closes the connection.
+     */
+    static final int DRAIN_FACTOR = 4;
+    private static final int DRAIN_BUFFER = 8192;
+
     private final int maxBytes;
     private final int maxInflatedBytes;
 
@@ -32,6 +42,9 @@ public final class BodyReader {
     public byte[] read(InputStream in, long declaredLength, String contentEncoding) {
         boolean gzip = isGzip(contentEncoding);
         if (declaredLength > maxBytes) {
+            if (declaredLength <= drainLimit()) {
+                discard(in);
+            }
             throw ApiException.tooLarge("the body is " + declaredLength + " bytes; the limit is " + maxBytes);
         }
         byte[] sent;
@@ -41,9 +54,31 @@ public final class BodyReader {
             throw ApiException.badRequest("the body could not be read: " + e.getMessage());
         }
         if (sent.length > maxBytes) {
+            discard(in);
             throw ApiException.tooLarge("the body is larger than the limit of " + maxBytes + " bytes");
         }
         return gzip ? inflate(sent) : sent;
+    }
+
+    private long drainLimit() {
+        return (long) maxBytes * DRAIN_FACTOR;
+    }
+
+    /** Reads what is left of a refused body, up to {@link #drainLimit()} in all; the answer is 413 whatever happens here. */
+    private void discard(InputStream in) {
+        byte[] buffer = new byte[DRAIN_BUFFER];
+        long left = drainLimit();
+        try {
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The client went away or timed out: nothing more to read.
+        }
     }
 
     private byte[] inflate(byte[] compressed) {

@@ -41,6 +41,32 @@ class BodyReaderTest {
     }
 
     @Test
+    void shouldReadARefusedBodyToItsEndWhenItIsWithinTheDrainAllowanceSoTheClientCanReadThe413() {
+        ByteArrayInputStream declared = new ByteArrayInputStream(new byte[400]);
+        assertThatThrownBy(() -> reader.read(declared, 400, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThat(declared.available()).as("left unread").isZero();
+
+        ByteArrayInputStream chunked = new ByteArrayInputStream(new byte[399]);
+        assertThatThrownBy(() -> reader.read(chunked, -1, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThat(chunked.available()).as("left unread").isZero();
+    }
+
+    @Test
+    void shouldNotReadARefusedBodyFarBeyondTheLimit() {
+        ByteArrayInputStream declared = new ByteArrayInputStream(new byte[1000]);
+        assertThatThrownBy(() -> reader.read(declared, 1000, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThat(declared.available()).as("nothing read of a body declared 10 × the limit").isEqualTo(1000);
+
+        ByteArrayInputStream chunked = new ByteArrayInputStream(new byte[1000]);
+        assertThatThrownBy(() -> reader.read(chunked, -1, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+        assertThat(chunked.available()).as("read up to the limit, then 4 × the limit in all").isEqualTo(1000 - 101 - 400);
+    }
+
+    @Test
     void shouldRefuseWith415WhenTheEncodingIsNotGzipOrIdentity() {
         assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[1]), 1, "br"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(415));
