@@ -6,23 +6,17 @@ import static dev.telemetry.gateway.testing.GatewayFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.telemetry.gateway.ops.ErrorReporter;
+import dev.telemetry.gateway.testing.FakeSentry;
 import dev.telemetry.gateway.testing.GatewayFixture;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,16 +33,9 @@ class SentryReportingTest {
 
     @Test
     void shouldReportOurOwnExceptionToSentryButNotTheClientsBadInput(LocalKafka kafka, @TempDir Path dir) throws Exception {
-        List<String> envelopes = new CopyOnWriteArrayList<>();
-        HttpServer sentry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        sentry.createContext("/", exchange -> {
-            envelopes.add(exchange.getRequestURI().getPath() + "\n" + body(exchange.getRequestBody(),
-                    "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        sentry.start();
-        String dsn = "http://publickey@127.0.0.1:" + sentry.getAddress().getPort() + "/7";
+        FakeSentry sentry = new FakeSentry();
+        List<String> envelopes = sentry.envelopes();
+        String dsn = sentry.dsn(7);
         ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", dsn, "SENTRY_ENVIRONMENT", "test"), "sentry-test");
         GatewayServer gateway = GatewayServer.start(GatewayFixture.config(dir, GatewayFixture.uniqueRawTopics(kafka), """
                 http: {host: 127.0.0.1, port: 0}
@@ -78,18 +65,12 @@ class SentryReportingTest {
                     .noneMatch(e -> e.contains("truncated") || e.contains("ApiException"));
         } finally {
             gateway.close();
-            sentry.stop(0);
+            sentry.close();
         }
     }
 
     private static HttpResponse<String> postMetric(GatewayServer gateway, String body) throws Exception {
         return send(post(gateway.port(), "/api/metrics", "application/json", body.getBytes(StandardCharsets.UTF_8))
                 .header("X-Telemetry-Key", KEY).build());
-    }
-
-    private static String body(InputStream in, boolean gzip) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        (gzip ? new GZIPInputStream(in) : in).transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

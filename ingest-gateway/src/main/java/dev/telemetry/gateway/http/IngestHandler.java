@@ -17,7 +17,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,9 +99,7 @@ public final class IngestHandler {
                 responses.accepted(ctx, result.acceptedItems(), result.rejected(), eventIds);
             } else {
                 count(route, "unavailable", result.acceptedItems());
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                EventPublisher.Reason reason = cause instanceof EventPublisher.PublishFailedException failed
-                        ? failed.reason() : EventPublisher.Reason.of(cause);
+                EventPublisher.Reason reason = EventPublisher.Reason.of(error);
                 publishFailures.get(reason).increment();
                 LOG.warn("answering 503 ({}): {}", reason.label(), rootMessage(error));
                 responses.refused(ctx, ApiException.unavailable(

@@ -11,11 +11,11 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,12 +47,18 @@ public final class EventPublisher implements AutoCloseable {
             return label;
         }
 
-        public static Reason of(Throwable cause) {
-            // BufferExhaustedException is a TimeoutException: test it first.
-            if (cause instanceof BufferExhaustedException) {
-                return BUFFER_FULL;
+        /** The reason behind {@code failure}, looking through wrappers such as {@link PublishFailedException}. */
+        public static Reason of(Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                // BufferExhaustedException is a TimeoutException: test it first.
+                if (t instanceof BufferExhaustedException) {
+                    return BUFFER_FULL;
+                }
+                if (t instanceof TimeoutException) {
+                    return TIMEOUT;
+                }
             }
-            return cause instanceof TimeoutException ? TIMEOUT : BROKER_ERROR;
+            return BROKER_ERROR;
         }
     }
 
