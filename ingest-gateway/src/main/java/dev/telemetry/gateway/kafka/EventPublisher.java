@@ -64,15 +64,8 @@ public final class EventPublisher implements AutoCloseable {
 
     /** The publish could not be acknowledged: the broker is unreachable, slow, or the buffer is full. */
     public static final class PublishFailedException extends RuntimeException {
-        private final Reason reason;
-
         public PublishFailedException(String message, Throwable cause) {
             super(message, cause);
-            this.reason = Reason.of(cause);
-        }
-
-        public Reason reason() {
-            return reason;
         }
     }
 
