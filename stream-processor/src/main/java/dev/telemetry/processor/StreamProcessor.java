@@ -2,12 +2,16 @@ package dev.telemetry.processor;
 
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.config.ProcessorConfig;
+import dev.telemetry.processor.progress.KafkaReadProgress;
+import dev.telemetry.processor.progress.TopologyInputs;
 import dev.telemetry.processor.topology.ProcessorSettings;
 import dev.telemetry.processor.topology.Queries;
+import dev.telemetry.processor.topology.ReadProgress;
 import dev.telemetry.processor.topology.TelemetryTopology;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import dev.telemetry.service.ops.OpsServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -39,22 +44,38 @@ public final class StreamProcessor implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final OpsServer ops;
     private final PrometheusMeterRegistry registry;
+    private final Admin admin;
+    private final KafkaReadProgress progress;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamProcessor(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, OpsServer ops,
-                            PrometheusMeterRegistry registry) {
+                            PrometheusMeterRegistry registry, Admin admin, KafkaReadProgress progress) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.ops = ops;
         this.registry = registry;
+        this.admin = admin;
+        this.progress = progress;
     }
 
     /** Builds the topology from {@code config}, starts Streams and the operations endpoint. */
     public static StreamProcessor start(ProcessorConfig config) {
         PrometheusMeterRegistry registry = Metrics.registry("stream-processor");
         ProcessorSettings settings = ProcessorSettings.from(config);
-        Topology topology = TelemetryTopology.build(settings, new MicrometerProcessorMetrics(registry));
-        KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
+        MicrometerProcessorMetrics metrics = new MicrometerProcessorMetrics(registry);
+        Properties properties = streamsProperties(config);
+        // How far the input is read bounds how far the wall clock may close windows (WindowClock). It needs to know
+        // what each task reads, which a build of the same pure topology describes.
+        Admin admin = Admin.create(new StreamsConfig(properties).getAdminConfigs(config.applicationId() + "-read-progress"));
+        KafkaReadProgress progress = new KafkaReadProgress(admin, config.applicationId(),
+                TopologyInputs.of(TelemetryTopology.build(settings, metrics).describe(), config.applicationId()),
+                settings.closeCheckInterval(), System::currentTimeMillis);
+        Gauge.builder("processor_input_read_behind_seconds", progress, StreamProcessor::secondsBehind)
+                .description("How far behind the wall clock the input is known to be fully read (the oldest input "
+                        + "partition); quiet windows close this much later. NaN until the broker first answers.")
+                .register(registry);
+        Topology topology = TelemetryTopology.build(settings, metrics, progress);
+        KafkaStreams streams = new KafkaStreams(topology, properties);
         // An unexpected error stops this client rather than retrying the same record forever; /health then
         // reports it and the orchestrator restarts the process. Bad records never get here: they go to the DLQ.
         streams.setUncaughtExceptionHandler(e -> {
@@ -66,23 +87,30 @@ public final class StreamProcessor implements AutoCloseable {
         OpsServer ops;
         try {
             // Bound before Streams starts, so a taken port fails start-up before anything is consumed.
-            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(streams));
+            ops = new OpsServer(config.http().host(), config.http().port(), version(), registry, () -> health(streams, progress));
             Queries queries = new Queries(streams);
             ops.route("/summaries/recent", queries::recentSummaries);
             ops.route("/alerts/active", queries::activeAlerts);
         } catch (RuntimeException e) {
             streamsMetrics.close();
             streams.close();
+            admin.close();
             registry.close();
             throw e;
         }
+        progress.start();
         streams.start();
         ops.start();
         LOG.info("stream processor '{}' started: {} rule(s), windows of {} with {} grace, reading {}, {}, {}",
                 config.applicationId(), settings.rules().size(), settings.windowSize(), settings.grace(),
                 settings.topics().name(Topic.METRICS), settings.topics().name(Topic.VITALS),
                 settings.topics().name(Topic.ACTIONS));
-        return new StreamProcessor(streams, streamsMetrics, ops, registry);
+        return new StreamProcessor(streams, streamsMetrics, ops, registry, admin, progress);
+    }
+
+    private static double secondsBehind(KafkaReadProgress progress) {
+        long readUpTo = progress.oldestReadUpTo();
+        return readUpTo == ReadProgress.UNKNOWN ? Double.NaN : Math.max(0, System.currentTimeMillis() - readUpTo) / 1000.0;
     }
 
     /** The Kafka Streams configuration; everything about running the topology, nothing about its shape. */
@@ -108,10 +136,14 @@ public final class StreamProcessor implements AutoCloseable {
         return props;
     }
 
-    private static Health health(KafkaStreams streams) {
+    private static Health health(KafkaStreams streams, KafkaReadProgress progress) {
         KafkaStreams.State state = streams.state();
         boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        Map<String, Object> details = Map.of("kafka_streams_state", state.name());
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("kafka_streams_state", state.name());
+        // Not a check: a processor behind its input is healthy, its quiet windows just close later.
+        long readUpTo = progress.oldestReadUpTo();
+        details.put("input_read_up_to", readUpTo == ReadProgress.UNKNOWN ? "unknown" : java.time.Instant.ofEpochMilli(readUpTo).toString());
         if (running) {
             return new Health(Health.Status.HEALTHY, Map.of("kafka_streams_running", true), details);
         }
@@ -153,6 +185,8 @@ public final class StreamProcessor implements AutoCloseable {
             LOG.warn("Kafka Streams did not close within {}; state will be restored from changelogs on restart",
                     CLOSE_TIMEOUT);
         }
+        progress.close();
+        admin.close(CLOSE_TIMEOUT);
         streamsMetrics.close();
         ops.close();
         registry.close();

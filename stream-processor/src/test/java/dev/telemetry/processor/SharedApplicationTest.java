@@ -29,19 +29,18 @@ class SharedApplicationTest {
 
     private static final int SERIES = 8;
     /**
-     * Event times ten minutes back: far enough for the windows to be a backlog, near enough that the broker's
-     * time-based retention (7 days, by record timestamp) does not delete the outputs, which carry window ends.
+     * Event times from now on: the windows under test must stay open by the wall clock while the group rebalances
+     * (the input is read to the end within seconds, and the wall clock then closes whatever ended grace ago).
      */
-    private static final Instant BASE = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
+    private static final Instant BASE = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 10 * 10);
 
     @Test
     void shouldShareTasksAndCarryOnWithRestoredWindowsWhenOneInstanceStops(LocalKafka kafka, @TempDir Path dir)
             throws Exception {
         Map<String, String> topics = ProcessorFixture.createTopics(kafka, "shared", 2);
         String applicationId = "shared-" + UUID.randomUUID();
-        // A grace longer than the test: windows close by stream time only, never by an idle wall clock while
-        // the group rebalances (the event times are in the past).
-        String windows = "{size: 10s, grace: 60s, close-check-interval: 500ms}";
+        // A grace longer than the test: the windows close by stream time only, never by the wall clock.
+        String windows = "{size: 10s, grace: 300s, close-check-interval: 500ms}";
         String streams = "streams: {consumer.session.timeout.ms: \"6000\", consumer.heartbeat.interval.ms: \"1000\"}";
         ProcessorConfig configA = ProcessorConfig.load(new String[] {"--config", ProcessorFixture.writeConfig(dir,
                 kafka.bootstrapServers(), applicationId, dir.resolve("state-a"), topics, windows, "  []", streams).toString()},
@@ -55,10 +54,10 @@ class SharedApplicationTest {
                 await().atMost(Duration.ofSeconds(90)).until(() -> a.state() == KafkaStreams.State.RUNNING
                         && b.state() == KafkaStreams.State.RUNNING && a.activeTasks() == 1 && b.activeTasks() == 1);
 
-                // Given: window 0 complete and closed (stream time 75 s >= 10 s + 60 s), half of window 1 open
+                // Given: window 0 complete and closed (stream time 310 s >= 10 s + 300 s), half of window 1 open
                 produce(kafka, topics.get("metrics"), 0, 100);
                 produce(kafka, topics.get("metrics"), 15, 50);
-                produce(kafka, topics.get("metrics"), 75, 1);
+                produce(kafka, topics.get("metrics"), 310, 1);
                 ProcessorFixture.readCommitted(kafka, topics.get("summaries"), JsonSerde.summary().deserializer(),
                         Duration.ofSeconds(60), read -> read.size() >= SERIES, Duration.ZERO);
             }
@@ -66,7 +65,7 @@ class SharedApplicationTest {
             // When: A stops, B takes over its partition with the open windows restored from the changelog
             await().atMost(Duration.ofSeconds(90)).until(() -> b.activeTasks() == 2);
             produce(kafka, topics.get("metrics"), 18, 50);
-            produce(kafka, topics.get("metrics"), 100, 1);
+            produce(kafka, topics.get("metrics"), 330, 1);
 
             List<Summary> summaries = ProcessorFixture.readCommitted(kafka, topics.get("summaries"),
                     JsonSerde.summary().deserializer(), Duration.ofSeconds(60), read -> read.size() >= 2 * SERIES,

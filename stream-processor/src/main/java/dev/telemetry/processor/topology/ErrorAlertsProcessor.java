@@ -18,6 +18,7 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -44,6 +45,7 @@ import org.apache.kafka.streams.state.Stores;
  * Clients can send endless distinct errors, so the store must not grow forever: a wall-clock punctuator forgets
  * fingerprints not seen for {@link Detection#forgetFingerprintsAfter()} (default 30 days, longer than the
  * regression span); such a fingerprint's next error is "new" again, as in Sentry after an issue's retention.
+ * "Not seen" is measured up to where the input has been read ({@link ReadProgress}), not to the wall clock.
  */
 final class ErrorAlertsProcessor implements Processor<String, Envelope, String, AlertEvent> {
 
@@ -55,11 +57,13 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     private final List<String> channels;
     private final long forgetAfter;
     private final ProcessorMetrics metrics;
+    private final ReadProgress progress;
 
     private ProcessorContext<String, AlertEvent> context;
     private KeyValueStore<String, Long> lastSeen;
 
-    private ErrorAlertsProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+    private ErrorAlertsProcessor(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
+        this.progress = progress;
         this.windowSize = settings.windowSize().toMillis();
         this.regressionWindows = settings.detection().regressionWindows();
         this.classifier = new ErrorClassifier(settings.detection().errorRules());
@@ -69,11 +73,12 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     }
 
     static ProcessorSupplier<String, Envelope, String, AlertEvent> supplier(ProcessorSettings settings,
-                                                                           ProcessorMetrics metrics) {
+                                                                           ProcessorMetrics metrics,
+                                                                           ReadProgress progress) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Envelope, String, AlertEvent> get() {
-                return new ErrorAlertsProcessor(settings, metrics);
+                return new ErrorAlertsProcessor(settings, metrics, progress);
             }
 
             @Override
@@ -88,7 +93,11 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     public void init(ProcessorContext<String, AlertEvent> context) {
         this.context = context;
         this.lastSeen = context.getStateStore(FINGERPRINTS_STORE);
-        context.schedule(sweepInterval(forgetAfter), PunctuationType.WALL_CLOCK_TIME, this::forgetQuietFingerprints);
+        TaskId task = context.taskId();
+        // Forgetting by the wall clock alone would forget a fingerprint whose next errors are still unread after an
+        // outage, and call them "new": only as far as the input has been read counts as "now".
+        context.schedule(sweepInterval(forgetAfter), PunctuationType.WALL_CLOCK_TIME,
+                now -> forgetQuietFingerprints(Math.min(now, progress.readUpTo(task))));
     }
 
     /** A tenth of the retention, at most an hour: forgetting a little late is harmless, scanning often is not free. */
@@ -97,6 +106,9 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     }
 
     private void forgetQuietFingerprints(long now) {
+        if (now == ReadProgress.UNKNOWN) {
+            return;
+        }
         List<String> quiet = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = lastSeen.all()) {
             while (all.hasNext()) {

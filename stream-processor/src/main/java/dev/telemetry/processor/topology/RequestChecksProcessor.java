@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -53,23 +54,26 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
     private final ProcessorSettings settings;
     private final int limit;
     private final ProcessorMetrics metrics;
+    private final ReadProgress progress;
     private final InjectionDetector detector = new InjectionDetector();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<Bytes, Long> counts;
     private WindowClock clock;
 
-    private RequestChecksProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+    private RequestChecksProcessor(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
         this.settings = settings;
         this.limit = settings.detection().rateLimitPerMinute();
         this.metrics = metrics;
+        this.progress = progress;
     }
 
-    static ProcessorSupplier<String, Envelope, String, Object> supplier(ProcessorSettings settings, ProcessorMetrics metrics) {
+    static ProcessorSupplier<String, Envelope, String, Object> supplier(ProcessorSettings settings, ProcessorMetrics metrics,
+                                                                       ReadProgress progress) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Envelope, String, Object> get() {
-                return new RequestChecksProcessor(settings, metrics);
+                return new RequestChecksProcessor(settings, metrics, progress);
             }
 
             @Override
@@ -86,10 +90,10 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.counts = context.getStateStore(COUNTS_STORE);
-        this.clock = new WindowClock(MINUTE, settings.grace(), settings.closeCheckInterval(),
-                context.getStateStore(WATERMARK_STORE), context.currentSystemTimeMs());
+        this.clock = new WindowClock(MINUTE, settings.grace(), context.getStateStore(WATERMARK_STORE));
+        TaskId task = context.taskId();
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (clock.onWallClock(now)) {
+            if (clock.onWallClock(now, progress.readUpTo(task))) {
                 emitClosedMinutes();
             }
         });
@@ -104,7 +108,7 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
         inspect(envelope, request, "path", request.endpoint());
         inspect(envelope, request, "query", request.query());
         countTowardsLimit(envelope, request, record.timestamp());
-        if (clock.onRecord(record.timestamp(), context.currentSystemTimeMs())) {
+        if (clock.onRecord(record.timestamp())) {
             emitClosedMinutes();
         }
     }

@@ -46,7 +46,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * except the app's {@code error_rate} over all its endpoints. Its values go through the repartition topic
  * {@code <application.id>-requests-by-app-repartition}, keyed by app, written and read inside the same
  * exactly-once transactions as everything else, into a second instance of the window aggregation with stores
- * of its own (which closes quiet windows by the wall clock like the first).
+ * of its own. Its windows close only by the wall clock, as far as every task writing to the repartition topic and
+ * the repartition topic itself have been read: its records come from several tasks, each as far along as it
+ * happens to be, so their event times say nothing about what is still to come.
  */
 public final class TelemetryTopology {
 
@@ -66,8 +68,17 @@ public final class TelemetryTopology {
     private TelemetryTopology() {
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** The topology as {@code TopologyTestDriver} runs it: every record is processed as it is piped in. */
     public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics) {
+        return build(settings, metrics, ReadProgress.alwaysCaughtUp());
+    }
+
+    /**
+     * The topology whose windows the wall clock closes only as far as {@code progress} says the input was read
+     * (see {@link WindowClock}).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
         TopicCatalogue topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -94,7 +105,7 @@ public final class TelemetryTopology {
         }, Named.as("series-observations"));
 
         KStream<String, Summary> seriesSummaries = observations.process(
-                WindowSummaryProcessor.supplier(settings, metrics), Named.as("window-summaries"));
+                WindowSummaryProcessor.supplier(settings, metrics, progress), Named.as("window-summaries"));
 
         // The app's error_rate spans its endpoints, which the raw topic spreads over partitions (key app|endpoint):
         // re-keyed by app and sent through a repartition topic, all of an app's requests meet in one task.
@@ -107,7 +118,8 @@ public final class TelemetryTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Double()))
                 .mapValues((app, value) -> SeriesObservations.appErrorRate(app, value),
                         Named.as(APP_ERROR_RATE_OBSERVATIONS))
-                .process(WindowSummaryProcessor.supplier(settings, metrics, APP_ERROR_RATE_STORES),
+                .process(WindowSummaryProcessor.supplier(settings, metrics, APP_ERROR_RATE_STORES,
+                                WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress),
                         Named.as(APP_ERROR_RATE_SUMMARIES));
 
         KStream<String, Summary> summaries = seriesSummaries.merge(appErrorRates, Named.as("merge-app-error-rates"));
@@ -119,9 +131,9 @@ public final class TelemetryTopology {
 
         // Processors with several outputs forward to named sinks, which the DSL cannot express.
         Topology topology = builder.build();
-        topology.addProcessor(REQUEST_CHECKS, RequestChecksProcessor.supplier(settings, metrics), "requests-source");
+        topology.addProcessor(REQUEST_CHECKS, RequestChecksProcessor.supplier(settings, metrics, progress), "requests-source");
         topology.addProcessor(SECURITY_EVENTS, () -> new SecurityEventsProcessor(settings, metrics), "security-source");
-        topology.addProcessor(ERROR_ALERTS, ErrorAlertsProcessor.supplier(settings, metrics), "errors-source");
+        topology.addProcessor(ERROR_ALERTS, ErrorAlertsProcessor.supplier(settings, metrics, progress), "errors-source");
         topology.addSink(RequestChecksProcessor.RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
                 (Serializer) JsonSerde.rateLimitCount().serializer(), REQUEST_CHECKS);
         topology.addSink(FINDINGS_SINK, topics.name(Topic.SECURITY), Serdes.String().serializer(),

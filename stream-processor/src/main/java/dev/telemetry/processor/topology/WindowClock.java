@@ -5,15 +5,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * When tumbling windows close, for every windowed processor of the topology: a window {@code [start, end)}
- * closes once the watermark reaches {@code end + grace}. The watermark is the highest event time seen
- * (stream time) and also the wall clock, so that a series that goes quiet still gets its last window closed:
- * the DSL's {@code onWindowClose()} and {@code suppress} only close on newer records, and a lone event would
- * wait forever. The wall clock only counts once the task has received no record for
- * {@code max(grace, close-check interval)}: while a backlog is read (after a restart, or under lag) records
- * are behind the wall clock, and closing their windows by it would drop the whole backlog as late. For live
- * data the condition always holds by the time a window is due, so it delays nothing. Until the first record
- * after the task starts, the wall clock waits at least {@link #STARTUP_IDLE}: a restarted task is idle while it
- * restores state and rejoins the group, and its backlog would otherwise be dropped as late.
+ * closes once the watermark reaches {@code end + grace}; its events arriving after that are late.
+ *
+ * <p>The watermark moves for two reasons only, and both say that the window's events have been read:
+ * <ul>
+ *   <li><b>Stream time</b>: the highest event time the task has seen ({@link #onRecord}). Kafka Streams hands a
+ *       task its partitions' records in timestamp order and waits for a partition it knows to have unread records,
+ *       so a newer record means the older ones were read. Only for input read straight from partitions: records
+ *       that several tasks merge into one (a repartition topic) arrive as fast as the slowest writer, and must not
+ *       move it.</li>
+ *   <li><b>The wall clock, bounded by how far the input was read</b> ({@link #onWallClock}): a series that goes
+ *       quiet still gets its last window closed (the DSL's {@code onWindowClose()} and {@code suppress} wait for a
+ *       newer record, forever for a lone event), but only up to {@link ReadProgress#readUpTo}, the time before which
+ *       every appended record has been processed. A broker outage, a network partition, a restart, a rebalance or
+ *       a backlog stops that time, so they delay windows and never drop their events as late.</li>
+ * </ul>
  *
  * <p>The watermark lives in a changelogged store, so a restarted or migrated task never reopens a window it
  * already closed.
@@ -22,25 +28,18 @@ final class WindowClock {
 
     private static final String WATERMARK_KEY = "watermark";
     private static final long NONE = Long.MIN_VALUE;
-    static final Duration STARTUP_IDLE = Duration.ofSeconds(30);
 
     private final long size;
     private final long grace;
-    private final long idleBeforeWallClock;
     private final KeyValueStore<String, Long> store;
     private long watermark;
-    private long lastRecordWallClock;
-    private boolean recordSinceStart;
 
-    WindowClock(Duration size, Duration grace, Duration closeCheckInterval, KeyValueStore<String, Long> store,
-                long wallClockNow) {
+    WindowClock(Duration size, Duration grace, KeyValueStore<String, Long> store) {
         this.size = size.toMillis();
         this.grace = grace.toMillis();
-        this.idleBeforeWallClock = Math.max(this.grace, closeCheckInterval.toMillis());
         this.store = store;
         Long stored = store.get(WATERMARK_KEY);
         this.watermark = stored == null ? NONE : stored;
-        this.lastRecordWallClock = wallClockNow;
     }
 
     long size() {
@@ -64,22 +63,22 @@ final class WindowClock {
         return watermark;
     }
 
-    /** A record with this event time arrived; true when it moved the watermark. */
-    boolean onRecord(long eventTime, long wallClockNow) {
-        lastRecordWallClock = wallClockNow;
-        recordSinceStart = true;
-        if (eventTime > watermark) {
-            watermark = eventTime;
-            return true;
-        }
-        return false;
+    /** A record with this event time was read from the task's own partitions; true when it moved the watermark. */
+    boolean onRecord(long eventTime) {
+        return advanceTo(eventTime);
     }
 
-    /** The periodic wall-clock check; true when it moved the watermark. */
-    boolean onWallClock(long now) {
-        long idle = recordSinceStart ? idleBeforeWallClock : Math.max(idleBeforeWallClock, STARTUP_IDLE.toMillis());
-        if (now > watermark && now - lastRecordWallClock >= idle) {
-            watermark = now;
+    /**
+     * The periodic wall-clock check: the watermark follows the wall clock, but never past the time up to which
+     * the task's input has been read. True when it moved the watermark.
+     */
+    boolean onWallClock(long now, long inputReadUpTo) {
+        return advanceTo(Math.min(now, inputReadUpTo));
+    }
+
+    private boolean advanceTo(long time) {
+        if (time > watermark) {
+            watermark = time;
             return true;
         }
         return false;

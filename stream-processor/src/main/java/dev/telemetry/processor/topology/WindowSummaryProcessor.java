@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tumbling event-time windows per series, each emitted exactly once as a {@link Summary} when it closes
- * (see {@link WindowClock} for when: stream time or, for quiet series, the wall clock).
+ * (see {@link WindowClock} for when: stream time or, for quiet series, the wall clock up to where the input has
+ * been read).
  * Input: series observations (from the raw topics, or from a repartition topic keyed by app); output: summaries
  * for {@code telemetry.summaries} and for rule evaluation. Generic over observations: the topology uses it once
  * per key space, each with {@linkplain StoreNames stores of its own}.
@@ -59,8 +61,16 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
     }
 
+    /**
+     * Whether this instance's input comes straight from partitions (its event times may close windows) or was
+     * merged from several tasks through a repartition topic (only how far every writer was read may).
+     */
+    enum Input { PARTITIONS, MERGED_FROM_TASKS }
+
     private final ProcessorSettings settings;
     private final StoreNames stores;
+    private final Input input;
+    private final ReadProgress progress;
     private final int maxSeriesPerMetric;
     private final ProcessorMetrics metrics;
 
@@ -71,27 +81,32 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
 
-    private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores) {
+    private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
+                                   ReadProgress progress) {
         this.settings = settings;
         this.stores = stores;
+        this.input = input;
+        this.progress = progress;
         this.maxSeriesPerMetric = settings.detection().maxSeriesPerMetric();
         this.metrics = metrics;
     }
 
     /** The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged. */
     static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
-                                                                                 ProcessorMetrics metrics) {
-        return supplier(settings, metrics, SERIES_STORES);
+                                                                                 ProcessorMetrics metrics,
+                                                                                 ReadProgress progress) {
+        return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress);
     }
 
     /** The processor with its stores under {@code stores}' names, all persistent and changelogged. */
     static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
                                                                                  ProcessorMetrics metrics,
-                                                                                 StoreNames stores) {
+                                                                                 StoreNames stores, Input input,
+                                                                                 ReadProgress progress) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SeriesObservation, String, Summary> get() {
-                return new WindowSummaryProcessor(settings, metrics, stores);
+                return new WindowSummaryProcessor(settings, metrics, stores, input, progress);
             }
 
             @Override
@@ -112,15 +127,15 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         this.context = context;
         this.windows = context.getStateStore(stores.windows());
         this.cardinality = context.getStateStore(stores.cardinality());
-        this.clock = new WindowClock(settings.windowSize(), settings.grace(), settings.closeCheckInterval(),
-                context.getStateStore(stores.watermark()), context.currentSystemTimeMs());
+        this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(stores.watermark()));
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             if (all.hasNext()) {
                 oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());
             }
         }
+        TaskId task = context.taskId();
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (clock.onWallClock(now)) {
+            if (clock.onWallClock(now, progress.readUpTo(task))) {
                 emitClosedWindows();
             }
         });
@@ -135,7 +150,6 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         long time = record.timestamp();
         long windowStart = clock.windowStart(time);
         if (clock.isClosed(windowStart)) {
-            clock.onRecord(time, context.currentSystemTimeMs());
             metrics.lateRecordDropped(observation.source());
             LOG.debug("dropped late {} of {} at {}: its window [{}, +{}ms) closed, watermark {}",
                     observation.source().wireName(), observation.seriesId(), Instant.ofEpochMilli(time),
@@ -156,7 +170,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         windows.put(key, aggregate);
         oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
-        if (clock.onRecord(time, context.currentSystemTimeMs())) {
+        if (input == Input.PARTITIONS && clock.onRecord(time)) {
             emitClosedWindows();
         }
     }

@@ -79,15 +79,20 @@ class DerivedSeriesTest extends HarnessTestSupport {
     }
 
     @Test
-    void shouldCloseAppErrorRateWindowByEventTimeWhenLaterRequestsArrive() {
-        // The repartition topic must carry each request's event time, not the time it was re-read: the window
-        // closes by the stream time of the repartitioned records, with the wall clock standing still at T0.
+    void shouldCloseAppErrorRateWindowByReadProgressNotByStreamTimeWhenLaterRequestsArrive() {
+        // The repartition topic merges requests from every task, each as far along as it happens to be: a later
+        // request from one says nothing about another's backlog, so stream time must not close these windows.
         harness.request("198.51.100.1", "/api/orders", 500, 100, null, at(10));
         harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(65));
-        assertThat(harness.summaries.isEmpty()).as("no result before end + grace").isTrue();
+        harness.inputReadUpTo(at(70));
+        harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(130));
+        assertThat(harness.exactSummaries().stream().filter(s -> s.metric().equals("error_rate")))
+                .as("stream time alone closes no app error_rate window").isEmpty();
 
-        harness.request("198.51.100.1", "/api/cart", 200, 100, null, at(70));
+        // When: the input is read up to end + grace of the first window
+        harness.wallClockTo(at(71));
 
+        // Then: that window closes, and the repartitioned records kept their event times (65 s is in the next one)
         List<Summary> appErrorRates = harness.exactSummaries().stream().filter(s -> s.metric().equals("error_rate"))
                 .toList();
         assertThat(appErrorRates).containsExactly(new Summary(1, APP, "error_rate", "error_rate", Map.of(), at(0),

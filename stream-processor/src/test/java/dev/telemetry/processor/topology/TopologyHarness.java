@@ -57,6 +57,8 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, RateLimitCount> ratelimit;
     final TestOutputTopic<String, Envelope> findings;
     private Instant wallClock;
+    /** How far the input counts as read ({@link ReadProgress}): all of it unless a test says otherwise. */
+    private volatile long inputReadUpTo = Long.MAX_VALUE;
 
     TopologyHarness(Path stateDir, List<AlertRule> rules) {
         this(stateDir, rules, T0);
@@ -81,7 +83,7 @@ final class TopologyHarness implements AutoCloseable {
                 org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.name(Topic.PROCESSOR_DLQ));
         this.wallClock = wallClock;
-        driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters), props, wallClock);
+        driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters, task -> inputReadUpTo), props, wallClock);
         JsonSerde<Envelope> envelopes = JsonSerde.envelope();
         metrics = driver.createInputTopic(topics.name(Topic.METRICS), Serdes.String().serializer(), envelopes.serializer());
         vitals = driver.createInputTopic(topics.name(Topic.VITALS), Serdes.String().serializer(), envelopes.serializer());
@@ -189,6 +191,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     /** Moves the wall clock forward to {@code at}, firing the close check if one is due. */
+    /** The input counts as read up to {@code at} (e.g. the broker stopped answering then), or not at all ({@code null}). */
+    void inputReadUpTo(Instant at) {
+        inputReadUpTo = at == null ? ReadProgress.UNKNOWN : at.toEpochMilli();
+    }
+
     void wallClockTo(Instant at) {
         driver.advanceWallClockTime(Duration.between(wallClock, at));
         wallClock = at;

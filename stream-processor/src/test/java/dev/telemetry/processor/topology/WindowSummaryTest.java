@@ -6,6 +6,7 @@ import static dev.telemetry.processor.topology.TopologyHarness.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.EventType;
+import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.topic.TopicCatalogue;
 import java.time.Duration;
@@ -20,7 +21,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
-/** Windowing of {@link TelemetryTopology}: boundaries, grace, lateness, closing by stream time and by wall clock. */
+/**
+ * Windowing of {@link TelemetryTopology}: boundaries, grace, lateness, closing by stream time and by the wall clock
+ * up to where the input is read.
+ */
 class WindowSummaryTest extends HarnessTestSupport {
 
     @Test
@@ -100,22 +104,71 @@ class WindowSummaryTest extends HarnessTestSupport {
 
     @Test
     void shouldKeepReadingBacklogIntoItsWindowsWhenWallClockIsFarAhead() {
-        // Given: a processor catching up on events from ten minutes ago
+        // Given: a restarted processor catching up on events from ten minutes ago, not yet knowing how far it read
         harness.close();
         harness = new TopologyHarness(stateDir, List.of(), at(600));
+        harness.inputReadUpTo(null);
         Instant now = at(600);
         harness.metric("checkout_ms", 1, at(5));
-        harness.wallClockTo(now.plusSeconds(1));
+        harness.wallClockTo(now.plusSeconds(30));
 
-        // When: more of the backlog arrives while records keep flowing
+        // When: more of the backlog arrives, however long reading it takes
         harness.metric("checkout_ms", 2, at(20));
-        harness.wallClockTo(now.plusSeconds(2));
+        harness.wallClockTo(now.plusSeconds(60));
         harness.metric("checkout_ms", 3, at(40));
         assertThat(harness.summaries.isEmpty()).isTrue();
 
-        // Then: once the input is idle for the grace period, the wall clock closes the window
-        harness.wallClockTo(now.plusSeconds(12));
+        // Then: once the input is read to the end, the wall clock closes the window with all of the backlog
+        harness.inputReadUpTo(now.plusSeconds(61));
+        harness.wallClockTo(now.plusSeconds(62));
         assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 3, 6.0, 1.0, 3.0));
+        assertThat(harness.counters.late).isEmpty();
+    }
+
+    @Test
+    void shouldHoldWindowsAndCountEveryEventWhenInputIsUnreadDuringAnOutage() {
+        // Given: the input is read up to 35 s, then the broker stops answering
+        harness.metric("checkout_ms", 1, at(10));
+        harness.metric("checkout_ms", 2, at(30));
+        harness.inputReadUpTo(at(35));
+
+        // When: the wall clock runs on for minutes
+        harness.wallClockTo(at(300));
+
+        // Then: nothing closes, and the events written before the outage are counted when they are finally read
+        assertThat(harness.summaries.isEmpty()).as("a window closes only when its input is read").isTrue();
+        harness.metric("checkout_ms", 3, at(50));
+        harness.inputReadUpTo(at(301));
+        harness.wallClockTo(at(302));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 3, 6.0, 1.0, 3.0));
+        assertThat(harness.counters.late).isEmpty();
+    }
+
+    @Test
+    void shouldCloseQuietWindowOnlyUpToWhereInputIsReadWhenReadingLags() {
+        harness.metric("checkout_ms", 1, at(10));
+        harness.inputReadUpTo(at(69));
+
+        harness.wallClockTo(at(100));
+        assertThat(harness.summaries.isEmpty()).as("read up to 69 s: end + grace (70 s) not reached").isTrue();
+
+        harness.inputReadUpTo(at(70));
+        harness.wallClockTo(at(101));
+        assertThat(harness.exactSummaries()).containsExactly(summary("checkout_ms", 0, 1, 1.0, 1.0, 1.0));
+    }
+
+    @Test
+    void shouldHoldRateLimitMinuteWhenInputIsUnread() {
+        harness.request("198.51.100.7", "/api/cart", 200, 10, null, at(10));
+        harness.inputReadUpTo(at(20));
+        harness.wallClockTo(at(300));
+        assertThat(harness.ratelimit.isEmpty()).as("the minute waits for its unread requests").isTrue();
+
+        harness.request("198.51.100.7", "/api/cart", 200, 10, null, at(40));
+        harness.inputReadUpTo(at(301));
+        harness.wallClockTo(at(302));
+
+        assertThat(harness.ratelimit.readValuesToList()).extracting(RateLimitCount::count).containsExactly(2L);
         assertThat(harness.counters.late).isEmpty();
     }
 

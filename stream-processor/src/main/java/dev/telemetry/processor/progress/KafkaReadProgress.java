@@ -1,0 +1,174 @@
+package dev.telemetry.processor.progress;
+
+import dev.telemetry.processor.topology.ReadProgress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.TaskId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ReadProgress} from the broker itself: once a round (every {@code interval}) it asks, with its own admin
+ * client, for the application's committed offsets and then for the end offsets of every input partition, and
+ * {@link ReadProgressTracker} turns the two into "read up to" times. Nothing here trusts a silence: when the broker
+ * does not answer (outage, network partition) the times stay where they were and windows wait; a restarted
+ * processor knows nothing until its first round and closes nothing by the wall clock before it.
+ */
+public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaReadProgress.class);
+    /** End offsets kept per partition while the processor is behind: ten minutes of one-second rounds. */
+    private static final int MAX_NOTED = 600;
+
+    private final Admin admin;
+    private final String groupId;
+    private final TopologyInputs inputs;
+    private final Duration interval;
+    private final Duration timeout;
+    private final LongSupplier clock;
+    private final ReadProgressTracker tracker;
+    private final ScheduledExecutorService rounds;
+    private volatile Map<TopicPartition, Long> published = Map.of();
+    private volatile long lastRound = UNKNOWN;
+    private boolean failing;
+
+    public KafkaReadProgress(Admin admin, String groupId, TopologyInputs inputs, Duration interval, LongSupplier clock) {
+        this.admin = admin;
+        this.groupId = groupId;
+        this.inputs = inputs;
+        this.interval = interval;
+        this.timeout = interval.multipliedBy(5).compareTo(Duration.ofSeconds(5)) > 0 ? interval.multipliedBy(5) : Duration.ofSeconds(5);
+        this.clock = clock;
+        this.tracker = new ReadProgressTracker(inputs, MAX_NOTED);
+        this.rounds = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "read-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts the rounds; the first runs at once. */
+    public KafkaReadProgress start() {
+        rounds.scheduleWithFixedDelay(this::roundQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    @Override
+    public long readUpTo(TaskId task) {
+        return ReadProgressTracker.readUpTo(inputs, published, task);
+    }
+
+    /** The oldest "read up to" time over all input partitions, {@link #UNKNOWN} when any is unknown. */
+    public long oldestReadUpTo() {
+        Map<TopicPartition, Long> now = published;
+        return now.isEmpty() ? UNKNOWN : now.values().stream().mapToLong(Long::longValue).min().orElse(UNKNOWN);
+    }
+
+    /** When the broker last answered a whole round, {@link #UNKNOWN} before the first. */
+    public long lastRound() {
+        return lastRound;
+    }
+
+    private void roundQuietly() {
+        try {
+            round();
+            if (failing) {
+                LOG.info("input progress known again: windows close by the wall clock up to where the input is read");
+                failing = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!failing) {
+                LOG.warn("cannot tell how far the input is read ({}); quiet windows wait until the broker answers again",
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                failing = true;
+            }
+        }
+    }
+
+    /** One round: committed offsets first, then end offsets (the tracker's order). */
+    void round() throws ExecutionException, InterruptedException, TimeoutException {
+        List<TopicPartition> partitions = partitions();
+        Map<TopicPartition, Long> consumed = committedOffsets();
+        List<TopicPartition> uncommitted = partitions.stream().filter(p -> !consumed.containsKey(p)).toList();
+        if (!uncommitted.isEmpty()) {
+            // Nothing committed yet: the application starts at the log start (auto.offset.reset=earliest).
+            consumed.putAll(offsets(uncommitted, OffsetSpec.earliest()));
+        }
+        tracker.onCommitted(consumed);
+        long now = clock.getAsLong();
+        tracker.onEndOffsets(now, offsets(partitions, OffsetSpec.latest()));
+        published = tracker.readUpTo();
+        lastRound = now;
+    }
+
+    /** Every partition of every input topic that exists; an internal topic not created yet is left out. */
+    private List<TopicPartition> partitions() throws InterruptedException, TimeoutException, ExecutionException {
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(inputs.allTopics()).topicNameValues();
+        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
+            TopicDescription description;
+            try {
+                description = entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    continue;
+                }
+                throw e;
+            }
+            description.partitions().forEach(p -> partitions.add(new TopicPartition(entry.getKey(), p.partition())));
+        }
+        return partitions;
+    }
+
+    private Map<TopicPartition, Long> committedOffsets() throws InterruptedException, TimeoutException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        committed.forEach((partition, offset) -> {
+            if (offset != null) {
+                offsets.put(partition, offset.offset());
+            }
+        });
+        return offsets;
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        // read_committed: a repartition topic's open transaction is not there yet for its readers either.
+        ListOffsetsResult result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)),
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+        return result.all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    @Override
+    public void close() {
+        rounds.shutdownNow();
+        try {
+            rounds.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

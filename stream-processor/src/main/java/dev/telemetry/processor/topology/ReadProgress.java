@@ -1,0 +1,30 @@
+package dev.telemetry.processor.topology;
+
+import org.apache.kafka.streams.processor.TaskId;
+
+/**
+ * How far a task has read its input, in wall-clock time: the answer {@code T} means every record appended to the
+ * task's input partitions before {@code T} has been processed (and, for a repartition topic, every record derived
+ * from the raw records appended before {@code T}). The wall clock may close a window only up to this time: a
+ * window closed while its events are still unread (broker outage, network partition, restart, rebalance, state
+ * restoration, plain lag) would turn them into late events when they are finally read.
+ *
+ * <p>Stream threads call this from their punctuators; an implementation must be thread-safe and must not block.
+ */
+@FunctionalInterface
+public interface ReadProgress {
+
+    /** The answer while nothing is known yet, e.g. before the broker answered the first time. */
+    long UNKNOWN = Long.MIN_VALUE;
+
+    /** Epoch millis up to which {@code task} has read all its input; {@link #UNKNOWN} when not known. */
+    long readUpTo(TaskId task);
+
+    /**
+     * For a topology that processes each record synchronously as it is given ({@code TopologyTestDriver}): the
+     * input is always read to the end, so the wall clock alone decides.
+     */
+    static ReadProgress alwaysCaughtUp() {
+        return task -> Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.telemetry.processor.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.TelemetryTopology;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What each task of the production topology reads, from its description. */
+class TopologyInputsTest {
+
+    @Test
+    void shouldFindRawTopicsAndTheRepartitionTopicWithItsUpstreamWhenReadingTheProductionTopology() {
+        TopicCatalogue topics = TopicCatalogue.defaults();
+        ProcessorSettings settings = new ProcessorSettings(topics, Duration.ofMinutes(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), List.of());
+
+        TopologyInputs inputs = TopologyInputs.of(TelemetryTopology.build(settings, new Uncounted()).describe(), "app");
+
+        Set<String> raw = Set.of(topics.name(Topic.METRICS), topics.name(Topic.VITALS), topics.name(Topic.ACTIONS),
+                topics.name(Topic.REQUESTS), topics.name(Topic.SYNTHETIC), topics.name(Topic.ERRORS),
+                topics.name(Topic.SECURITY));
+        // One sub-topology: the app error_rate's summaries merge into the others, so a task reads partition p of
+        // every raw topic and of the repartition topic, whose records come from every raw partition.
+        Set<String> all = new java.util.HashSet<>(raw);
+        all.add("app-requests-by-app-repartition");
+        assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all));
+        assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of("app-requests-by-app-repartition", raw));
+        assertThat(inputs.isInternal(topics.name(Topic.SECURITY))).as("the processor also writes it, but it is raw input")
+                .isFalse();
+    }
+
+    private static final class Uncounted implements ProcessorMetrics {
+        @Override
+        public void lateRecordDropped(dev.telemetry.events.EventType type) {
+        }
+
+        @Override
+        public void recordIgnored(dev.telemetry.events.EventType type) {
+        }
+
+        @Override
+        public void summaryEmitted() {
+        }
+
+        @Override
+        public void seriesOverflowed(String metric) {
+        }
+
+        @Override
+        public void findingEmitted(String finding) {
+        }
+
+        @Override
+        public void alertChanged(dev.telemetry.events.derived.AlertStatus status) {
+        }
+    }
+}
