@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -124,7 +126,8 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
 
     /** Every partition of every input topic that exists; an internal topic not created yet is left out. */
     private List<TopicPartition> partitions() throws InterruptedException, TimeoutException, ExecutionException {
-        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(inputs.allTopics()).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(inputs.allTopics(),
+                new DescribeTopicsOptions().timeoutMs(timeoutMs())).topicNameValues();
         List<TopicPartition> partitions = new java.util.ArrayList<>();
         for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
             TopicDescription description;
@@ -142,7 +145,8 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws InterruptedException, TimeoutException, ExecutionException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId,
+                        new ListConsumerGroupOffsetsOptions().timeoutMs(timeoutMs()))
                 .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, Long> offsets = new HashMap<>();
         committed.forEach((partition, offset) -> {
@@ -157,9 +161,14 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
             throws InterruptedException, TimeoutException, ExecutionException {
         // read_committed: a repartition topic's open transaction is not there yet for its readers either.
         ListOffsetsResult result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec)),
-                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+                new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(timeoutMs()));
         return result.all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    /** Each call gives up when the round does: calls must not pile up in the admin client during an outage. */
+    private int timeoutMs() {
+        return (int) timeout.toMillis();
     }
 
     @Override
