@@ -76,12 +76,14 @@ public final class StreamProcessor implements AutoCloseable {
                 .register(registry);
         Topology topology = TelemetryTopology.build(settings, metrics, progress);
         KafkaStreams streams = new KafkaStreams(topology, properties);
-        // An unexpected error stops this client rather than retrying the same record forever; /health then
-        // reports it and the orchestrator restarts the process. Bad records never get here: they go to the DLQ.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; stopping the processor", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        // A dead stream thread is replaced (after a broker outage a transaction commit can fail fatally, and a new
+        // thread resumes from the last commit); one that keeps dying stops this client, which /health then reports.
+        io.micrometer.core.instrument.Counter replaced = io.micrometer.core.instrument.Counter
+                .builder("processor_stream_threads_replaced_total")
+                .description("Stream threads that died (e.g. a transaction that could not commit after a broker "
+                        + "outage) and were replaced").register(registry);
+        streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(5, Duration.ofMinutes(10), System::currentTimeMillis,
+                replaced::increment));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         OpsServer ops;

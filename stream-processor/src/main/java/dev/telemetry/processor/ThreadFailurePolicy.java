@@ -1,0 +1,62 @@
+package dev.telemetry.processor;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What to do when a stream thread dies. Bad records never get here (they go to the DLQ), so what does is almost
+ * always the client's relation to the broker: after a broker restart or a long partition, committing the open
+ * transaction can fail with {@code InvalidTxnStateException} or a fenced producer, which Kafka Streams treats as
+ * fatal. Under exactly-once nothing of the failed transaction counted, so a new thread (new producer, state restored
+ * from the changelogs) picks up from the last commit and loses nothing: the thread is replaced. A failure that keeps
+ * coming back is not transient: after {@code maxReplacements} within {@code window} the client stops, {@code /health}
+ * reports it and the orchestrator restarts the process.
+ */
+final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadFailurePolicy.class);
+
+    private final int maxReplacements;
+    private final long window;
+    private final LongSupplier clock;
+    private final Runnable onReplacement;
+    private final Deque<Long> replacements = new ArrayDeque<>();
+
+    ThreadFailurePolicy(int maxReplacements, Duration window, LongSupplier clock, Runnable onReplacement) {
+        this.maxReplacements = maxReplacements;
+        this.window = window.toMillis();
+        this.clock = clock;
+        this.onReplacement = onReplacement;
+    }
+
+    @Override
+    public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+        long now = clock.getAsLong();
+        while (!replacements.isEmpty() && replacements.peekFirst() <= now - window) {
+            replacements.pollFirst();
+        }
+        if (replacements.size() >= maxReplacements) {
+            LOG.error("stream thread failed again ({} replacements in the last {} s); stopping the processor",
+                    replacements.size(), window / 1000, exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        replacements.addLast(now);
+        onReplacement.run();
+        LOG.warn("stream thread failed; replacing it (its open transaction is aborted, its tasks resume from the last "
+                + "commit): {}", rootCause(exception), exception);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static String rootCause(Throwable exception) {
+        Throwable cause = exception;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+}
