@@ -38,6 +38,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one) running inside this JVM,
@@ -55,6 +56,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final int requestedBrokerPort;
     private final int requestedControllerPort;
     private final Map<String, String> configOverrides;
+    private final List<ExtraListener> extraListeners;
 
     private KafkaRaftServer server;
     private Admin admin;
@@ -66,6 +68,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.requestedBrokerPort = builder.brokerPort;
         this.requestedControllerPort = builder.controllerPort;
         this.configOverrides = Map.copyOf(builder.configOverrides);
+        this.extraListeners = List.copyOf(builder.extraListeners.values());
     }
 
     public static Builder builder() {
@@ -85,7 +88,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         int port = resolvePort(requestedBrokerPort, "broker");
         int controllerPort = resolvePort(requestedControllerPort, "controller");
-        Properties props = serverProperties(port, controllerPort);
+        List<ExtraListener> listeners = extraListeners.stream()
+                .map(l -> l.bound(resolvePort(l.port(), "listener " + l.name()))).toList();
+        Properties props = serverProperties(port, controllerPort, listeners);
         KafkaRaftServer starting = null;
         try {
             Files.createDirectories(logDir());
@@ -223,15 +228,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 + " is in use by another running broker; stop it or choose another directory");
     }
 
-    private Properties serverProperties(int port, int controllerPort) {
+    private Properties serverProperties(int port, int controllerPort, List<ExtraListener> listeners) {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         // A static voter set, not a dynamic quorum: the controller port may then change between restarts.
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        StringBuilder bound = new StringBuilder("PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://" + HOST + ":" + port);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        for (ExtraListener listener : listeners) {
+            bound.append(',').append(listener.name()).append("://").append(HOST).append(':').append(listener.port());
+            advertised.append(',').append(listener.name()).append("://").append(HOST).append(':').append(listener.advertisedPort());
+            protocols.append(',').append(listener.name()).append(":PLAINTEXT");
+        }
+        props.put("listeners", bound.toString());
+        props.put("advertised.listeners", advertised.toString());
+        props.put("listener.security.protocol.map", protocols.toString());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir().toString());
@@ -343,12 +356,57 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return Objects.requireNonNullElse(root.getMessage(), root.getClass().getSimpleName());
     }
 
+    /**
+     * A further plaintext listener beside {@code PLAINTEXT}: the broker listens on {@code port} and tells the
+     * clients that bootstrap through it to connect to {@code advertisedPort} on {@value #HOST}. With a proxy on
+     * the advertised port forwarding to {@code port}, every connection of those clients goes through the proxy
+     * (the fault scenarios cut one service off the broker that way while the others still reach it).
+     *
+     * @param port           0 for any free port
+     * @param advertisedPort 0 for the port the listener is bound to
+     */
+    public record ExtraListener(String name, int port, int advertisedPort) {
+
+        private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+        public ExtraListener {
+            Objects.requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("listener name '" + name + "' must be upper case letters, digits and _");
+            }
+            if (name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
+                throw new IllegalArgumentException("listener name " + name + " is taken by the broker itself");
+            }
+            Builder.checkPort(port);
+            Builder.checkPort(advertisedPort);
+        }
+
+        /** Parses {@code NAME:PORT[:ADVERTISED_PORT]}, e.g. {@code PROC:19094:29094}. */
+        public static ExtraListener parse(String spec) {
+            String[] parts = spec.trim().split(":", -1);
+            if (parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("listener '" + spec + "' is not NAME:PORT[:ADVERTISED_PORT]");
+            }
+            try {
+                int port = Integer.parseInt(parts[1]);
+                return new ExtraListener(parts[0], port, parts.length == 3 ? Integer.parseInt(parts[2]) : 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("listener '" + spec + "': ports must be numbers", e);
+            }
+        }
+
+        private ExtraListener bound(int boundPort) {
+            return new ExtraListener(name, boundPort, advertisedPort == 0 ? boundPort : advertisedPort);
+        }
+    }
+
     /** Configures a {@link LocalKafkaBroker}; port 0 means any free port. */
     public static final class Builder {
         private Path dataDir;
         private int brokerPort;
         private int controllerPort;
         private final Map<String, String> configOverrides = new LinkedHashMap<>();
+        private final Map<String, ExtraListener> extraListeners = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -368,7 +426,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** Overrides one broker setting, e.g. {@code log.retention.ms}. */
+        /** Adds a listener beside {@code PLAINTEXT} (see {@link ExtraListener}); one of the same name is replaced. */
+        public Builder extraListener(ExtraListener listener) {
+            extraListeners.put(listener.name(), Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Overrides one broker setting, e.g. {@code log.retention.ms}. The listener settings are derived from
+         * the ports and {@link #extraListener}s; overriding them here replaces them whole.
+         */
         public Builder config(String key, String value) {
             configOverrides.put(key, value);
             return this;
@@ -380,6 +447,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             if (brokerPort != 0 && brokerPort == controllerPort) {
                 throw new IllegalStateException("broker and controller need different ports, both are " + brokerPort);
+            }
+            for (ExtraListener listener : extraListeners.values()) {
+                if (listener.port() != 0 && (listener.port() == brokerPort || listener.port() == controllerPort)) {
+                    throw new IllegalStateException("listener " + listener.name() + " needs a port of its own, not "
+                            + listener.port());
+                }
             }
             return new LocalKafkaBroker(this);
         }

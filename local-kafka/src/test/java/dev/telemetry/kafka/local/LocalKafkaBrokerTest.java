@@ -56,6 +56,35 @@ class LocalKafkaBrokerTest {
     }
 
     @Test
+    void shouldServeClientsOnAnExtraListenerAndAdvertiseItsAddressToThem() throws Exception {
+        int listenerPort = freePort();
+        LocalKafkaBroker.ExtraListener proc = LocalKafkaBroker.ExtraListener.parse("PROC:" + listenerPort);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dataDir).extraListener(proc).build().start();
+             Admin viaListener = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     LocalKafkaBroker.HOST + ":" + listenerPort))) {
+            broker.createTopic("both-listeners", 1, Map.of());
+
+            // Clients of a listener are told that listener's advertised address, not PLAINTEXT's.
+            assertThat(viaListener.describeCluster().nodes().get(60, TimeUnit.SECONDS))
+                    .singleElement().satisfies(node -> assertThat(node.port()).isEqualTo(listenerPort));
+            assertThat(viaListener.listTopics().names().get(60, TimeUnit.SECONDS)).contains("both-listeners");
+            assertThat(topicNames(broker)).as("PLAINTEXT still serves").contains("both-listeners");
+        }
+    }
+
+    @Test
+    void shouldParseAnExtraListenerWithItsAdvertisedPortAndRefuseBadOnes() {
+        assertThat(LocalKafkaBroker.ExtraListener.parse("PROC:19094:29094"))
+                .isEqualTo(new LocalKafkaBroker.ExtraListener("PROC", 19094, 29094));
+        assertThat(LocalKafkaBroker.ExtraListener.parse("PROC:19094"))
+                .isEqualTo(new LocalKafkaBroker.ExtraListener("PROC", 19094, 0));
+        assertThatThrownBy(() -> LocalKafkaBroker.ExtraListener.parse("PROC")).hasMessageContaining("NAME:PORT");
+        assertThatThrownBy(() -> LocalKafkaBroker.ExtraListener.parse("proc:1")).hasMessageContaining("upper case");
+        assertThatThrownBy(() -> LocalKafkaBroker.ExtraListener.parse("PLAINTEXT:1")).hasMessageContaining("taken");
+        assertThatThrownBy(() -> LocalKafkaBroker.ExtraListener.parse("PROC:x")).hasMessageContaining("numbers");
+    }
+
+    @Test
     void shouldDoNothingWhenClosedTwice() {
         LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dataDir).build();
 
@@ -63,6 +92,12 @@ class LocalKafkaBrokerTest {
         broker.close();
 
         assertThatThrownBy(broker::start).hasMessageContaining("closed");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LocalKafkaBroker.HOST))) {
+            return socket.getLocalPort();
+        }
     }
 
     private static Set<String> topicNames(LocalKafkaBroker broker) throws Exception {
