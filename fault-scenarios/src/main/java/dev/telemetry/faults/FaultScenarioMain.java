@@ -51,6 +51,10 @@ public final class FaultScenarioMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "dev/telemetry/faults/cli-logback.xml");
         }
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            return;
+        }
         ScenarioResult result;
         try {
             result = run(args);
