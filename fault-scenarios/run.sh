@@ -18,4 +18,4 @@ done
 if $build; then
   mvn -B -q -ntp -DskipTests -pl fault-scenarios -am install >&2
 fi
-exec java -Xmx1g -jar fault-scenarios/target/fault-scenarios.jar "${args[@]}"
+exec java -Xmx4g -jar fault-scenarios/target/fault-scenarios.jar "${args[@]}"

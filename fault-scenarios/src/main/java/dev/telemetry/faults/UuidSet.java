@@ -71,9 +71,14 @@ public final class UuidSet {
         long[] oldHigh = high;
         long[] oldLow = low;
         byte[] oldState = state;
-        high = new long[oldState.length * 2];
-        low = new long[oldState.length * 2];
-        state = new byte[oldState.length * 2];
+        // All three allocated before any is replaced: an OutOfMemoryError must leave the set as it was, not with
+        // one array of the new size beside two of the old (every lookup would then miss).
+        long[] newHigh = new long[oldState.length * 2];
+        long[] newLow = new long[oldState.length * 2];
+        byte[] newState = new byte[oldState.length * 2];
+        high = newHigh;
+        low = newLow;
+        state = newState;
         for (int i = 0; i < oldState.length; i++) {
             if (oldState[i] != EMPTY) {
                 int slot = slot(oldHigh[i], oldLow[i]);
