@@ -29,7 +29,9 @@ class StreamProcessorTest {
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class)
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                         LogAndContinueProcessingExceptionHandler.class)
-                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "telemetry.dlq");
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "telemetry.dlq")
+                // Commits wait out a broker outage instead of corrupting the tasks after Kafka's 60 s.
+                .containsEntry("producer.max.block.ms", 900_000);
         // Kafka Streams accepts every key and value as given.
         new StreamsConfig(props);
     }
