@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.FileDescriptor;
@@ -17,6 +18,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Prints the value of every record of a topic as one UTF-8 line on stdout, like {@code kcat -C};
@@ -27,6 +32,8 @@ public final class TopicTail {
     private static final String USAGE = "usage: topic-tail --bootstrap-server <host:port> --topic <name>"
             + " [--from-beginning[=true|false]] [--max-messages <n>] [--timeout-ms <ms>]";
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
+    /** The consumer of a running {@link #run}, for a stop signal to wake. */
+    private static final AtomicReference<KafkaConsumer<?, ?>> FOLLOWING = new AtomicReference<>();
 
     private TopicTail() {
     }
@@ -34,7 +41,30 @@ public final class TopicTail {
     public static void main(String[] args) {
         CliLogging.install();
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, System.err));
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean exiting = new AtomicBoolean();
+        // Following a topic ends with Ctrl-C or SIGTERM: that is the normal way out, not a failure (exit 0, what
+        // was read printed). An exit of our own (System.exit below) keeps its code.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (exiting.get()) {
+                return;
+            }
+            KafkaConsumer<?, ?> consumer = FOLLOWING.get();
+            if (consumer != null) {
+                consumer.wakeup();
+            }
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.flush();
+            Runtime.getRuntime().halt(0);
+        }, "topic-tail-stop"));
+        int code = run(args, out, System.err);
+        exiting.set(true);
+        finished.countDown();
+        System.exit(code);
     }
 
     /**
@@ -64,6 +94,7 @@ public final class TopicTail {
         }
 
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap))) {
+            FOLLOWING.set(consumer);
             List<TopicPartition> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
@@ -82,7 +113,8 @@ public final class TopicTail {
             while (printed < maxMessages) {
                 var records = consumer.poll(Duration.ofMillis(Math.min(500, timeoutMs)));
                 if (records.isEmpty()) {
-                    if (System.nanoTime() - idleSince >= Duration.ofMillis(timeoutMs).toNanos()) {
+                    // In milliseconds: without --timeout-ms it is Long.MAX_VALUE, which overflows as nanoseconds.
+                    if ((System.nanoTime() - idleSince) / 1_000_000 >= timeoutMs) {
                         break;
                     }
                     continue;
@@ -97,12 +129,18 @@ public final class TopicTail {
             }
             out.flush();
             return 0;
+        } catch (WakeupException e) {
+            // Stopped by Ctrl-C or SIGTERM while following.
+            out.flush();
+            return 0;
         } catch (TimeoutException e) {
             err.println("topic-tail: no answer from " + bootstrap + " (is the broker running?): " + e.getMessage());
             return 1;
         } catch (KafkaException e) {
             err.println("topic-tail: reading " + topic + " from " + bootstrap + " failed: " + e.getMessage());
             return 1;
+        } finally {
+            FOLLOWING.set(null);
         }
     }
 
