@@ -204,6 +204,11 @@ class BadInputBatteryTest {
         add(cases, "lone surrogate in tag value", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"tags\":{\"a\":\"\\ud83d\"}}", 400, "tags.a.*surrogate");
         add(cases, "lone surrogate in metadata key", "/api/analytics/actions", "{\"action\":\"a\",\"duration\":1,\"metadata\":{\"\\ud800\":1}}", 400, "surrogate");
         add(cases, "lone surrogate in metadata value", "/api/analytics/actions", "{\"action\":\"a\",\"duration\":1,\"metadata\":{\"k\":\"\\udfff\"}}", 400, "metadata.k.*surrogate");
+        // ...also in fields the gateway does not keep: the body is not Unicode, wherever the escape sits.
+        add(cases, "lone surrogate in an unknown field", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"note\":\"\\ud800\"}", 400, "note.*surrogate");
+        add(cases, "lone surrogate in an unknown nested field", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":\"x\",\"extra\":{\"deep\":[1,\"\\udc01\"]}}", 400, "extra.deep\\[1\\].*surrogate");
+        add(cases, "lone surrogate in an unknown key", "/api/feedback", "{\"comments\":\"ok\",\"x\\ud800\":1}", 400, "surrogate");
+        add(cases, "lone surrogate in a mixed batch's unknown field", "/api/events", "[{\"type\":\"metric\",\"name\":\"m\",\"value\":1,\"why\":\"\\udbff\"}]", 400, "why.*surrogate");
         // Huge arrays.
         add(cases, "1001 events", "/api/metrics", "[" + String.join(",", java.util.Collections.nCopies(1001, "{\"name\":\"m\",\"value\":1}")) + "]", 413, "1001 events.*limit is 1000");
         add(cases, "200 000 numbers", "/api/metrics", "[" + String.join(",", java.util.Collections.nCopies(200_000, "1")) + "]", 413, "200000 events");

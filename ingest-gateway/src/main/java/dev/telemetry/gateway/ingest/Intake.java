@@ -52,6 +52,11 @@ public final class Intake {
                 rejected.add(new Rejection(index, null, "must be a JSON object"));
                 continue;
             }
+            String surrogate = FieldReader.loneSurrogatePath(item);
+            if (surrogate != null) {
+                rejected.add(new Rejection(index, surrogate, FieldReader.LONE_SURROGATE));
+                continue;
+            }
             EventType type = fixedType;
             if (type == null) {
                 JsonNode typeNode = item.get("type");

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class FieldReader {
 
-    static final String LONE_SURROGATE = "contains a lone UTF-16 surrogate, which is not valid Unicode";
+    public static final String LONE_SURROGATE = "contains a lone UTF-16 surrogate, which is not valid Unicode";
 
     private final JsonNode node;
     private final Limits limits;
@@ -88,6 +88,42 @@ public final class FieldReader {
             return null;
         }
         return s;
+    }
+
+    /**
+     * Where in {@code node} the first lone surrogate is, as a field path ({@code tags.region}, {@code extra.deep[1]},
+     * or {@code metadata (a key)} for a key), or null when there is none. Every string counts, also of fields no
+     * event keeps: a body holding one is not Unicode, and what is dropped today may be read tomorrow.
+     */
+    public static String loneSurrogatePath(JsonNode node) {
+        return loneSurrogatePath(node, "");
+    }
+
+    private static String loneSurrogatePath(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return hasLoneSurrogate(node.textValue()) ? path : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = loneSurrogatePath(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                if (hasLoneSurrogate(field.getKey())) {
+                    // The key itself cannot be echoed: it is not Unicode.
+                    return (path.isEmpty() ? "" : path + " ") + "(a key)";
+                }
+                String found = loneSurrogatePath(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /**
