@@ -76,7 +76,7 @@ cat >"$WORK/gateway.yaml" <<YAML
 http: {host: 127.0.0.1, port: $GATEWAY_PORT, access-log: false}
 kafka: {bootstrap-servers: "$BOOTSTRAP"}
 keys: [{key: bench-key, app: bench}]
-rate-limits: {per-key: {rate: 100000000, burst: 100000000}, per-ip: {rate: 100000000, burst: 100000000}}
+rate-limits: {per-key: {rate: 100000000, burst: 100000000}, per-ip: {rate: 100000000, burst: 100000000}, per-key-events: {rate: 1000000000, burst: 1000000000}}
 YAML
 echo "== starting the gateway (-Xmx256m) on port $GATEWAY_PORT"
 # As deployed: the gateway's own jar and its lib/ (the benchmarks classpath mixes in Kafka's Jetty).

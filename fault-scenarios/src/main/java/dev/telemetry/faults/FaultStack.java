@@ -105,6 +105,7 @@ public final class FaultStack implements AutoCloseable {
                 rate-limits:
                   per-key: {rate: 1000000, burst: 1000000}
                   per-ip: {rate: 1000000, burst: 1000000}
+                  per-key-events: {rate: 100000000, burst: 100000000}
                 """.formatted(HOST, gatewayPort, bootstrapServers(), key, app));
         gateway = track(new ServiceProcess("gateway", launcher.command(Service.GATEWAY, serviceJvm,
                 List.of("--config", gatewayConfig.toString())), Map.of(), runDir,

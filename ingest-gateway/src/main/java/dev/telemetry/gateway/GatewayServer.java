@@ -91,6 +91,7 @@ public final class GatewayServer implements AutoCloseable {
                 new KeyAuthenticator(config.keys()), cors, new ClientAddress(config.http().trustedProxies()),
                 new RateLimiter(config.rateLimits().perIp(), System::nanoTime),
                 new RateLimiter(config.rateLimits().perKey(), System::nanoTime),
+                new RateLimiter(config.rateLimits().perKeyEvents(), System::nanoTime),
                 new BodyReader(config.limits().bodyBytes(), config.limits().inflatedBodyBytes()),
                 new BodyDecoder(codec, config.limits().itemsPerBatch()),
                 new Intake(config.limits().events(), config.clockSkew().policy(), Clock.systemUTC()),

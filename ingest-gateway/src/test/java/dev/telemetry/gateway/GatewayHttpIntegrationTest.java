@@ -278,6 +278,52 @@ class GatewayHttpIntegrationTest {
         }
     }
 
+    @Test
+    void shouldRefuseWholeBatchWith429WhenTheKeysEventsBucketCannotHoldIt(LocalKafka kafka, @TempDir Path dir)
+            throws Exception {
+        // 150 events in the bucket, refilled once in 100 s; requests are plentiful. Its own topic: what a refused
+        // batch wrote would show there.
+        Map<String, String> own = new java.util.HashMap<>(topics);
+        own.put("metrics", kafka.uniqueTopicName("events-bucket"));
+        kafka.createTopic(own.get("metrics"), 1);
+        try (GatewayServer limited = GatewayServer.start(GatewayFixture.config(dir, own, """
+                http: {host: 127.0.0.1, port: 0}
+                kafka: {bootstrap-servers: "%s"}
+                keys: [{key: %s, app: backend}]
+                limits: {items-per-batch: 100}
+                rate-limits: {per-key: {rate: 1000, burst: 1000}, per-key-events: {rate: 0.01, burst: 150}}
+                """.formatted(bootstrap, SERVER_KEY)))) {
+            String hundred = batch(100);
+
+            HttpResponse<String> first = send(post(limited.port(), "/api/metrics", "application/json", bytes(hundred))
+                    .header("X-Telemetry-Key", SERVER_KEY).build());
+            HttpResponse<String> second = send(post(limited.port(), "/api/metrics", "application/json", bytes(hundred))
+                    .header("X-Telemetry-Key", SERVER_KEY).build());
+            HttpResponse<String> fitting = send(post(limited.port(), "/api/metrics", "application/json", bytes(batch(40)))
+                    .header("X-Telemetry-Key", SERVER_KEY).build());
+
+            assertThat(first.statusCode()).isEqualTo(202);
+            assertThat(second.statusCode()).as("100 events do not fit the 50 left: refused whole").isEqualTo(429);
+            assertThat(second.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isGreaterThanOrEqualTo(1));
+            assertThat(json(second).get("message").asText()).contains("too many events for this ingest key");
+            assertThat(fitting.statusCode()).isEqualTo(202);
+            HttpResponse<String> metrics = send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + limited.port() + "/metrics")).build());
+            assertThat(metrics.body()).containsPattern("ingest_events_total\\{[^}]*outcome=\"rate_limited\"[^}]*route=\"metric\"[^}]*\\} 100.0");
+            List<dev.telemetry.events.Envelope> stored = GatewayFixture.readUntil(bootstrap, List.of(own.get("metrics")),
+                    read -> read.size() >= 140, java.time.Duration.ofSeconds(30));
+            assertThat(stored).as("the first and the third batch, nothing of the refused one").hasSize(140);
+        }
+    }
+
+    private static String batch(int events) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < events; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"name\":\"rl_events\",\"value\":").append(i).append('}');
+        }
+        return body.append(']').toString();
+    }
+
     private static void assertRateLimited(GatewayServer limited) throws Exception {
         // per-key burst 3: the fourth request with the same key is refused...
         List<Integer> byKey = new ArrayList<>();

@@ -46,8 +46,11 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
     public record Bucket(double rate, int burst) {
     }
 
-    /** Token buckets per ingest key and per client IP; a request over either is answered 429 + Retry-After. */
-    public record RateLimits(Bucket perKey, Bucket perIp) {
+    /**
+     * Token buckets per ingest key and per client IP (requests), and per ingest key (events: a request of n events
+     * takes n tokens); a request over any is answered 429 + Retry-After.
+     */
+    public record RateLimits(Bucket perKey, Bucket perIp, Bucket perKeyEvents) {
     }
 
     /**
@@ -152,6 +155,11 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.present("rate-limits", c.rateLimits());
         bucket("rate-limits.per-key", c.rateLimits().perKey());
         bucket("rate-limits.per-ip", c.rateLimits().perIp());
+        bucket("rate-limits.per-key-events", c.rateLimits().perKeyEvents());
+        if (c.rateLimits().perKeyEvents().burst() < c.limits().itemsPerBatch()) {
+            throw new ConfigException("rate-limits.per-key-events.burst", "must be at least limits.items-per-batch ("
+                    + c.limits().itemsPerBatch() + "), or a full batch could never be accepted");
+        }
     }
 
     private static void bucket(String key, Bucket b) {

@@ -42,6 +42,7 @@ public final class IngestHandler {
     private final ClientAddress clientAddress;
     private final RateLimiter perIp;
     private final RateLimiter perKey;
+    private final RateLimiter perKeyEvents;
     private final BodyReader bodyReader;
     private final BodyDecoder decoder;
     private final Intake intake;
@@ -56,13 +57,14 @@ public final class IngestHandler {
      *                  thread, which completes the acknowledgements and must not also write HTTP responses
      */
     public IngestHandler(KeyAuthenticator auth, Cors cors, ClientAddress clientAddress, RateLimiter perIp, RateLimiter perKey,
-                         BodyReader bodyReader, BodyDecoder decoder, Intake intake, EventPublisher publisher,
+                         RateLimiter perKeyEvents, BodyReader bodyReader, BodyDecoder decoder, Intake intake, EventPublisher publisher,
                          ErrorResponses responses, MeterRegistry registry, Executor responder) {
         this.auth = auth;
         this.cors = cors;
         this.clientAddress = clientAddress;
         this.perIp = perIp;
         this.perKey = perKey;
+        this.perKeyEvents = perKeyEvents;
         this.bodyReader = bodyReader;
         this.decoder = decoder;
         this.intake = intake;
@@ -91,6 +93,13 @@ public final class IngestHandler {
         count(route, "rejected", result.items() - result.acceptedItems());
         if (result.accepted().isEmpty()) {
             throw ApiException.allRejected(result.rejected());
+        }
+        // Counted in events the batch would write, all or none: nothing of a refused batch reaches Kafka.
+        Duration wait = perKeyEvents.acquire(key.key(), result.accepted().size());
+        if (wait != null) {
+            count(route, "rate_limited", result.acceptedItems());
+            throw ApiException.rateLimited("too many events for this ingest key (" + result.accepted().size()
+                    + " in this request); retry later", wait);
         }
         List<String> eventIds = result.accepted().stream().map(Envelope::eventId).toList();
         ctx.future(() -> publisher.publish(result.accepted()).handleAsync((ok, error) -> {
@@ -147,7 +156,7 @@ public final class IngestHandler {
     private static Map<String, Counter> registerCounters(MeterRegistry registry) {
         Map<String, Counter> counters = new HashMap<>();
         for (IngestRoute route : IngestRoute.ALL) {
-            for (String outcome : List.of("accepted", "rejected", "unavailable")) {
+            for (String outcome : List.of("accepted", "rejected", "unavailable", "rate_limited")) {
                 counters.put(route.tag() + '|' + outcome, Counter.builder("ingest.events")
                         .description("Events received, by route and outcome")
                         .tag("route", route.tag()).tag("outcome", outcome).register(registry));

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets by name (an ingest key or a client IP). A request takes one token; an empty bucket
- * refuses it with the time until the next token, which becomes {@code Retry-After}. The number of
+ * Token buckets by name (an ingest key or a client IP). A request takes one token (or, for the events bucket, one
+ * per event); a bucket without enough refuses it with the time until there are, which becomes {@code Retry-After}. The number of
  * buckets is capped: when it is reached, buckets that have refilled completely (and so carry no
  * state worth keeping) are dropped — all of them if none has — so a flood of distinct source
  * addresses can exhaust neither memory nor CPU.
@@ -30,6 +30,14 @@ public final class RateLimiter {
 
     /** Takes a token for {@code name}; returns null when allowed, else how long until one is available. */
     public Duration acquire(String name) {
+        return acquire(name, 1);
+    }
+
+    /**
+     * Takes {@code permits} tokens for {@code name} at once or none: returns null when allowed, else how long until
+     * that many are available (a batch of events is refused whole, never half-written).
+     */
+    public Duration acquire(String name, int permits) {
         long now = nanoTime.getAsLong();
         if (buckets.size() >= MAX_BUCKETS && !buckets.containsKey(name)) {
             buckets.values().removeIf(b -> b.isFull(now));
@@ -39,7 +47,7 @@ public final class RateLimiter {
                 buckets.clear();
             }
         }
-        return buckets.computeIfAbsent(name, n -> new Bucket(burst, now)).take(now);
+        return buckets.computeIfAbsent(name, n -> new Bucket(burst, now)).take(now, permits);
     }
 
     private final class Bucket {
@@ -51,13 +59,13 @@ public final class RateLimiter {
             this.updated = updated;
         }
 
-        synchronized Duration take(long now) {
+        synchronized Duration take(long now, int permits) {
             refill(now);
-            if (tokens >= 1) {
-                tokens -= 1;
+            if (tokens >= permits) {
+                tokens -= permits;
                 return null;
             }
-            return Duration.ofNanos((long) Math.ceil((1 - tokens) / ratePerNano));
+            return Duration.ofNanos((long) Math.ceil((permits - tokens) / ratePerNano));
         }
 
         synchronized boolean isFull(long now) {

@@ -25,4 +25,20 @@ class GatewayConfigTest {
                 .hasMessageContaining("kafka.batch-size-bytes")
                 .hasMessageContaining("must not exceed kafka.buffer-memory-bytes (65536)");
     }
+
+    @Test
+    void shouldRefuseAnEventsBucketThatCannotHoldAFullBatch() {
+        assertThatThrownBy(() -> GatewayConfig.load(new String[0], Map.of(
+                "GATEWAY_RATE_LIMITS_PER_KEY_EVENTS_BURST", "500", "GATEWAY_LIMITS_ITEMS_PER_BATCH", "1000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rate-limits.per-key-events.burst")
+                .hasMessageContaining("limits.items-per-batch (1000)");
+    }
+
+    @Test
+    void shouldShipAnEventsBucketPerKeyWhenDefaultsLoad() {
+        GatewayConfig config = GatewayConfig.load(new String[0], Map.of());
+
+        assertThat(config.rateLimits().perKeyEvents()).isEqualTo(new GatewayConfig.Bucket(50_000, 100_000));
+    }
 }
