@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The running statistics of one series in one open window: exact count, sum, min and max, a DDSketch for
- * percentiles, and rating counts for rated vitals. Mutable on purpose: {@link HotAggregateStore} keeps hot
+ * The running statistics of one series in one open window: exact count, sum, min and max, the values themselves
+ * while there are few ({@link #EXACT_VALUES}: exact nearest-rank percentiles), a DDSketch for percentiles beyond,
+ * and rating counts for rated vitals. Mutable on purpose: {@link HotAggregateStore} keeps hot
  * aggregates as objects between commits, and copying a sketch per event is what makes windowing slow.
  */
 final class WindowAggregate {
@@ -34,7 +35,16 @@ final class WindowAggregate {
      * any metric here; beyond that the lowest bins collapse, so memory stays bounded whatever is sent.
      */
     static final int MAX_BINS = 2048;
-    private static final byte FORMAT = 1;
+    /**
+     * Up to this many values a window keeps them all and reports exact nearest-rank percentiles: a sketch's
+     * quantile of a handful of values is one of its bins' lower edges (two values 13 and 282.7 gave p50 … p99 = 13,
+     * so a p95 rule on a quiet endpoint never saw its one slow request). Beyond it, the sketch alone.
+     */
+    static final int EXACT_VALUES = 256;
+    private static final double[] QUANTILES = {0.50, 0.75, 0.90, 0.95, 0.99};
+    /** Format 1: no exact values (written before they were kept); 2: with them while the window holds few. */
+    private static final byte FORMAT_SKETCH_ONLY = 1;
+    private static final byte FORMAT = 2;
 
     private final String app;
     private final String metric;
@@ -47,9 +57,11 @@ final class WindowAggregate {
     private final DDSketch sketch;
     /** good, needs-improvement, poor; null when the series is not a rated vital. */
     private final long[] ratings;
+    /** Every value so far while there are at most {@link #EXACT_VALUES} (the first {@code count}); else null. */
+    private double[] exact;
 
     private WindowAggregate(String app, String metric, String series, Map<String, String> labels, long count,
-                            double sum, double min, double max, DDSketch sketch, long[] ratings) {
+                            double sum, double min, double max, DDSketch sketch, long[] ratings, double[] exact) {
         this.app = app;
         this.metric = metric;
         this.series = series;
@@ -60,12 +72,13 @@ final class WindowAggregate {
         this.max = max;
         this.sketch = sketch;
         this.ratings = ratings;
+        this.exact = exact;
     }
 
     static WindowAggregate first(SeriesObservation o) {
         long[] ratings = o.rated() ? new long[3] : null;
         WindowAggregate aggregate = new WindowAggregate(o.app(), o.metric(), o.series(), o.labels(), 0, 0,
-                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, newSketch(), ratings);
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, newSketch(), ratings, new double[4]);
         aggregate.add(o.value());
         return aggregate;
     }
@@ -76,6 +89,16 @@ final class WindowAggregate {
 
     /** Adds one observation in place. */
     void add(double value) {
+        if (exact != null) {
+            if (count == EXACT_VALUES) {
+                exact = null;
+            } else {
+                if (count == exact.length) {
+                    exact = java.util.Arrays.copyOf(exact, Math.min(EXACT_VALUES, exact.length * 2));
+                }
+                exact[(int) count] = value;
+            }
+        }
         count++;
         sum += value;
         min = Math.min(min, value);
@@ -91,12 +114,24 @@ final class WindowAggregate {
     }
 
     Summary toSummary(Instant windowStart, Instant windowEnd) {
-        double[] p = sketch.getValuesAtQuantiles(new double[] {0.50, 0.75, 0.90, 0.95, 0.99});
+        double[] p = exact != null ? nearestRank(java.util.Arrays.copyOf(exact, (int) count))
+                : sketch.getValuesAtQuantiles(QUANTILES);
         Summary.Ratings rated = ratings == null ? null : new Summary.Ratings(ratings[0], ratings[1], ratings[2]);
         // The sketch's bucket midpoints can fall a hair outside the exact range; clamp, as the exact
         // min and max are known.
         return new Summary(Summary.SCHEMA_VERSION, app, metric, series, labels, windowStart, windowEnd, count, sum,
                 min, max, sum / count, clamp(p[0]), clamp(p[1]), clamp(p[2]), clamp(p[3]), clamp(p[4]), rated);
+    }
+
+    /** The nearest-rank percentile: the smallest value with at least p of all values at or below it. */
+    private static double[] nearestRank(double[] values) {
+        java.util.Arrays.sort(values);
+        double[] p = new double[QUANTILES.length];
+        for (int i = 0; i < QUANTILES.length; i++) {
+            int rank = (int) Math.ceil(QUANTILES[i] * values.length);
+            p[i] = values[Math.max(0, rank - 1)];
+        }
+        return p;
     }
 
     private double clamp(double value) {
@@ -140,6 +175,12 @@ final class WindowAggregate {
             sketch.encode(sketchBytes, false);
             out.writeInt(sketchBytes.numWrittenBytes());
             out.write(sketchBytes.backingArray(), 0, sketchBytes.numWrittenBytes());
+            out.writeBoolean(exact != null);
+            if (exact != null) {
+                for (int i = 0; i < count; i++) {
+                    out.writeDouble(exact[i]);
+                }
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -150,7 +191,7 @@ final class WindowAggregate {
     private static WindowAggregate decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_SKETCH_ONLY) {
                 throw new SerializationException("unknown window aggregate format " + format);
             }
             String app = in.readUTF();
@@ -173,7 +214,16 @@ final class WindowAggregate {
             in.readFully(sketchBytes);
             DDSketch sketch = newSketch();
             sketch.decodeAndMergeWith(ByteArrayInput.wrap(sketchBytes));
-            return new WindowAggregate(app, metric, series, Map.copyOf(labels), count, sum, min, max, sketch, ratings);
+            // An aggregate stored before exact values were kept goes on with the sketch alone.
+            double[] exact = null;
+            if (format == FORMAT && in.readBoolean()) {
+                exact = new double[(int) Math.min(EXACT_VALUES, Math.max(4, Integer.highestOneBit((int) Math.max(1, count)) * 2))];
+                for (int i = 0; i < count; i++) {
+                    exact[i] = in.readDouble();
+                }
+            }
+            return new WindowAggregate(app, metric, series, Map.copyOf(labels), count, sum, min, max, sketch, ratings,
+                    exact);
         } catch (IOException e) {
             throw new SerializationException("corrupt window aggregate", e);
         }

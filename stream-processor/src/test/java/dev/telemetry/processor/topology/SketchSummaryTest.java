@@ -43,6 +43,41 @@ class SketchSummaryTest extends HarnessTestSupport {
     }
 
     @Test
+    void shouldReportExactNearestRankPercentilesWhenWindowHoldsFewValues() {
+        // The window: DDSketch reported 13 for p50 ... p99, hiding the slow request.
+        harness.metric("latency_ms", 13, at(1));
+        harness.metric("latency_ms", 282.7, at(2));
+
+        harness.wallClockTo(at(70));
+
+        Summary summary = harness.summaries.readValue();
+        assertThat(List.of(summary.p50(), summary.p75(), summary.p90(), summary.p95(), summary.p99()))
+                .containsExactly(13.0, 282.7, 282.7, 282.7, 282.7);
+    }
+
+    @Test
+    void shouldUseNearestRankUpToTheExactLimitAndTheSketchBeyondWhenWindowsGrow() {
+        // 1, 2, ..., n: nearest-rank p50 is ceil(n / 2) exactly; the sketch's is within 1 % of rank floor((n-1)/2).
+        int limit = WindowAggregate.EXACT_VALUES;
+        for (int i = 1; i <= limit; i++) {
+            harness.metric("at_limit_ms", i, at(Duration.ofMillis(i * 100L)));
+            harness.metric("past_limit_ms", i, at(Duration.ofMillis(i * 100L)));
+        }
+        harness.metric("past_limit_ms", limit + 1, at(59));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, Summary> byKey = harness.summaries.readKeyValuesToMap();
+        Summary atLimit = byKey.get("shop|at_limit_ms");
+        assertThat(atLimit.p50()).isEqualTo(128.0);
+        assertThat(atLimit.p99()).isEqualTo(254.0);
+        Summary pastLimit = byKey.get("shop|past_limit_ms");
+        assertThat(pastLimit.count()).isEqualTo(limit + 1);
+        assertWithinAccuracy(pastLimit.p50(), 129.0);
+        assertThat(pastLimit.p50()).as("the sketch's value, not an exact one").isNotEqualTo(129.0);
+    }
+
+    @Test
     void shouldReportTheValueAsEveryPercentileWhenWindowHasOneObservation() {
         harness.metric("latency_ms", 1234.5, at(1));
 
