@@ -204,6 +204,17 @@ class BadInputBatteryTest {
         add(cases, "lone surrogate in tag value", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"tags\":{\"a\":\"\\ud83d\"}}", 400, "tags.a.*surrogate");
         add(cases, "lone surrogate in metadata key", "/api/analytics/actions", "{\"action\":\"a\",\"duration\":1,\"metadata\":{\"\\ud800\":1}}", 400, "surrogate");
         add(cases, "lone surrogate in metadata value", "/api/analytics/actions", "{\"action\":\"a\",\"duration\":1,\"metadata\":{\"k\":\"\\udfff\"}}", 400, "metadata.k.*surrogate");
+        // Names: one grammar for metric, action and check names and tag keys; vitals are a closed set.
+        add(cases, "SQL as a vital name", "/api/analytics/vitals", "{\"name\":\"DROP TABLE\",\"value\":1,\"id\":\"x\"}", 400, "name.*web vital.*LCP");
+        add(cases, "unknown vital name", "/api/analytics/vitals", "{\"name\":\"LCPX\",\"value\":1,\"id\":\"x\"}", 400, "name.*web vital");
+        add(cases, "feature timing with a bad name", "/api/analytics/vitals", "{\"name\":\"feature-a b\",\"value\":1,\"id\":\"x\"}", 400, "name.*feature-<name>");
+        add(cases, "metric name starting with a digit", "/api/metrics", "{\"name\":\"1st\",\"value\":1}", 400, "name.*must start with a letter");
+        add(cases, "metric name with a space", "/api/metrics", "{\"name\":\"checkout time\",\"value\":1}", 400, "name.*must start with a letter");
+        add(cases, "metric name with markup", "/api/metrics", "{\"name\":\"x<script>\",\"value\":1}", 400, "name.*must start with a letter");
+        add(cases, "action name with a quote", "/api/analytics/actions", "{\"action\":\"a'b\",\"duration\":1}", 400, "action.*must start with a letter");
+        add(cases, "check name with a colon", "/api/synthetic", "{\"check\":\"home:1\",\"success\":true}", 400, "check.*must start with a letter");
+        add(cases, "tag key with a space", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"tags\":{\"bad key\":\"v\"}}", 400, "tags.bad key.*tag names must start with a letter");
+        add(cases, "256-character metric name", "/api/metrics", "{\"name\":\"" + "a".repeat(256) + "\",\"value\":1}", 400, "name");
         // ...also in fields the gateway does not keep: the body is not Unicode, wherever the escape sits.
         add(cases, "lone surrogate in an unknown field", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"note\":\"\\ud800\"}", 400, "note.*surrogate");
         add(cases, "lone surrogate in an unknown nested field", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":\"x\",\"extra\":{\"deep\":[1,\"\\udc01\"]}}", 400, "extra.deep\\[1\\].*surrogate");

@@ -17,7 +17,7 @@ public record ActionEvent(String action, double duration, JsonNode metadata, Lon
     }
 
     public static ActionEvent read(FieldReader r) {
-        String action = r.requiredString("action", r.limits().nameLength());
+        String action = r.requiredName("action");
         double duration = r.requiredNumber("duration");
         r.check(duration >= 0, "duration", "must not be negative");
         JsonNode metadata = r.optionalObject("metadata");

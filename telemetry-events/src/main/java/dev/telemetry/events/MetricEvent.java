@@ -22,7 +22,7 @@ public record MetricEvent(String name, double value, Long timestamp, Map<String,
     }
 
     public static MetricEvent read(FieldReader r) {
-        String name = r.requiredString("name", r.limits().nameLength());
+        String name = r.requiredName("name");
         double value = r.requiredNumber("value");
         Long timestamp = r.optionalTimestamp("timestamp");
         Map<String, String> tags = r.optionalTags("tags");

@@ -28,7 +28,7 @@ public record SyntheticEvent(String check, boolean success, String error, Double
 
     public static SyntheticEvent read(FieldReader r) {
         // The seed's script posts no check name; it is one journey, so "default" names it.
-        String check = r.has("check") ? r.requiredString("check", r.limits().nameLength()) : "default";
+        String check = r.has("check") ? r.requiredName("check") : "default";
         boolean success = r.requiredBoolean("success");
         String error = r.optionalString("error", r.limits().textLength());
         Double durationMs = r.optionalNumber("durationMs");

@@ -1,6 +1,7 @@
 package dev.telemetry.events;
 
 import dev.telemetry.events.validation.FieldReader;
+import dev.telemetry.events.validation.Names;
 import java.util.Set;
 
 /**
@@ -35,6 +36,10 @@ public record VitalEvent(String name, double value, String id, String navigation
         String page = r.optionalString("page", n);
         String url = r.optionalString("url", n);
         Long timestamp = r.optionalTimestamp("timestamp");
+        if (name != null && !name.isBlank() && !Names.isVitalName(name)) {
+            r.check(false, "name", Names.VITAL_RULE);
+            name = null;
+        }
         if (name != null && NON_NEGATIVE.contains(name)) {
             r.check(value >= 0, "value", "must not be negative for " + name);
         }

@@ -69,6 +69,16 @@ public final class FieldReader {
         return s;
     }
 
+    /** A required name in the {@link Names} grammar, e.g. a metric's. */
+    public String requiredName(String field) {
+        String s = requiredString(field, limits.nameLength());
+        if (s != null && !s.isBlank() && !Names.isName(s)) {
+            reject(field, Names.RULE);
+            return null;
+        }
+        return s;
+    }
+
     public String optionalString(String field, int maxLength) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
@@ -257,6 +267,8 @@ public final class FieldReader {
                 reject(path, "tag names must be 1 to " + limits.nameLength() + " characters");
             } else if (hasLoneSurrogate(e.getKey()) || (value.isTextual() && hasLoneSurrogate(value.textValue()))) {
                 reject(path, LONE_SURROGATE);
+            } else if (!Names.isName(e.getKey())) {
+                reject(path, "tag names " + Names.RULE);
             } else if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
                 reject(path, "must be a string, number or boolean, got " + kind(value));
             } else if (value.asText().length() > limits.nameLength()) {
