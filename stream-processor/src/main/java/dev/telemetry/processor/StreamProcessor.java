@@ -11,10 +11,12 @@ import dev.telemetry.processor.topology.TelemetryTopology;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import dev.telemetry.service.ops.OpsServer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +28,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class StreamProcessor implements AutoCloseable {
         KafkaReadProgress progress = new KafkaReadProgress(admin, config.applicationId(),
                 TopologyInputs.of(TelemetryTopology.build(settings, metrics).describe(), config.applicationId()),
                 settings.closeCheckInterval(), System::currentTimeMillis);
-        Gauge.builder("processor_input_read_behind_seconds", progress, StreamProcessor::secondsBehind)
+        Gauge.builder("processor.input.read.behind.seconds", progress, StreamProcessor::secondsBehind)
                 .description("How far behind the wall clock the input is known to be fully read (the oldest input "
                         + "partition); quiet windows close this much later. NaN until the broker first answers.")
                 .register(registry);
@@ -81,8 +82,7 @@ public final class StreamProcessor implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(topology, properties);
         // A dead stream thread is replaced (after a broker outage a transaction commit can fail fatally, and a new
         // thread resumes from the last commit); one that keeps dying stops this client, which /health then reports.
-        io.micrometer.core.instrument.Counter replaced = io.micrometer.core.instrument.Counter
-                .builder("processor_stream_threads_replaced_total")
+        Counter replaced = Counter.builder("processor.stream.threads.replaced")
                 .description("Stream threads that died (e.g. a transaction that could not commit after a broker "
                         + "outage) and were replaced").register(registry);
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(5, Duration.ofMinutes(10), System::currentTimeMillis,
@@ -99,6 +99,7 @@ public final class StreamProcessor implements AutoCloseable {
         } catch (RuntimeException e) {
             streamsMetrics.close();
             streams.close();
+            progress.close();
             admin.close();
             registry.close();
             throw e;
@@ -151,7 +152,7 @@ public final class StreamProcessor implements AutoCloseable {
     private static Health health(KafkaStreams streams, KafkaReadProgress progress) {
         KafkaStreams.State state = streams.state();
         boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("kafka_streams_state", state.name());
         // Not a check: a processor behind its input is healthy, its quiet windows just close later.
         long readUpTo = progress.oldestReadUpTo();
