@@ -36,14 +36,13 @@ public record VitalEvent(String name, double value, String id, String navigation
         String page = r.optionalString("page", n);
         String url = r.optionalString("url", n);
         Long timestamp = r.optionalTimestamp("timestamp");
-        if (name != null && !name.isBlank() && !Names.isVitalName(name)) {
-            r.check(false, "name", Names.VITAL_RULE);
-            name = null;
+        if (name != null && !name.isBlank()) {
+            r.check(Names.isVitalName(name), "name", Names.VITAL_RULE);
         }
         if (name != null && NON_NEGATIVE.contains(name)) {
             r.check(value >= 0, "value", "must not be negative for " + name);
         }
-        if (name != null && name.startsWith("feature-")) {
+        if (name != null && name.startsWith(Names.FEATURE_PREFIX)) {
             r.check(value >= 0, "value", "a duration must not be negative");
         }
         if (rating != null) {

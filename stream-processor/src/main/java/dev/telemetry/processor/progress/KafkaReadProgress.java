@@ -2,6 +2,7 @@ package dev.telemetry.processor.progress;
 
 import dev.telemetry.processor.topology.ReadProgress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReadProgress.class);
     /** End offsets kept per partition while the processor is behind: ten minutes of one-second rounds. */
     private static final int MAX_NOTED = 600;
+    private static final Duration DESCRIBE_EVERY = Duration.ofMinutes(1);
 
     private final Admin admin;
     private final String groupId;
@@ -50,15 +53,18 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     private final ReadProgressTracker tracker;
     private final ScheduledExecutorService rounds;
     private volatile Map<TopicPartition, Long> published = Map.of();
-    private volatile long lastRound = UNKNOWN;
     private boolean failing;
+    /** The input partitions as last described, and when: partitions are added rarely, rounds come every second. */
+    private List<TopicPartition> inputPartitions = List.of();
+    private long describedAt = UNKNOWN;
+    private boolean allTopicsFound;
 
     public KafkaReadProgress(Admin admin, String groupId, TopologyInputs inputs, Duration interval, LongSupplier clock) {
         this.admin = admin;
         this.groupId = groupId;
         this.inputs = inputs;
         this.interval = interval;
-        this.timeout = interval.multipliedBy(5).compareTo(Duration.ofSeconds(5)) > 0 ? interval.multipliedBy(5) : Duration.ofSeconds(5);
+        this.timeout = Duration.ofMillis(Math.max(5_000, interval.multipliedBy(5).toMillis()));
         this.clock = clock;
         this.tracker = new ReadProgressTracker(inputs, MAX_NOTED);
         this.rounds = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -85,11 +91,6 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
         return now.isEmpty() ? UNKNOWN : now.values().stream().mapToLong(Long::longValue).min().orElse(UNKNOWN);
     }
 
-    /** When the broker last answered a whole round, {@link #UNKNOWN} before the first. */
-    public long lastRound() {
-        return lastRound;
-    }
-
     private void roundQuietly() {
         try {
             round();
@@ -110,7 +111,7 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
 
     /** One round: committed offsets first, then end offsets (the tracker's order). */
     void round() throws ExecutionException, InterruptedException, TimeoutException {
-        List<TopicPartition> partitions = partitions();
+        List<TopicPartition> partitions = partitions(clock.getAsLong());
         Map<TopicPartition, Long> consumed = committedOffsets();
         List<TopicPartition> uncommitted = partitions.stream().filter(p -> !consumed.containsKey(p)).toList();
         if (!uncommitted.isEmpty()) {
@@ -121,27 +122,37 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
         long now = clock.getAsLong();
         tracker.onEndOffsets(now, offsets(partitions, OffsetSpec.latest()));
         published = tracker.readUpTo();
-        lastRound = now;
     }
 
-    /** Every partition of every input topic that exists; an internal topic not created yet is left out. */
-    private List<TopicPartition> partitions() throws InterruptedException, TimeoutException, ExecutionException {
+    /**
+     * Every partition of every input topic that exists; an internal topic not created yet is left out. Described
+     * again while a topic is missing, and once a minute for partitions added meanwhile.
+     */
+    private List<TopicPartition> partitions(long now) throws InterruptedException, TimeoutException, ExecutionException {
+        if (allTopicsFound && now - describedAt < DESCRIBE_EVERY.toMillis()) {
+            return inputPartitions;
+        }
         Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(inputs.allTopics(),
                 new DescribeTopicsOptions().timeoutMs(timeoutMs())).topicNameValues();
-        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        List<TopicPartition> found = new ArrayList<>();
+        boolean all = true;
         for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
             TopicDescription description;
             try {
                 description = entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    all = false;
                     continue;
                 }
                 throw e;
             }
-            description.partitions().forEach(p -> partitions.add(new TopicPartition(entry.getKey(), p.partition())));
+            description.partitions().forEach(p -> found.add(new TopicPartition(entry.getKey(), p.partition())));
         }
-        return partitions;
+        inputPartitions = List.copyOf(found);
+        describedAt = now;
+        allTopicsFound = all;
+        return inputPartitions;
     }
 
     private Map<TopicPartition, Long> committedOffsets() throws InterruptedException, TimeoutException, ExecutionException {

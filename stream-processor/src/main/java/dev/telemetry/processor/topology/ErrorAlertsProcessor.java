@@ -97,7 +97,7 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
         // Forgetting by the wall clock alone would forget a fingerprint whose next errors are still unread after an
         // outage, and call them "new": only as far as the input has been read counts as "now".
         context.schedule(sweepInterval(forgetAfter), PunctuationType.WALL_CLOCK_TIME,
-                now -> forgetQuietFingerprints(Math.min(now, progress.readUpTo(task))));
+                now -> forgetQuietFingerprints(progress.wallClockReadUpTo(task, now)));
     }
 
     /** A tenth of the retention, at most an hour: forgetting a little late is harmless, scanning often is not free. */

@@ -21,6 +21,14 @@ public interface ReadProgress {
     long readUpTo(TaskId task);
 
     /**
+     * The wall clock as far as {@code task}'s input has been read, {@code min(now, readUpTo)}: the "now" by which
+     * anything may be declared final. {@link #UNKNOWN} while nothing is known.
+     */
+    default long wallClockReadUpTo(TaskId task, long now) {
+        return Math.min(now, readUpTo(task));
+    }
+
+    /**
      * For a topology that processes each record synchronously as it is given ({@code TopologyTestDriver}): the
      * input is always read to the end, so the wall clock alone decides.
      */

@@ -93,7 +93,7 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
         this.clock = new WindowClock(MINUTE, settings.grace(), context.getStateStore(WATERMARK_STORE));
         TaskId task = context.taskId();
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (clock.onWallClock(now, progress.readUpTo(task))) {
+            if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
                 emitClosedMinutes();
             }
         });
@@ -108,7 +108,7 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
         inspect(envelope, request, "path", request.endpoint());
         inspect(envelope, request, "query", request.query());
         countTowardsLimit(envelope, request, record.timestamp());
-        if (clock.onRecord(record.timestamp())) {
+        if (clock.advanceTo(record.timestamp())) {
             emitClosedMinutes();
         }
     }

@@ -12,6 +12,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
@@ -94,7 +95,7 @@ final class WindowAggregate {
                 exact = null;
             } else {
                 if (count == exact.length) {
-                    exact = java.util.Arrays.copyOf(exact, Math.min(EXACT_VALUES, exact.length * 2));
+                    exact = Arrays.copyOf(exact, Math.min(EXACT_VALUES, exact.length * 2));
                 }
                 exact[(int) count] = value;
             }
@@ -114,7 +115,7 @@ final class WindowAggregate {
     }
 
     Summary toSummary(Instant windowStart, Instant windowEnd) {
-        double[] p = exact != null ? nearestRank(java.util.Arrays.copyOf(exact, (int) count))
+        double[] p = exact != null ? nearestRank(Arrays.copyOf(exact, (int) count))
                 : sketch.getValuesAtQuantiles(QUANTILES);
         Summary.Ratings rated = ratings == null ? null : new Summary.Ratings(ratings[0], ratings[1], ratings[2]);
         // The sketch's bucket midpoints can fall a hair outside the exact range; clamp, as the exact
@@ -125,7 +126,7 @@ final class WindowAggregate {
 
     /** The nearest-rank percentile: the smallest value with at least p of all values at or below it. */
     private static double[] nearestRank(double[] values) {
-        java.util.Arrays.sort(values);
+        Arrays.sort(values);
         double[] p = new double[QUANTILES.length];
         for (int i = 0; i < QUANTILES.length; i++) {
             int rank = (int) Math.ceil(QUANTILES[i] * values.length);
@@ -217,7 +218,7 @@ final class WindowAggregate {
             // An aggregate stored before exact values were kept goes on with the sketch alone.
             double[] exact = null;
             if (format == FORMAT && in.readBoolean()) {
-                exact = new double[(int) Math.min(EXACT_VALUES, Math.max(4, Integer.highestOneBit((int) Math.max(1, count)) * 2))];
+                exact = new double[(int) count];
                 for (int i = 0; i < count; i++) {
                     exact[i] = in.readDouble();
                 }

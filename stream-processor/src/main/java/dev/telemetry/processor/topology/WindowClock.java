@@ -7,16 +7,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * When tumbling windows close, for every windowed processor of the topology: a window {@code [start, end)}
  * closes once the watermark reaches {@code end + grace}; its events arriving after that are late.
  *
- * <p>The watermark moves for two reasons only, and both say that the window's events have been read:
+ * <p>The watermark ({@link #advanceTo}) moves for two reasons only, and both say that the window's events have been
+ * read:
  * <ul>
- *   <li><b>Stream time</b>: the highest event time the task has seen ({@link #onRecord}). Kafka Streams hands a
+ *   <li><b>Stream time</b>: the highest event time the task has seen. Kafka Streams hands a
  *       task its partitions' records in timestamp order and waits for a partition it knows to have unread records,
  *       so a newer record means the older ones were read. Only for input read straight from partitions: records
  *       that several tasks merge into one (a repartition topic) arrive as fast as the slowest writer, and must not
  *       move it.</li>
- *   <li><b>The wall clock, bounded by how far the input was read</b> ({@link #onWallClock}): a series that goes
+ *   <li><b>The wall clock, bounded by how far the input was read</b>: a series that goes
  *       quiet still gets its last window closed (the DSL's {@code onWindowClose()} and {@code suppress} wait for a
- *       newer record, forever for a lone event), but only up to {@link ReadProgress#readUpTo}, the time before which
+ *       newer record, forever for a lone event), but only up to {@link ReadProgress#wallClockReadUpTo}, the time before which
  *       every appended record has been processed. A broker outage, a network partition, a restart, a rebalance or
  *       a backlog stops that time, so they delay windows and never drop their events as late.</li>
  * </ul>
@@ -63,20 +64,11 @@ final class WindowClock {
         return watermark;
     }
 
-    /** A record with this event time was read from the task's own partitions; true when it moved the watermark. */
-    boolean onRecord(long eventTime) {
-        return advanceTo(eventTime);
-    }
-
     /**
-     * The periodic wall-clock check: the watermark follows the wall clock, but never past the time up to which
-     * the task's input has been read. True when it moved the watermark.
+     * Time has passed up to {@code time}: the event time of a record read from the task's own partitions, or the
+     * wall clock as far as the input has been read. True when it moved the watermark.
      */
-    boolean onWallClock(long now, long inputReadUpTo) {
-        return advanceTo(Math.min(now, inputReadUpTo));
-    }
-
-    private boolean advanceTo(long time) {
+    boolean advanceTo(long time) {
         if (time > watermark) {
             watermark = time;
             return true;

@@ -135,7 +135,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         TaskId task = context.taskId();
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (clock.onWallClock(now, progress.readUpTo(task))) {
+            if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
                 emitClosedWindows();
             }
         });
@@ -170,7 +170,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         windows.put(key, aggregate);
         oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
-        if (input == Input.PARTITIONS && clock.onRecord(time)) {
+        if (input == Input.PARTITIONS && clock.advanceTo(time)) {
             emitClosedWindows();
         }
     }

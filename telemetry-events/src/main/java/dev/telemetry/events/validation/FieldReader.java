@@ -15,6 +15,8 @@ import java.util.Map;
  * naming its field, instead of stopping at the first. Event records use it in their
  * {@code read(FieldReader)} factories; a caller keeps the event only if {@link #violations()} is empty.
  * Unknown fields are ignored so that newer clients (e.g. web-vitals' {@code entries}) are accepted.
+ * Lone surrogates are not looked for field by field: the caller refuses an item holding one anywhere first
+ * ({@link #loneSurrogatePath}), also in the fields no event keeps.
  */
 public final class FieldReader {
 
@@ -91,10 +93,6 @@ public final class FieldReader {
         String s = v.textValue();
         if (s.length() > maxLength) {
             reject(field, "is " + s.length() + " characters long; the limit is " + maxLength);
-            return null;
-        }
-        if (hasLoneSurrogate(s)) {
-            reject(field, LONE_SURROGATE);
             return null;
         }
         return s;
@@ -265,8 +263,6 @@ public final class FieldReader {
             JsonNode value = e.getValue();
             if (e.getKey().isEmpty() || e.getKey().length() > limits.nameLength()) {
                 reject(path, "tag names must be 1 to " + limits.nameLength() + " characters");
-            } else if (hasLoneSurrogate(e.getKey()) || (value.isTextual() && hasLoneSurrogate(value.textValue()))) {
-                reject(path, LONE_SURROGATE);
             } else if (!Names.isName(e.getKey())) {
                 reject(path, "tag names " + Names.RULE);
             } else if (!(value.isTextual() || value.isNumber() || value.isBoolean())) {
@@ -318,10 +314,6 @@ public final class FieldReader {
                     reject(path, "has a key longer than " + limits.nameLength() + " characters");
                     return;
                 }
-                if (hasLoneSurrogate(e.getKey())) {
-                    reject(path, "has a key that " + LONE_SURROGATE);
-                    return;
-                }
                 checkTree(e.getValue(), path + "." + e.getKey(), depth + 1, keys);
             }
         } else if (v.isArray()) {
@@ -335,8 +327,6 @@ public final class FieldReader {
             }
         } else if (v.isTextual() && v.textValue().length() > limits.textLength()) {
             reject(path, "is longer than " + limits.textLength() + " characters");
-        } else if (v.isTextual() && hasLoneSurrogate(v.textValue())) {
-            reject(path, LONE_SURROGATE);
         } else if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
             reject(path, "must be a finite number");
         }
