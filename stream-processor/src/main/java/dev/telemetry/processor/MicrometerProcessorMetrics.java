@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The topology's counters as Micrometer meters, all registered up front so a dashboard shows zeros rather
  * than gaps: {@code processor.records.late{type}}, {@code processor.records.ignored{type}},
- * {@code processor.summaries}, {@code processor.alerts{status}}, {@code processor.error.fingerprints.forgotten}; {@code processor.series.overflow{metric}} and
+ * {@code processor.summaries}, {@code processor.alerts{status}}, {@code processor.error.fingerprints.forgotten}; {@code processor.series.overflow{app,reason}} and
  * {@code processor.security.findings{finding}} appear with their first increment.
  */
 final class MicrometerProcessorMetrics implements ProcessorMetrics {
@@ -22,6 +22,7 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     private final Counter summaries;
     private final Counter fingerprintsForgotten;
     private final MeterRegistry registry;
+    private final Map<String, Counter> overflow = new java.util.concurrent.ConcurrentHashMap<>();
 
     MicrometerProcessorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,9 +62,12 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     }
 
     @Override
-    public void seriesOverflowed(String metric) {
-        // Tagged by metric name: bounded by the metrics clients define, which the cap exists to protect.
-        registry.counter("processor.series.overflow", "metric", metric).increment();
+    public void seriesOverflowed(String app, String reason) {
+        // Tagged by app and cap, both bounded (the ingest keys, three caps): never by the names a client sends.
+        // Looked up, not built, per value: a flood of names calls this for every value it turns away.
+        overflow.computeIfAbsent(app + '\0' + reason, key -> Counter.builder("processor.series.overflow")
+                .description("Values of series beyond a cardinality cap, sent to an overflow series instead")
+                .tag("app", app).tag("reason", reason).register(registry)).increment();
     }
 
     @Override

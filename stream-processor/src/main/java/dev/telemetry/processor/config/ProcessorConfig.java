@@ -3,6 +3,7 @@ package dev.telemetry.processor.config;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.errors.ErrorRule;
 import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.topology.CardinalityCaps;
 import dev.telemetry.processor.topology.Detection;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
@@ -47,8 +48,8 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         }
     }
 
-    /** The cap on distinct label sets per app, metric and window. */
-    public record Cardinality(int maxSeriesPerMetric) {
+    /** Caps per app and window: distinct metric names, series in all, label sets per metric. */
+    public record Cardinality(int maxMetricsPerApp, int maxSeriesPerApp, int maxSeriesPerMetric) {
     }
 
     /** Where alerts for security findings, alerting errors and new error fingerprints are sent. */
@@ -61,7 +62,9 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     /** The detection settings the topology needs. */
     public Detection detection() {
         return new Detection(rateLimit.perMinute(), pageLoad.slowMs(), errors.classification(),
-                errors.regressionAfterWindows(), errors.forgetAfter(), cardinality.maxSeriesPerMetric(),
+                errors.regressionAfterWindows(), errors.forgetAfter(),
+                new CardinalityCaps(cardinality.maxMetricsPerApp(), cardinality.maxSeriesPerApp(),
+                        cardinality.maxSeriesPerMetric()),
                 security.channels());
     }
 
@@ -143,6 +146,8 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
                     + dev.telemetry.service.config.Durations.format(regression) + ")");
         }
         Require.present("cardinality", c.cardinality());
+        Require.positive("cardinality.max-metrics-per-app", c.cardinality().maxMetricsPerApp());
+        Require.positive("cardinality.max-series-per-app", c.cardinality().maxSeriesPerApp());
         Require.positive("cardinality.max-series-per-metric", c.cardinality().maxSeriesPerMetric());
         Require.present("security", c.security());
         Set<String> names = new HashSet<>();

@@ -58,6 +58,8 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     private List<TopicPartition> inputPartitions = List.of();
     private long describedAt = UNKNOWN;
     private boolean allTopicsFound;
+    /** The most partitions of a raw input topic, as last described; 0 until then. */
+    private volatile int tasks;
 
     public KafkaReadProgress(Admin admin, String groupId, TopologyInputs inputs, Duration interval, LongSupplier clock) {
         this.admin = admin;
@@ -83,6 +85,11 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     @Override
     public long readUpTo(TaskId task) {
         return ReadProgressTracker.readUpTo(inputs, published, task);
+    }
+
+    @Override
+    public int tasks() {
+        return Math.max(1, tasks);
     }
 
     /** The oldest "read up to" time over all input partitions, {@link #UNKNOWN} when any is unknown. */
@@ -135,6 +142,7 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
         Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(inputs.allTopics(),
                 new DescribeTopicsOptions().timeoutMs(timeoutMs())).topicNameValues();
         List<TopicPartition> found = new ArrayList<>();
+        int mostPartitions = 0;
         boolean all = true;
         for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : described.entrySet()) {
             TopicDescription description;
@@ -148,10 +156,14 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
                 throw e;
             }
             description.partitions().forEach(p -> found.add(new TopicPartition(entry.getKey(), p.partition())));
+            if (!inputs.isInternal(entry.getKey())) {
+                mostPartitions = Math.max(mostPartitions, description.partitions().size());
+            }
         }
         inputPartitions = List.copyOf(found);
         describedAt = now;
         allTopicsFound = all;
+        tasks = mostPartitions;
         return inputPartitions;
     }
 

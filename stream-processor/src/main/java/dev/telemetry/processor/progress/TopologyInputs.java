@@ -1,7 +1,11 @@
 package dev.telemetry.processor.progress;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.TopologyDescription;
@@ -12,7 +16,7 @@ import org.apache.kafka.streams.TopologyDescription;
  * (repartition) topic the source topics of the sub-topologies that write to it.
  *
  * @param sourcesBySubtopology source topics per sub-topology id, internal ones under their real names
- * @param upstreamOfInternal   for each internal topic, the source topics of the sub-topologies writing to it
+ * @param upstreamOfInternal   for each internal topic, the source topics whose records reach the nodes writing to it
  */
 public record TopologyInputs(Map<Integer, Set<String>> sourcesBySubtopology, Map<String, Set<String>> upstreamOfInternal) {
 
@@ -44,12 +48,35 @@ public record TopologyInputs(Map<Integer, Set<String>> sourcesBySubtopology, Map
                 if (node instanceof TopologyDescription.Sink sink && sink.topic() != null && isRepartition(sink.topic())) {
                     String internal = realName(sink.topic(), applicationId);
                     Set<String> writers = upstream.computeIfAbsent(internal, t -> new LinkedHashSet<>());
-                    sources.get(sub.id()).stream().filter(topic -> !topic.equals(internal)).forEach(writers::add);
+                    sourcesFeeding(sink, applicationId).stream().filter(topic -> !topic.equals(internal))
+                            .forEach(writers::add);
                 }
             }
         }
         upstream.replaceAll((topic, topics) -> Set.copyOf(topics));
         return new TopologyInputs(sources, upstream);
+    }
+
+    /**
+     * The topics of the source nodes whose records can reach {@code node}, found by walking its predecessors. Not
+     * simply every source of its sub-topology: two repartition topics in one sub-topology would each count the other
+     * as upstream, and neither would ever be known to be read.
+     */
+    private static Set<String> sourcesFeeding(TopologyDescription.Node node, String applicationId) {
+        Set<String> topics = new LinkedHashSet<>();
+        Set<TopologyDescription.Node> seen = new HashSet<>();
+        Deque<TopologyDescription.Node> pending = new ArrayDeque<>(List.of(node));
+        while (!pending.isEmpty()) {
+            TopologyDescription.Node current = pending.pop();
+            if (!seen.add(current)) {
+                continue;
+            }
+            if (current instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                source.topicSet().forEach(topic -> topics.add(realName(topic, applicationId)));
+            }
+            pending.addAll(current.predecessors());
+        }
+        return topics;
     }
 
     private static boolean isRepartition(String topic) {

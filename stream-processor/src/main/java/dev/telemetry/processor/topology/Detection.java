@@ -14,19 +14,21 @@ import java.util.List;
  * @param errorRules            {@code classifyError} as rules, first match wins
  * @param regressionWindows     an error fingerprint seen again after this many quiet windows is a regression
  * @param forgetFingerprintsAfter a fingerprint not seen for this long is dropped from the processor's state
- * @param maxSeriesPerMetric    distinct label sets per app, metric and window before new ones go to one overflow series
+ * @param cardinality           series per app and window, and label sets per metric, before new ones go to overflow
  * @param securityChannels      where alerts for security findings, alerting errors and new fingerprints go
  */
 public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
-                        Duration forgetFingerprintsAfter, int maxSeriesPerMetric, List<String> securityChannels) {
+                        Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels) {
 
     public Detection {
         errorRules = errorRules == null ? ErrorClassifier.SEED_RULES : List.copyOf(errorRules);
         securityChannels = securityChannels == null ? List.of() : List.copyOf(securityChannels);
+        cardinality = cardinality == null ? CardinalityCaps.defaults() : cardinality;
     }
 
-    /** The seed's numbers: 100 requests/min, 3 s page loads, its keyword rules; 1 000 series per metric. */
+    /** The seed's numbers: 100 requests/min, 3 s page loads, its keyword rules; {@link CardinalityCaps#defaults()}. */
     public static Detection defaults() {
-        return new Detection(100, 3000, ErrorClassifier.SEED_RULES, 60, Duration.ofDays(30), 1000, List.of("#security"));
+        return new Detection(100, 3000, ErrorClassifier.SEED_RULES, 60, Duration.ofDays(30), CardinalityCaps.defaults(),
+                List.of("#security"));
     }
 }

@@ -18,8 +18,12 @@ public interface ProcessorMetrics {
     /** One closed window of one series was emitted. */
     void summaryEmitted();
 
-    /** An observation of a label set beyond the cap of its metric went to the overflow series. */
-    void seriesOverflowed(String metric);
+    /**
+     * An observation of a series beyond a cardinality cap went to an overflow series instead.
+     *
+     * @param reason which cap: {@code max_metrics_per_app}, {@code max_series_per_app}, {@code max_series_per_metric}
+     */
+    void seriesOverflowed(String app, String reason);
 
     /** A security finding was published (rate limit exceeded, SQL injection, XSS). */
     void findingEmitted(String finding);

@@ -29,6 +29,15 @@ public interface ReadProgress {
     }
 
     /**
+     * How many tasks share the input: the most partitions of any raw input topic (task {@code n} reads partition
+     * {@code n} of each). An app's series are spread over all of them, so per-app limits are shared out over this
+     * many tasks. 1 while not known yet.
+     */
+    default int tasks() {
+        return 1;
+    }
+
+    /**
      * For a topology that processes each record synchronously as it is given ({@code TopologyTestDriver}): the
      * input is always read to the end, so the wall clock alone decides.
      */

@@ -7,11 +7,13 @@ import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -27,15 +29,19 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * {@code telemetry.security} (the processor's findings). Actual names come from the settings' topic catalogue.
  *
  * <pre>
- * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ──────────┐
- *                                                           (event → series)   [summary-windows,             │
- *                                                                               summary-watermark,            │
- *                                                                               summary-cardinality]          │
- * requests-source ─ app-error-rate-by-app ═▶ requests-by-app-repartition ═▶ app-error-rate-observations        │
- *                   (re-key: app)            (internal topic)                ─ app-error-rate-summaries ─ merge-app-error-rates
- *                                                                              [app-error-rate-windows,       │
- *                                                                               app-error-rate-watermark,     ├─ summaries-sink
- *                                                                               app-error-rate-cardinality]   └─ alert-rules ─ alerts-sink
+ * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ─┬─ (closed windows) ───────┐
+ *                                                           (event → series)   [summary-windows,    │                         │
+ *                                                                               summary-watermark,   │                         │
+ *                                                                               summary-cardinality] │                         │
+ *   (values the cardinality caps turned away) ═▶ series-overflow-by-app-repartition ═▶ series-overflow-summaries ─────────┤
+ *                                                (internal topic, keyed by app)   │   [series-overflow-windows, -watermark] │
+ *                                                                                 └─ cardinality-alerts [cardinality-alerts]
+ *                                                                                    ─ cardinality-alerts-sink             │
+ * requests-source ─ app-error-rate-by-app ═▶ requests-by-app-repartition ═▶ app-error-rate-observations                    │
+ *                   (re-key: app)            (internal topic)                ─ app-error-rate-summaries ─ merge-app-error-rates, merge-overflow
+ *                                                                              [app-error-rate-windows,                    │
+ *                                                                               app-error-rate-watermark]                  ├─ summaries-sink
+ *                                                                                                                          └─ alert-rules ─ alerts-sink
  *                                                                                                               [alert-states, recent-summaries]
  * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─┬─ ratelimit-sink
  * security-source ─ security-events ──────────────────────────────────────┼─ findings-sink
@@ -48,7 +54,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * exactly-once transactions as everything else, into a second instance of the window aggregation with stores
  * of its own. Its windows close only by the wall clock, as far as every task writing to the repartition topic and
  * the repartition topic itself have been read: its records come from several tasks, each as far along as it
- * happens to be, so their event times say nothing about what is still to come.
+ * happens to be, so their event times say nothing about what is still to come. The second repartition carries only
+ * the values the {@linkplain CardinalityCaps cardinality caps} turned away, keyed by app, so that each app has one
+ * overflow series per window (and one {@code cardinality_limit} alert) however many tasks turned values away; its
+ * windows close the same way.
  */
 public final class TelemetryTopology {
 
@@ -59,6 +68,12 @@ public final class TelemetryTopology {
     static final String APP_ERROR_RATE_SUMMARIES = "app-error-rate-summaries";
     static final WindowSummaryProcessor.StoreNames APP_ERROR_RATE_STORES =
             WindowSummaryProcessor.StoreNames.prefixed("app-error-rate");
+    static final String WINDOW_SUMMARIES = "window-summaries";
+    /** Name of the repartition topic of overflowed observations, {@code <application.id>-series-overflow-by-app-repartition}. */
+    static final String OVERFLOW_BY_APP = "series-overflow-by-app";
+    static final String OVERFLOW_SUMMARIES = "series-overflow-summaries";
+    static final WindowSummaryProcessor.StoreNames OVERFLOW_STORES = WindowSummaryProcessor.StoreNames.prefixed("series-overflow");
+    static final String CARDINALITY_ALERTS = "cardinality-alerts";
     static final String REQUEST_CHECKS = "request-checks";
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
@@ -104,12 +119,27 @@ public final class TelemetryTopology {
             return found;
         }, Named.as("series-observations"));
 
-        KStream<String, Summary> seriesSummaries = observations.process(
-                WindowSummaryProcessor.supplier(settings, metrics, progress), Named.as("window-summaries"));
+        // The cardinality caps turn series away per task; what they turn away meets per app in one task, through a
+        // repartition topic, so each app has one overflow series per window and one cardinality_limit alert.
+        Map<Boolean, KStream<String, WindowOutput>> windowed = split(observations.process(
+                WindowSummaryProcessor.supplier(settings, metrics, progress), Named.as(WINDOW_SUMMARIES)), WINDOW_SUMMARIES);
+        KStream<String, Summary> seriesSummaries = windowed.get(true)
+                .mapValues(WindowOutput::summary, Named.as("window-summaries-closed"));
+        KStream<String, SeriesObservation> overflow = windowed.get(false)
+                .mapValues(WindowOutput::overflow, Named.as("window-summaries-overflowed"))
+                .repartition(Repartitioned.<String, SeriesObservation>as(OVERFLOW_BY_APP)
+                        .withKeySerde(Serdes.String()).withValueSerde(SeriesObservationSerde.serde()));
+        KStream<String, Summary> overflowSummaries = summariesOnly(overflow.process(
+                WindowSummaryProcessor.supplier(settings, metrics, OVERFLOW_STORES,
+                        WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress, null),
+                Named.as(OVERFLOW_SUMMARIES)), OVERFLOW_SUMMARIES);
+        overflow.process(CardinalityAlertsProcessor.supplier(settings), Named.as(CARDINALITY_ALERTS))
+                .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert())
+                        .withName("cardinality-alerts-sink"));
 
         // The app's error_rate spans its endpoints, which the raw topic spreads over partitions (key app|endpoint):
         // re-keyed by app and sent through a repartition topic, all of an app's requests meet in one task.
-        KStream<String, Summary> appErrorRates = requests
+        KStream<String, Summary> appErrorRates = summariesOnly(requests
                 .flatMap((key, envelope) -> {
                     Double value = SeriesObservations.appErrorRate(envelope);
                     return value == null ? List.<KeyValue<String, Double>>of() : List.of(KeyValue.pair(envelope.app(), value));
@@ -119,10 +149,11 @@ public final class TelemetryTopology {
                 .mapValues((app, value) -> SeriesObservations.appErrorRate(app, value),
                         Named.as(APP_ERROR_RATE_OBSERVATIONS))
                 .process(WindowSummaryProcessor.supplier(settings, metrics, APP_ERROR_RATE_STORES,
-                                WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress),
-                        Named.as(APP_ERROR_RATE_SUMMARIES));
+                                WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress, null),
+                        Named.as(APP_ERROR_RATE_SUMMARIES)), APP_ERROR_RATE_SUMMARIES);
 
-        KStream<String, Summary> summaries = seriesSummaries.merge(appErrorRates, Named.as("merge-app-error-rates"));
+        KStream<String, Summary> summaries = seriesSummaries.merge(appErrorRates, Named.as("merge-app-error-rates"))
+                .merge(overflowSummaries, Named.as("merge-overflow"));
         summaries.to(topics.name(Topic.SUMMARIES),
                 Produced.with(Serdes.String(), JsonSerde.summary()).withName("summaries-sink"));
 
@@ -141,6 +172,19 @@ public final class TelemetryTopology {
         topology.addSink(EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), Serdes.String().serializer(),
                 (Serializer) JsonSerde.alert().serializer(), REQUEST_CHECKS, SECURITY_EVENTS, ERROR_ALERTS);
         return topology;
+    }
+
+    /** {@code outputs} split into summaries ({@code true}) and overflowed observations ({@code false}). */
+    private static Map<Boolean, KStream<String, WindowOutput>> split(KStream<String, WindowOutput> outputs, String name) {
+        Map<String, KStream<String, WindowOutput>> branches = outputs.split(Named.as(name + "-"))
+                .branch((key, output) -> output.isSummary(), Branched.as("closed-windows"))
+                .defaultBranch(Branched.as("overflow"));
+        return Map.of(true, branches.get(name + "-closed-windows"), false, branches.get(name + "-overflow"));
+    }
+
+    /** The summaries of a window processor without caps, which forwards nothing else. */
+    private static KStream<String, Summary> summariesOnly(KStream<String, WindowOutput> outputs, String name) {
+        return outputs.mapValues(WindowOutput::summary, Named.as(name + "-closed"));
     }
 
     private static KStream<String, Envelope> source(StreamsBuilder builder, TopicCatalogue topics, Topic topic,

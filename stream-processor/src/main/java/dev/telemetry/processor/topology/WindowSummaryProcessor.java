@@ -1,10 +1,9 @@
 package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.events.SeriesKeys;
-import java.util.Map;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,18 +32,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An event whose window already closed is dropped and counted. The open windows (in a
  * {@link HotAggregateStore}) and the watermark live in changelogged stores, so a restarted or migrated task
- * neither loses windows nor reopens ones already emitted. At most {@code maxSeriesPerMetric} label sets of one
- * app and metric are kept per window; observations of further label sets go to one series labelled
- * {@code overflow=true} and are counted, so a client sending ids as tags cannot grow state without bound.
+ * neither loses windows nor reopens ones already emitted. With {@linkplain CardinalityCaps caps}, a series new in
+ * a window is first {@linkplain SeriesAdmission admitted}; an observation turned away is not aggregated here but
+ * forwarded as {@linkplain WindowOutput#overflowed overflow}, which the topology aggregates per app (one overflow
+ * series per app, not one per task), so a client sending ids as names or tags cannot grow state without bound.
  */
-final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, Summary> {
+final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, WindowOutput> {
 
     static final String WINDOWS_STORE = "summary-windows";
     static final String WATERMARK_STORE = "summary-watermark";
     static final String CARDINALITY_STORE = "summary-cardinality";
     /** The stores of the main aggregation, over the series of the raw topics' keys. */
     static final StoreNames SERIES_STORES = new StoreNames(WINDOWS_STORE, WATERMARK_STORE, CARDINALITY_STORE);
-    static final String OVERFLOW_LABEL = "overflow";
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowSummaryProcessor.class);
     private static final long NO_OPEN_WINDOW = Long.MAX_VALUE;
@@ -71,62 +70,78 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
     private final StoreNames stores;
     private final Input input;
     private final ReadProgress progress;
-    private final int maxSeriesPerMetric;
+    /** {@code null}: every series is admitted (the input is already bounded). */
+    private final CardinalityCaps caps;
     private final ProcessorMetrics metrics;
 
-    private ProcessorContext<String, Summary> context;
+    private ProcessorContext<String, WindowOutput> context;
     private KeyValueStore<Bytes, WindowAggregate> windows;
     private KeyValueStore<Bytes, Long> cardinality;
+    private SeriesAdmission admission;
     private WindowClock clock;
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
 
     private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
-                                   ReadProgress progress) {
+                                   ReadProgress progress, CardinalityCaps caps) {
         this.settings = settings;
         this.stores = stores;
         this.input = input;
         this.progress = progress;
-        this.maxSeriesPerMetric = settings.detection().maxSeriesPerMetric();
+        this.caps = caps;
         this.metrics = metrics;
     }
 
-    /** The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged. */
-    static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
-                                                                                 ProcessorMetrics metrics,
-                                                                                 ReadProgress progress) {
-        return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress);
+    /**
+     * The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged, under the
+     * settings' cardinality caps.
+     */
+    static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      ReadProgress progress) {
+        return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress,
+                settings.detection().cardinality());
     }
 
-    /** The processor with its stores under {@code stores}' names, all persistent and changelogged. */
-    static ProcessorSupplier<String, SeriesObservation, String, Summary> supplier(ProcessorSettings settings,
-                                                                                 ProcessorMetrics metrics,
-                                                                                 StoreNames stores, Input input,
-                                                                                 ReadProgress progress) {
+    /**
+     * The processor with its stores under {@code stores}' names, all persistent and changelogged; with {@code caps}
+     * {@code null} it admits every series.
+     */
+    static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      StoreNames stores, Input input,
+                                                                                      ReadProgress progress,
+                                                                                      CardinalityCaps caps) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, SeriesObservation, String, Summary> get() {
-                return new WindowSummaryProcessor(settings, metrics, stores, input, progress);
+            public Processor<String, SeriesObservation, String, WindowOutput> get() {
+                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
+                Set<StoreBuilder<?>> builders = new HashSet<>(Set.of(
                         HotAggregateStore.builder(Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(stores.windows()), Serdes.Bytes(), WindowAggregate.serde())),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.watermark()), Serdes.String(),
-                                Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.cardinality()), Serdes.Bytes(),
-                                Serdes.Long()));
+                                Serdes.Long())));
+                if (caps != null) {
+                    builders.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.cardinality()),
+                            Serdes.Bytes(), Serdes.Long()));
+                }
+                return builders;
             }
         };
     }
 
     @Override
-    public void init(ProcessorContext<String, Summary> context) {
+    public void init(ProcessorContext<String, WindowOutput> context) {
         this.context = context;
         this.windows = context.getStateStore(stores.windows());
-        this.cardinality = context.getStateStore(stores.cardinality());
+        if (caps != null) {
+            this.cardinality = context.getStateStore(stores.cardinality());
+            this.admission = new SeriesAdmission(cardinality, caps, progress::tasks);
+        }
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(stores.watermark()));
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             if (all.hasNext()) {
@@ -158,39 +173,35 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
         }
         Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
         WindowAggregate aggregate = windows.get(key);
-        if (aggregate == null) {
-            observation = withinCardinalityCap(windowStart, observation);
-            key = WindowStoreKey.of(windowStart, observation.seriesId());
-            aggregate = windows.get(key);
+        if (aggregate != null || admitted(windowStart, observation, time)) {
+            if (aggregate == null) {
+                aggregate = WindowAggregate.first(observation);
+            } else {
+                aggregate.add(observation.value());
+            }
+            windows.put(key, aggregate);
+            oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
         }
-        if (aggregate == null) {
-            aggregate = WindowAggregate.first(observation);
-        } else {
-            aggregate.add(observation.value());
-        }
-        windows.put(key, aggregate);
-        oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
         if (input == Input.PARTITIONS && clock.advanceTo(time)) {
             emitClosedWindows();
         }
     }
 
     /**
-     * The observation itself while its app and metric have fewer than the cap of series in this window;
-     * otherwise the same value for the metric's overflow series, counted.
+     * Whether the first observation of a series in a window opens a window of its own: as the caps decide, if any.
+     * One turned away is counted and forwarded as overflow, keyed by its app.
      */
-    private SeriesObservation withinCardinalityCap(long windowStart, SeriesObservation observation) {
-        Bytes key = WindowStoreKey.of(windowStart, observation.app() + "|" + observation.metric());
-        Long series = cardinality.get(key);
-        long count = series == null ? 0 : series;
-        if (count < maxSeriesPerMetric) {
-            cardinality.put(key, count + 1);
-            return observation;
+    private boolean admitted(long windowStart, SeriesObservation observation, long time) {
+        if (admission == null) {
+            return true;
         }
-        metrics.seriesOverflowed(observation.metric());
-        Map<String, String> overflow = Map.of(OVERFLOW_LABEL, "true");
-        return new SeriesObservation(observation.source(), observation.app(), observation.metric(),
-                SeriesKeys.format(observation.metric(), overflow), overflow, observation.value());
+        SeriesAdmission.Overflow overflow = admission.admit(windowStart, observation);
+        if (overflow == null) {
+            return true;
+        }
+        metrics.seriesOverflowed(observation.app(), overflow.reason().wireName());
+        context.forward(new Record<>(observation.app(), WindowOutput.overflowed(overflow.observation()), time));
+        return false;
     }
 
     /** Emits and forgets every window with {@code end + grace <= watermark}, oldest first. */
@@ -210,13 +221,24 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
                 }
                 long windowEnd = windowStart + clock.size();
                 Summary summary = entry.value.toSummary(Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd));
-                context.forward(new Record<>(summary.key(), summary, windowEnd));
+                context.forward(new Record<>(summary.key(), WindowOutput.of(summary), windowEnd));
                 metrics.summaryEmitted();
                 closed.add(entry.key);
             }
         }
         // Deleted after the scan: not every store's iterator tolerates writes under it.
         closed.forEach(windows::delete);
+        forgetCounts();
+        if (!closed.isEmpty()) {
+            clock.persist();
+        }
+    }
+
+    /** Drops the admission counts of the windows that closed. */
+    private void forgetCounts() {
+        if (cardinality == null) {
+            return;
+        }
         List<Bytes> counters = new ArrayList<>();
         try (KeyValueIterator<Bytes, Long> all = cardinality.all()) {
             while (all.hasNext()) {
@@ -228,8 +250,5 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
             }
         }
         counters.forEach(cardinality::delete);
-        if (!closed.isEmpty()) {
-            clock.persist();
-        }
     }
 }

@@ -121,6 +121,12 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
                 Map.of("PROCESSOR_CARDINALITY_MAX_SERIES_PER_METRIC", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-series-per-metric:");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
+                Map.of("PROCESSOR_CARDINALITY_MAX_METRICS_PER_APP", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-metrics-per-app:");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0],
+                Map.of("PROCESSOR_CARDINALITY_MAX_SERIES_PER_APP", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("cardinality.max-series-per-app:");
         assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_ERRORS_FORGET_AFTER", "30m")))
                 .isInstanceOf(ConfigException.class).hasMessage(
                         "errors.forget-after: must be longer than regression-after-windows × windows.size (1h)");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TopologyInputsTest {
 
     @Test
-    void shouldFindRawTopicsAndTheRepartitionTopicWithItsUpstreamWhenReadingTheProductionTopology() {
+    void shouldFindRawTopicsAndEachRepartitionTopicWithItsOwnUpstreamWhenReadingTheProductionTopology() {
         TopicCatalogue topics = TopicCatalogue.defaults();
         ProcessorSettings settings = new ProcessorSettings(topics, Duration.ofMinutes(1), Duration.ofSeconds(10),
                 Duration.ofSeconds(1), List.of());
@@ -26,12 +26,19 @@ class TopologyInputsTest {
         Set<String> raw = Set.of(topics.name(Topic.METRICS), topics.name(Topic.VITALS), topics.name(Topic.ACTIONS),
                 topics.name(Topic.REQUESTS), topics.name(Topic.SYNTHETIC), topics.name(Topic.ERRORS),
                 topics.name(Topic.SECURITY));
-        // One sub-topology: the app error_rate's summaries merge into the others, so a task reads partition p of
-        // every raw topic and of the repartition topic, whose records come from every raw partition.
+        // One sub-topology: the app error_rate's and the overflow's summaries merge into the others, so a task reads
+        // partition p of every raw topic and of both repartition topics.
         Set<String> all = new java.util.HashSet<>(raw);
         all.add("app-requests-by-app-repartition");
+        all.add("app-series-overflow-by-app-repartition");
         assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all));
-        assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of("app-requests-by-app-repartition", raw));
+        // Each repartition topic's upstream is what feeds its writer, never the other repartition topic: counted in,
+        // each would wait for the other and neither would ever be known to be read.
+        Set<String> series = new java.util.HashSet<>(raw);
+        series.remove(topics.name(Topic.SECURITY));
+        assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of(
+                "app-requests-by-app-repartition", Set.of(topics.name(Topic.REQUESTS)),
+                "app-series-overflow-by-app-repartition", series));
         assertThat(inputs.isInternal(topics.name(Topic.SECURITY))).as("the processor also writes it, but it is raw input")
                 .isFalse();
     }
@@ -50,7 +57,7 @@ class TopologyInputsTest {
         }
 
         @Override
-        public void seriesOverflowed(String metric) {
+        public void seriesOverflowed(String app, String reason) {
         }
 
         @Override

@@ -22,8 +22,8 @@ final class CountingProcessorMetrics implements ProcessorMetrics {
     }
 
     @Override
-    public void seriesOverflowed(String metric) {
-        overflow.merge(metric, 1, Integer::sum);
+    public void seriesOverflowed(String app, String reason) {
+        overflow.merge(app + "/" + reason, 1, Integer::sum);
     }
 
     @Override

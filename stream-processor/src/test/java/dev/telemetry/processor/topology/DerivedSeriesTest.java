@@ -166,7 +166,8 @@ class DerivedSeriesTest extends HarnessTestSupport {
         harness.close();
         Detection defaults = Detection.defaults();
         harness = new TopologyHarness(stateDir, List.of(), TopologyHarness.T0, new Detection(defaults.rateLimitPerMinute(),
-                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), defaults.forgetFingerprintsAfter(), 2, defaults.securityChannels()));
+                defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), defaults.forgetFingerprintsAfter(),
+                new CardinalityCaps(2_000, 10_000, 2), defaults.securityChannels()));
         harness.metric(APP, "req_ms", Map.of("user", "a"), 1, at(1));
         harness.metric(APP, "req_ms", Map.of("user", "b"), 2, at(2));
         harness.metric(APP, "req_ms", Map.of("user", "c"), 3, at(3));
@@ -179,7 +180,7 @@ class DerivedSeriesTest extends HarnessTestSupport {
         assertThat(byKey).containsOnlyKeys("shop|req_ms{user=a}", "shop|req_ms{user=b}", "shop|req_ms{overflow=true}");
         assertThat(byKey.get("shop|req_ms{overflow=true}").sum()).isEqualTo(7.0);
         assertThat(byKey.get("shop|req_ms{user=a}").count()).isEqualTo(2);
-        assertThat(harness.counters.overflow).isEqualTo(Map.of("req_ms", 2));
+        assertThat(harness.counters.overflow).isEqualTo(Map.of("shop/max_series_per_metric", 2));
     }
 
     private Map<String, Summary> summariesByKey() {

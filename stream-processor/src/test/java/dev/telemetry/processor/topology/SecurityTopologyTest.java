@@ -135,7 +135,7 @@ class SecurityTopologyTest extends HarnessTestSupport {
         Detection defaults = Detection.defaults();
         harness = new TopologyHarness(stateDir, List.of(), TopologyHarness.T0, new Detection(defaults.rateLimitPerMinute(),
                 defaults.slowPageLoadMs(), defaults.errorRules(), defaults.regressionWindows(), Duration.ofHours(2),
-                defaults.maxSeriesPerMetric(), defaults.securityChannels()));
+                defaults.cardinality(), defaults.securityChannels()));
         harness.error("TypeError", "x is undefined in cart 12", null, at(1));
         harness.error("RangeError", "index 4 out of range", null, at(Duration.ofMinutes(70)));
         assertThat(harness.alerts.readValuesToList()).extracting(AlertEvent::rule)

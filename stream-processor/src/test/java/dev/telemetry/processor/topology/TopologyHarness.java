@@ -59,6 +59,8 @@ final class TopologyHarness implements AutoCloseable {
     private Instant wallClock;
     /** How far the input counts as read ({@link ReadProgress}): all of it unless a test says otherwise. */
     private volatile long inputReadUpTo = Long.MAX_VALUE;
+    /** How many tasks the input counts as spread over ({@link ReadProgress#tasks()}); the driver runs one. */
+    private volatile int tasks = 1;
 
     TopologyHarness(Path stateDir, List<AlertRule> rules) {
         this(stateDir, rules, T0);
@@ -83,7 +85,18 @@ final class TopologyHarness implements AutoCloseable {
                 org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.name(Topic.PROCESSOR_DLQ));
         this.wallClock = wallClock;
-        driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters, task -> inputReadUpTo), props, wallClock);
+        ReadProgress progress = new ReadProgress() {
+            @Override
+            public long readUpTo(org.apache.kafka.streams.processor.TaskId task) {
+                return inputReadUpTo;
+            }
+
+            @Override
+            public int tasks() {
+                return tasks;
+            }
+        };
+        driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters, progress), props, wallClock);
         JsonSerde<Envelope> envelopes = JsonSerde.envelope();
         metrics = driver.createInputTopic(topics.name(Topic.METRICS), Serdes.String().serializer(), envelopes.serializer());
         vitals = driver.createInputTopic(topics.name(Topic.VITALS), Serdes.String().serializer(), envelopes.serializer());
@@ -190,11 +203,17 @@ final class TopologyHarness implements AutoCloseable {
         pipe(metrics, envelope(APP, new MetricEvent(name, value, eventTime.toEpochMilli(), Map.of()), eventTime), recordTime);
     }
 
-    /** Moves the wall clock forward to {@code at}, firing the close check if one is due. */
     /** The input counts as read up to {@code at} (e.g. the broker stopped answering then), or not at all ({@code null}). */
     void inputReadUpTo(Instant at) {
         inputReadUpTo = at == null ? ReadProgress.UNKNOWN : at.toEpochMilli();
     }
+
+    /** The input counts as spread over {@code n} tasks, as {@link ReadProgress#tasks()} would say of n partitions. */
+    void tasks(int n) {
+        tasks = n;
+    }
+
+    /** Moves the wall clock forward to {@code at}, firing the close check if one is due. */
 
     void wallClockTo(Instant at) {
         driver.advanceWallClockTime(Duration.between(wallClock, at));

@@ -273,7 +273,10 @@ class WindowSummaryTest extends HarnessTestSupport {
                 // The app's error_rate: its own aggregation behind the named repartition topic.
                 .contains("app-error-rate-by-app", "requests-by-app-repartition", "app-error-rate-observations",
                         "app-error-rate-summaries", "app-error-rate-windows", "app-error-rate-watermark",
-                        "app-error-rate-cardinality", "merge-app-error-rates");
+                        "merge-app-error-rates")
+                // Values the cardinality caps turned away: per app behind their own repartition topic.
+                .contains("summary-cardinality", "series-overflow-by-app-repartition", "series-overflow-summaries",
+                        "series-overflow-windows", "cardinality-alerts", "cardinality-alerts-sink", "merge-overflow");
     }
 
     /** The summary of series {@code metric} (no labels, app {@link TopologyHarness#APP}) in the window {@code index} minutes after T0. */
