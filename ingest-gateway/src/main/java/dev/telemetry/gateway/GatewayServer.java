@@ -24,12 +24,14 @@ import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -143,7 +145,11 @@ public final class GatewayServer implements AutoCloseable {
                 httpConfig.setRequestHeaderSize(config.limits().headerBytes());
                 httpConfig.setSendServerVersion(false);
             });
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(codec)));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(codec));
+                // jetty_threads_busy & co.: whether slow clients (or anything else) hold the server's threads.
+                new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()).bindTo(registry);
+            });
             // Our own connector, so the connection guard sees every connection and the limits apply from accept on.
             cfg.jetty.addConnector((server, httpConfiguration) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));

@@ -8,6 +8,7 @@ import dev.telemetry.gateway.testing.SlowSwarm.Ending;
 import dev.telemetry.gateway.testing.SlowSwarm.Kind;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +26,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +99,17 @@ class SlowClientsTest {
             Thread.sleep(1000);
             int openAtStart = swarm.open();
 
-            Load load = wellBehavedLoad(gateway.port(), 30, Duration.ofSeconds(20), Duration.ofSeconds(10));
+            // Measured, not assumed: how many of the server's threads are busy while the slow connections are open.
+            Gauge busy = gateway.registry().get("jetty.threads.busy").gauge();
+            AtomicLong maxBusy = new AtomicLong();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> maxBusy.accumulateAndGet((long) busy.value(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+            Load load;
+            try {
+                load = wellBehavedLoad(gateway.port(), 30, Duration.ofSeconds(20), Duration.ofSeconds(10));
+            } finally {
+                sampler.shutdownNow();
+            }
             int openAtEnd = swarm.open();
             Duration oldestBody = swarm.oldestOpen(Kind.BODY);
             Duration oldestHead = swarm.oldestOpen(Kind.HEADERS);
@@ -109,6 +123,8 @@ class SlowClientsTest {
                     .formatted(bodyEndings.size(), count(bodyEndings, 408), count(bodyEndings, 0), longest(bodyEndings),
                             headEndings.size(), longest(headEndings))
                     + "oldest still open: body %s, head %s; ".formatted(oldestBody, oldestHead)
+                    + "Jetty threads busy, most seen %d (pool max %.0f); ".formatted(maxBusy.get(),
+                    gateway.registry().get("jetty.threads.config.max").gauge().value())
                     + load;
             System.out.println(report);
 
@@ -191,8 +207,7 @@ class SlowClientsTest {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            long t0 = System.nanoTime();
-            // {status (0: timed out, -1: other failure), latency in ms}
+                // {status (0: timed out, -1: other failure), latency in ms}
             calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, error) -> new long[] {
                             response != null ? response.statusCode()
