@@ -207,7 +207,8 @@ class SlowClientsTest {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-                // {status (0: timed out, -1: other failure), latency in ms}
+            long t0 = System.nanoTime();
+            // {status (0: timed out, -1: other failure), latency in ms}
             calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .handle((response, error) -> new long[] {
                             response != null ? response.statusCode()
