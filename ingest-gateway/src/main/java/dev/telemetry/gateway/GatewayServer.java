@@ -136,6 +136,7 @@ public final class GatewayServer implements AutoCloseable {
         Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // (Where to listen is set on the connector added below; these keep Javalin's own view consistent.)
             cfg.jetty.host = config.http().host();
             cfg.jetty.port = config.http().port();
             // The handler enforces its own, configurable body limit while streaming.

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Handles one ingest request end to end: rate-limit the client IP, authenticate, check the origin,
- * rate-limit the key, read the body within its limits, validate each item, publish the valid ones
+ * rate-limit the key, read the body within its limits (without holding a thread while it arrives, and
+ * within the slow-client deadlines of {@link AsyncBodyReader}), validate each item, publish the valid ones
  * and answer 202 only once Kafka acknowledged them.
  */
 public final class IngestHandler {
