@@ -3,6 +3,9 @@ package dev.telemetry.gateway;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.gateway.config.GatewayConfig;
 import dev.telemetry.gateway.http.ApiException;
+import dev.telemetry.gateway.http.AsyncBodyReader;
+import dev.telemetry.gateway.http.ConnectionGuard;
+import dev.telemetry.gateway.http.IpMatcher;
 import dev.telemetry.gateway.http.ClientAddress;
 import dev.telemetry.gateway.http.Cors;
 import dev.telemetry.gateway.http.ErrorResponses;
@@ -21,17 +24,24 @@ import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +54,8 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     /** One line per request; its own logger so operators can route or silence it. */
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.telemetry.gateway.access");
+    /** How often the slow-client deadlines are checked: a cut-off comes at most this much after its deadline. */
+    static final Duration SWEEP = Duration.ofMillis(250);
     static final String VERSION = GatewayServer.class.getPackage().getImplementationVersion() == null
             ? "dev" : GatewayServer.class.getPackage().getImplementationVersion();
 
@@ -54,11 +66,12 @@ public final class GatewayServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final ErrorReporter reporter;
     private final ExecutorService responder;
+    private final ScheduledExecutorService sweeper;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(Javalin app, EventPublisher publisher, KafkaHealth kafkaHealth,
                           KafkaClientMetrics producerMetrics, PrometheusMeterRegistry registry, ErrorReporter reporter,
-                          ExecutorService responder) {
+                          ExecutorService responder, ScheduledExecutorService sweeper) {
         this.app = app;
         this.publisher = publisher;
         this.kafkaHealth = kafkaHealth;
@@ -66,6 +79,7 @@ public final class GatewayServer implements AutoCloseable {
         this.registry = registry;
         this.reporter = reporter;
         this.responder = responder;
+        this.sweeper = sweeper;
     }
 
     /** Starts with Sentry reporting when {@code SENTRY_DSN} is set in the environment. */
@@ -87,12 +101,32 @@ public final class GatewayServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Slow clients: deadlines for heads and bodies, enforced a few times a second; a cap per client address.
+        GatewayConfig.Http http = config.http();
+        ConnectionGuard connections = new ConnectionGuard(http.maxConnectionsPerIp(), new IpMatcher(http.trustedProxies()),
+                http.headerTimeout(), registry, System::nanoTime);
+        AsyncBodyReader bodies = new AsyncBodyReader(http.bodyTimeout(), http.minBodyBytesPerSecond(), registry, responder,
+                System::nanoTime);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "slow-client-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                connections.sweep();
+                bodies.sweep();
+            } catch (RuntimeException e) {
+                // An exception would cancel the schedule, and with it every deadline.
+                LOG.error("slow-client sweep failed", e);
+            }
+        }, SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         IngestHandler ingest = new IngestHandler(
                 new KeyAuthenticator(config.keys()), cors, new ClientAddress(config.http().trustedProxies()),
                 new RateLimiter(config.rateLimits().perIp(), System::nanoTime),
                 new RateLimiter(config.rateLimits().perKey(), System::nanoTime),
                 new RateLimiter(config.rateLimits().perKeyEvents(), System::nanoTime),
-                new BodyReader(config.limits().bodyBytes(), config.limits().inflatedBodyBytes()),
+                new BodyReader(config.limits().bodyBytes(), config.limits().inflatedBodyBytes()), bodies,
                 new BodyDecoder(codec, config.limits().itemsPerBatch()),
                 new Intake(config.limits().events(), config.clockSkew().policy(), Clock.systemUTC()),
                 publisher, responses, registry, responder);
@@ -102,16 +136,32 @@ public final class GatewayServer implements AutoCloseable {
         Map<Integer, Counter> requestsByStatus = new ConcurrentHashMap<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // (Where to listen is set on the connector added below; these keep Javalin's own view consistent.)
             cfg.jetty.host = config.http().host();
             cfg.jetty.port = config.http().port();
             // The handler enforces its own, configurable body limit while streaming.
             cfg.http.maxRequestSize = config.limits().bodyBytes() + 1L;
             // Larger request lines and headers are refused by Jetty itself with 431 (or 414 for the URI).
-            cfg.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(config.limits().headerBytes());
-                http.setSendServerVersion(false);
+            cfg.jetty.modifyHttpConfiguration(httpConfig -> {
+                httpConfig.setRequestHeaderSize(config.limits().headerBytes());
+                httpConfig.setSendServerVersion(false);
             });
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(codec)));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler(codec));
+                // jetty_threads_busy & co.: whether slow clients (or anything else) hold the server's threads.
+                new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()).bindTo(registry);
+            });
+            // Our own connector, so the connection guard sees every connection and the limits apply from accept on.
+            cfg.jetty.addConnector((server, httpConfiguration) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                connector.setHost(http.host());
+                connector.setPort(http.port());
+                connector.setIdleTimeout(http.idleTimeout().toMillis());
+                connector.addEventListener(connections);
+                // Beyond this many connections the connector stops accepting until one closes; the OS backlog queues them.
+                server.addBean(new NetworkConnectionLimit(http.maxConnections(), connector));
+                return connector;
+            });
             cfg.requestLogger.http((ctx, ms) -> {
                 int status = ctx.statusCode();
                 // Looked up, not built and registered, per request: this runs for every request the gateway answers.
@@ -154,7 +204,7 @@ public final class GatewayServer implements AutoCloseable {
         });
         app.start();
         LOG.info("ingest gateway listening on http://{}:{}", config.http().host(), app.port());
-        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry, reporter, responder);
+        return new GatewayServer(app, publisher, kafkaHealth, producerMetrics, registry, reporter, responder, sweeper);
     }
 
     public int port() {
@@ -177,6 +227,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         app.stop();
+        sweeper.shutdownNow();
         publisher.close();
         responder.shutdown();
         producerMetrics.close();

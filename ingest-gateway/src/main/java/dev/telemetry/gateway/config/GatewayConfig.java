@@ -17,9 +17,15 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
 
     /**
      * Where the HTTP server listens, which proxies may name the client in {@code X-Forwarded-For}
-     * (IP addresses or CIDR blocks), and whether each request is logged.
+     * (IP addresses or CIDR blocks), whether each request is logged, and how long and how slowly a client may
+     * send: {@code headerTimeout} to complete a request head, {@code bodyTimeout} for the whole body, which must
+     * also average {@code minBodyBytesPerSecond} once its first 5 s are over (0: no minimum), and
+     * {@code idleTimeout} of silence on a connection. At most {@code maxConnectionsPerIp} connections per TCP peer
+     * (trusted proxies exempt) and {@code maxConnections} in all.
      */
-    public record Http(String host, int port, List<String> trustedProxies, boolean accessLog) {
+    public record Http(String host, int port, List<String> trustedProxies, boolean accessLog, Duration headerTimeout,
+                       Duration bodyTimeout, long minBodyBytesPerSecond, Duration idleTimeout, int maxConnectionsPerIp,
+                       int maxConnections) {
 
         public Http {
             trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
@@ -96,6 +102,18 @@ public record GatewayConfig(Http http, Kafka kafka, Map<String, String> topics, 
                 throw new ConfigException("http.trusted-proxies[" + i + "]", "'" + proxy
                         + "' is not an IP address or CIDR block (e.g. 10.0.0.0/8)");
             }
+        }
+        Require.positive("http.header-timeout", c.http().headerTimeout());
+        Require.positive("http.body-timeout", c.http().bodyTimeout());
+        Require.positive("http.idle-timeout", c.http().idleTimeout());
+        if (c.http().minBodyBytesPerSecond() < 0) {
+            throw new ConfigException("http.min-body-bytes-per-second", "must be 0 (no minimum) or a positive number of bytes per second");
+        }
+        Require.positive("http.max-connections-per-ip", c.http().maxConnectionsPerIp());
+        Require.positive("http.max-connections", c.http().maxConnections());
+        if (c.http().maxConnectionsPerIp() > c.http().maxConnections()) {
+            throw new ConfigException("http.max-connections-per-ip", "must not exceed http.max-connections ("
+                    + c.http().maxConnections() + ")");
         }
         Require.present("kafka", c.kafka());
         Require.notBlank("kafka.bootstrap-servers", c.kafka().bootstrapServers());

@@ -60,6 +60,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(413, "payload_too_large", message, null, List.of());
     }
 
+    /** The client did not send its body within the deadline, or sent it slower than the minimum rate. */
+    public static ApiException requestTimeout(String message) {
+        return new ApiException(408, "request_timeout", message, null, List.of());
+    }
+
     public static ApiException unavailable(String message, Duration retryAfter) {
         return new ApiException(503, "unavailable", message, retryAfter, List.of());
     }

@@ -43,6 +43,10 @@ public final class ErrorResponses {
             long millis = e.retryAfter().toMillis();
             ctx.header("Retry-After", String.valueOf(Math.max(1, (millis + 999) / 1000)));
         }
+        if (e.status() == 408) {
+            // The rest of a slow body is never read: the connection cannot carry another request.
+            ctx.header("Connection", "close");
+        }
         json(ctx, e.status(), body);
     }
 

@@ -17,13 +17,15 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Handles one ingest request end to end: rate-limit the client IP, authenticate, check the origin,
- * rate-limit the key, read the body within its limits, validate each item, publish the valid ones
+ * rate-limit the key, read the body within its limits (without holding a thread while it arrives, and
+ * within the slow-client deadlines of {@link AsyncBodyReader}), validate each item, publish the valid ones
  * and answer 202 only once Kafka acknowledged them.
  */
 public final class IngestHandler {
@@ -44,6 +46,7 @@ public final class IngestHandler {
     private final RateLimiter perKey;
     private final RateLimiter perKeyEvents;
     private final BodyReader bodyReader;
+    private final AsyncBodyReader bodies;
     private final BodyDecoder decoder;
     private final Intake intake;
     private final EventPublisher publisher;
@@ -57,7 +60,7 @@ public final class IngestHandler {
      *                  thread, which completes the acknowledgements and must not also write HTTP responses
      */
     public IngestHandler(KeyAuthenticator auth, Cors cors, ClientAddress clientAddress, RateLimiter perIp, RateLimiter perKey,
-                         RateLimiter perKeyEvents, BodyReader bodyReader, BodyDecoder decoder, Intake intake, EventPublisher publisher,
+                         RateLimiter perKeyEvents, BodyReader bodyReader, AsyncBodyReader bodies, BodyDecoder decoder, Intake intake, EventPublisher publisher,
                          ErrorResponses responses, MeterRegistry registry, Executor responder) {
         this.auth = auth;
         this.cors = cors;
@@ -66,6 +69,7 @@ public final class IngestHandler {
         this.perKey = perKey;
         this.perKeyEvents = perKeyEvents;
         this.bodyReader = bodyReader;
+        this.bodies = bodies;
         this.decoder = decoder;
         this.intake = intake;
         this.publisher = publisher;
@@ -82,12 +86,19 @@ public final class IngestHandler {
         ctx.attribute(APP, key.app());
         cors.check(ctx, key);
         limit(perKey, key.key(), "too many requests for this ingest key");
-        byte[] body;
-        try {
-            body = bodyReader.read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"));
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body could not be read: " + e.getMessage());
-        }
+        // The body is read without holding a thread while it arrives (AsyncBodyReader); the rest runs when it is complete.
+        BodyReader.Sink sink = bodyReader.open(ctx.req().getContentLengthLong(), ctx.header("Content-Encoding"));
+        ctx.future(() -> {
+            try {
+                return bodies.read(ctx.req(), sink).thenCompose(body -> ingest(ctx, route, key, ip, body));
+            } catch (IOException e) {
+                throw ApiException.badRequest("the body could not be read: " + e.getMessage());
+            }
+        });
+    }
+
+    /** Decodes, validates and publishes a body read in full; the future completes once the answer is written. */
+    private CompletableFuture<Void> ingest(Context ctx, IngestRoute route, GatewayConfig.IngestKey key, String ip, byte[] body) {
         List<JsonNode> items = decoder.decode(ctx.header("Content-Type"), body);
         IntakeResult result = intake.read(items, route.type(), new Intake.Origin(key.app(), ip, userAgent(ctx)));
         count(route, "rejected", result.items() - result.acceptedItems());
@@ -102,7 +113,7 @@ public final class IngestHandler {
                     + " in this request); retry later", wait);
         }
         List<String> eventIds = result.accepted().stream().map(Envelope::eventId).toList();
-        ctx.future(() -> publisher.publish(result.accepted()).handleAsync((ok, error) -> {
+        return publisher.publish(result.accepted()).handleAsync((ok, error) -> {
             if (error == null) {
                 count(route, "accepted", result.acceptedItems());
                 responses.accepted(ctx, result.acceptedItems(), result.rejected(), eventIds);
@@ -115,7 +126,7 @@ public final class IngestHandler {
                         "the events could not be stored right now; retry later", RETRY_AFTER));
             }
             return null;
-        }, responder));
+        }, responder);
     }
 
     /** The client IP, trusting {@code X-Forwarded-For} only from configured proxies; remembered for the access log. */

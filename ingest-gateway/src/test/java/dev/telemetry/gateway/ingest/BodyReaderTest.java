@@ -73,6 +73,37 @@ class BodyReaderTest {
         assertThat(reader.read(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)), 1, "identity")).hasSize(1);
     }
 
+    @Test
+    void shouldAssembleABodyThatArrivesInPiecesAndStopWantingARefusedOneAfterItsDrainAllowance() {
+        BodyReader.Sink sink = reader.open(-1, null);
+        for (byte b : "{\"a\":1}".getBytes(StandardCharsets.UTF_8)) {
+            sink.accept(new byte[] {b}, 0, 1);
+        }
+        assertThat(new String(sink.finish(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+
+        BodyReader.Sink refused = reader.open(-1, null);
+        refused.accept(new byte[300], 0, 300);
+        assertThat(refused.wanted()).as("over the limit of 100: read on to 101 + 400 in all, then stop").isEqualTo(201);
+        refused.accept(new byte[201], 0, 201);
+        assertThat(refused.wanted()).isZero();
+        assertThatThrownBy(refused::finish).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+    }
+
+    @Test
+    void shouldAnswer400WhenTheClientWentAwayMidBodyAnd413WhenTheBodyWasAlreadyTooLarge() {
+        BodyReader.Sink broken = reader.open(50, null);
+        broken.accept(new byte[10], 0, 10);
+        broken.failed(new IOException("early EOF"));
+        assertThatThrownBy(broken::finish).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.getMessage()).contains("early EOF");
+        });
+
+        BodyReader.Sink large = reader.open(200, null);
+        large.failed(new IOException("early EOF"));
+        assertThatThrownBy(large::finish).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(413));
+    }
+
     private static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
