@@ -1,6 +1,7 @@
 package dev.telemetry.processor.security;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * {@code ;} ("drop-down", "1 or 2 items; thanks"): here a SQL keyword only counts in SQL <em>syntax</em> — after
  * a quote that breaks out of a string, in a tautology with a comparison, in a {@code UNION SELECT}, a stacked
  * query, a SQL-only function call — and markup only counts as a tag, an event-handler attribute, a script URL
- * or a script sink.
+ * or a script sink. A match is then read in its context ({@link Context}) and dropped when it is prose that names
+ * SQL or script ("JavaScript: The Good Parts", "an alert() pops up", "sleep(5) minutes", {@code "drop table" xkcd}).
  *
  * <p>Every input is checked as given and after URL-decoding (twice: payloads are often double-encoded) and
  * HTML-entity/escape decoding, since what reaches a page or a query is the decoded form. Thread-safe.
@@ -33,6 +35,17 @@ public final class InjectionDetector {
     private static final Map<String, Pattern> XSS = new LinkedHashMap<>();
     /** SQL injection rules by name, tried in order. */
     private static final Map<String, Pattern> SQLI = new LinkedHashMap<>();
+    /**
+     * Second looks at a rule's match, by rule name: a match only counts when its context is code rather than prose
+     * (see {@link Context}). Rules without one count as matched.
+     */
+    private static final Map<String, Confirm> CONFIRM = new HashMap<>();
+
+    /** Whether a match of a rule, in the string it was found in, is really code. */
+    @FunctionalInterface
+    interface Confirm {
+        boolean test(String s, Matcher m);
+    }
 
     static {
         XSS.put("script-tag", p("<\\s*/?\\s*script\\b"));
@@ -67,23 +80,24 @@ public final class InjectionDetector {
                 + "|substr\\w*|length|char|ord|pg_sleep|updatexml|extractvalue)\\b|" + OPERAND + "\\s*(--|#|/\\*|;)|['\"]\\w+$|\\d+\\s*$)"));
         SQLI.put("quote-breakout-statement", p("['\"`]\\s*\\)*\\s*;?\\s*(union\\s+(all\\s+|distinct\\s+)?select\\b"
                 + "|select\\s+(\\*|@@|\\d|null\\b|\\w+\\()|insert\\s+into\\b|update\\s+\\w+\\s+set\\b|delete\\s+from\\b"
-                + "|drop\\s+(table|database)\\b|exec(ute)?\\s+[\\w@(]|declare\\s+@|waitfor\\s+delay|(order|group)\\s+by\\s+\\d"
+                + "|drop\\s+(table|database)\\s+[\\w\\[]|exec(ute)?\\s+[\\w@(]|declare\\s+@|waitfor\\s+delay|(order|group)\\s+by\\s+\\d"
                 + "|procedure\\s+analyse|limit\\s+\\d|into\\s+(out|dump)file|(and|or)\\s*\\(\\s*(select|\\d|')|like\\s+\\d"
-                + "|;\\s*\\w+:)"));
+                + ")"));
         SQLI.put("quote-comment", p("(^|\\S)['\"`]\\)*\\s*(--(\\s|$|\\+|-)|#\\s*$|/\\*|;\\s*(--|#|%00))"));
         SQLI.put("quote-comparison", p("['\"]\\s*(\\|\\||!=|<>|=)\\s*['\"(]"));
         SQLI.put("tautology", p("\\b(or|and|xor|having)\\s+\\(*\\s*" + OPERAND + "\\)*(=|<>|!=|<=>|>=?|<=?)\\(*(\\d|'|\"|-)"
                 + "|\\b(or|and|xor|having)\\s+\\(*\\s*" + OPERAND + "\\s*\\)*\\s*(=|<>|!=|<=>|>=?|<=?|\\blike\\b)\\s*\\(*\\s*"
                 + OPERAND + "\\s*\\)*\\s*(--|#|/\\*|;)"));
         SQLI.put("boolean-literal", p("['\")]\\s*(or|and)\\s+(true|false|\\d+)\\s*(--|#|/\\*|;|$)|\\d\\s+(or|and)\\s+\\d+\\s*(--|#|/\\*)"));
-        SQLI.put("stacked-query", p(";\\s*(select\\s+[\\w*@(]|insert\\s+into|update\\s+\\w+\\s+set|delete\\s+from|drop\\s+\\w+"
+        SQLI.put("stacked-query", p(";\\s*(select\\s+[\\w*@(]|insert\\s+into|update\\s+\\w+\\s+set|delete\\s+from|drop\\s+(table|database|schema|view|procedure|function|user|index|trigger|column|if)\\b"
+                + "|drop\\s+[\\w`\\[\"]+\\s*(--|#|/\\*|;|$)"
                 + "|create\\s+(table|user|database|procedure|function)|alter\\s+(table|user|database)|truncate\\s+table"
                 + "|exec(ute)?\\s*[(@]|exec(ute)?\\s+(xp_|sp_|master)|declare\\s+@|shutdown\\b|waitfor\\b|if\\s*\\("
                 + "|set\\s+@|grant\\s+\\w+\\s+on|load\\s+data|backup\\s+database)"));
         SQLI.put("ddl", p("(^|[;'\")])\\s*(drop|truncate)\\s+(table|database|schema|view|procedure|function|user)\\s+[\\w`\\[\"]+\\s*(;|--|#|/\\*|$)"));
         SQLI.put("dml", p("\\binsert\\s+into\\s+[\\w`\\[\"]+\\s*(\\(|values|select)|\\bdelete\\s+from\\s+[\\w`\\[\"]+\\s*(where\\b|;|--)"
                 + "|\\bupdate\\s+[\\w`\\[\"]+\\s+set\\s+\\w+\\s*="));
-        SQLI.put("select-expression", p("\\bselect\\b\\s*(\\*\\s*from|@@|\\d+\\s*,|null\\b|\\w+\\(|\\(|top\\s+\\d|distinct\\b|count\\s*\\("
+        SQLI.put("select-expression", p("\\bselect\\b\\s*(\\*\\s*from|@@|(?<=\\s)@\\w+\\s*(\\W|$)|\\d+\\s*,|null\\b|\\w+\\(|\\(|top\\s+\\d|distinct\\b|count\\s*\\("
                 + "|concat|char\\(|0x|case\\s+when|sleep|pg_sleep|benchmark|version\\b|user\\b|database\\b|current_user|session_user"
                 + "|name\\s+from|\\w+\\s+from\\s+\\w+\\s+(limit|order)\\b|\\w+\\s+from\\s+[\\w.]+\\s*(--|#|;|\\)|$))"));
         SQLI.put("and-select", p("\\b(and|or)\\s+select\\s+(\\d|\\w+\\(|\\*|@@)"));
@@ -114,6 +128,29 @@ public final class InjectionDetector {
         SQLI.put("numeric-comment", p("^\\s*-?[\\d.]+(\\s*[*+/-]\\s*[\\d.]+)*\\s*\\)*\\s*(--(\\s|$|\\+|-)|/\\*|#\\s*$)"));
         SQLI.put("numeric-breakout", p("^\\s*-?\\d+\\s*\\)*\\s*(\\bor\\b|\\band\\b|\\|\\||&&)\\s*\\(*\\s*" + OPERAND + "\\s*\\)*\\s*(=|<|>|\\blike\\b)\\s*\\(*\\s*[-\\d'\"]"));
         SQLI.put("subquery", p("(\\band\\b|\\bor\\b|=|\\()\\s*\\(\\s*select\\b"));
+        CONFIRM.put("script-tag", Context::scriptTag);
+        CONFIRM.put("active-tag", Context::activeTag);
+        CONFIRM.put("markup-declaration", Context::markupDeclaration);
+        CONFIRM.put("script-url", Context::scriptUrl);
+        CONFIRM.put("script-sink", Context::scriptSink);
+        CONFIRM.put("script-sink-reference", Context::sinkReference);
+        CONFIRM.put("dom-access", Context::domAccess);
+        CONFIRM.put("css-script", Context::cssScript);
+        CONFIRM.put("union-select", Context::unionSelect);
+        CONFIRM.put("stacked-query", Context::stackedQuery);
+        for (String rule : List.of("dml", "select-expression", "select-from-where")) {
+            CONFIRM.put(rule, Context::statement);
+        }
+        for (String rule : List.of("quote-breakout-logic", "quote-breakout-statement", "quote-comment", "quote-comparison",
+                "boolean-literal")) {
+            CONFIRM.put(rule, Context::quoteLed);
+        }
+        for (String rule : List.of("tautology", "numeric-breakout", "numeric-comment", "logic-then-comment",
+                "inline-comment-obfuscation", "order-by-probe")) {
+            CONFIRM.put(rule, Context::notProseAfter);
+        }
+        CONFIRM.put("sql-function", Context::sqlFunction);
+        CONFIRM.put("spaced-sql-function", Context::sqlFunction);
         SQLI.put("hex-or-char-payload", p("\\b0x[0-9a-f]{6,}\\b.*(\\bselect\\b|\\bor\\b|\\band\\b|=|,)|\\bchar\\(\\d+\\)\\s*(\\+|\\|\\||,)"));
     }
 
@@ -135,9 +172,20 @@ public final class InjectionDetector {
         return Verdict.CLEAN;
     }
 
+    private static boolean matches(String rule, Pattern pattern, String s) {
+        Matcher m = pattern.matcher(s);
+        Confirm confirm = CONFIRM.get(rule);
+        while (m.find()) {
+            if (confirm == null || confirm.test(s, m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Verdict inspectForm(String s) {
         for (Map.Entry<String, Pattern> rule : XSS.entrySet()) {
-            if (rule.getValue().matcher(s).find()) {
+            if (matches(rule.getKey(), rule.getValue(), s)) {
                 return Verdict.of(AttackClass.XSS, rule.getKey());
             }
         }
@@ -146,7 +194,7 @@ public final class InjectionDetector {
         String uncommented = LINE_COMMENT.matcher(sql.replace('\r', '\n')).replaceAll(" ");
         for (String form : uncommented.equals(sql) ? List.of(sql) : List.of(sql, uncommented)) {
             for (Map.Entry<String, Pattern> rule : SQLI.entrySet()) {
-                if (rule.getValue().matcher(form).find()) {
+                if (matches(rule.getKey(), rule.getValue(), form)) {
                     return Verdict.of(AttackClass.SQLI, rule.getKey());
                 }
             }
