@@ -17,18 +17,19 @@ import java.util.zip.CRC32;
  * Measures {@link InjectionDetector} on the security corpus and prints the tables of
  * {@code docs/security-detection.md}: per file and split, how many attacks were detected (and as the right
  * class), and how many benign inputs were flagged. Usage:
- * {@code DetectorEvaluation <corpus dir> [--misses N [--split tune|holdout]]}.
+ * {@code DetectorEvaluation <corpus dir> [--misses N]}.
  *
  * <p>Corpus conventions (its README): libinjection lines are URL-encoded, {@code #} lines are comments;
  * PayloadsAllTheThings lines are raw. Bare fuzz tokens in SQL lists ({@code select}, {@code '}, {@code |}) are
  * probes rather than attacks and are reported in their own columns, not counted as misses.
  *
- * <p>Splits: every line goes to the <em>held-out</em> split when the CRC-32 of its UTF-8 bytes (the line as it
- * stands in its file) is 0, 1 or 2 modulo 10 ({@link #isHeldOut}), else to the <em>tune</em> split. The rule was
- * fixed before the detector was tuned; only the tune split's misses were looked at while tuning. The hard benign
- * set written for this project is stored already split ({@code benign-hard-tune.txt},
- * {@code benign-hard-holdout.txt}, by the same rule) and has no comment lines: its lines may start with
- * {@code #} (markdown headings).
+ * <p>Splits (round 2): every corpus line and every line of {@code benign-english.txt} goes to the <em>held-out</em>
+ * split when the CRC-32 of {@link #SALT} + the line (UTF-8) is 0, 1 or 2 modulo 10 ({@link #isHeldOut}), else to
+ * the <em>tune</em> split. The hard benign set written for this project is stored already split: round 1's
+ * {@code benign-hard-tune.txt} and {@code benign-hard-round1-holdout.txt} (whose flagged lines were printed once, so
+ * it is tune data now) are tune; {@code benign-hard-fresh-holdout.txt}, written before round 2 began, is held out.
+ * Only the tune split's misses are printed ({@code --misses}); the held-out split reports counts. The hard files
+ * have no comment lines: their lines may start with {@code #} (markdown headings).
  */
 public final class DetectorEvaluation {
 
@@ -55,11 +56,11 @@ public final class DetectorEvaluation {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N [--split tune|holdout]]");
+            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N]");
             System.exit(2);
         }
         int showMisses = args.length >= 3 && args[1].equals("--misses") ? Integer.parseInt(args[2]) : 0;
-        String missSplit = args.length >= 5 && args[3].equals("--split") ? args[4] : TUNE;
+        String missSplit = TUNE;
         List<Row> rows = evaluate(Path.of(args[0]), new InjectionDetector());
         System.out.println("### Held-out split (never tuned on)");
         System.out.println();
@@ -78,8 +79,24 @@ public final class DetectorEvaluation {
         }
     }
 
-    /** The split rule: CRC-32 of the line's UTF-8 bytes, modulo 10, below 3 is held out (about 30 %). */
+    /**
+     * Salt of the round-2 split (issue 12, item 6): the round-1 rule (no salt) was spent — its held-out lines were
+     * printed — so the corpus is split afresh by a salted hash.
+     */
+    static final String SALT = "item6-round2:";
+
+    /**
+     * The split rule: CRC-32 of the UTF-8 bytes of {@link #SALT} followed by the line, modulo 10, below 3 is held out
+     * (about 30 %).
+     */
     public static boolean isHeldOut(String line) {
+        CRC32 crc = new CRC32();
+        crc.update((SALT + line).getBytes(StandardCharsets.UTF_8));
+        return crc.getValue() % 10 < 3;
+    }
+
+    /** The round-1 split rule (CRC-32 of the bare line), kept to say which lines the round-1 numbers came from. */
+    static boolean isRound1HeldOut(String line) {
         CRC32 crc = new CRC32();
         crc.update(line.getBytes(StandardCharsets.UTF_8));
         return crc.getValue() % 10 < 3;
@@ -99,10 +116,14 @@ public final class DetectorEvaluation {
         }
         addSplit(rows, "(built in) benign-english.txt", "benign", lines(resource("benign-english.txt"), true), false,
                 detector);
+        // The hard benign set: round 1's tune and held-out files are both tune data now (the held-out one was
+        // seen); the fresh set, written before round 2 and never looked at line by line, is all held out.
         rows.add(evaluate("(built in) benign-hard-tune.txt", "benign", TUNE, lines(resource("benign-hard-tune.txt"), false,
                 true), false, detector));
-        rows.add(evaluate("(built in) benign-hard-holdout.txt", "benign", HOLDOUT,
-                lines(resource("benign-hard-holdout.txt"), false, true), false, detector));
+        rows.add(evaluate("(built in) benign-hard-round1-holdout.txt", "benign", TUNE,
+                lines(resource("benign-hard-round1-holdout.txt"), false, true), false, detector));
+        rows.add(evaluate("(built in) benign-hard-fresh-holdout.txt", "benign", HOLDOUT,
+                lines(resource("benign-hard-fresh-holdout.txt"), false, true), false, detector));
         return rows;
     }
 

@@ -93,13 +93,14 @@ class InjectionDetectorTest {
     }
 
     @Test
-    void shouldKeepEachHardBenignLineInItsSplitWhenSplitByLineHash() throws Exception {
-        List<String> tune = DetectorEvaluation.resource("benign-hard-tune.txt");
-        List<String> holdout = DetectorEvaluation.resource("benign-hard-holdout.txt");
+    void shouldKeepFreshHeldOutHardSetApartFromTuneDataWhenLoaded() throws Exception {
+        List<String> tune = new java.util.ArrayList<>(DetectorEvaluation.resource("benign-hard-tune.txt"));
+        tune.addAll(DetectorEvaluation.resource("benign-hard-round1-holdout.txt"));
+        List<String> fresh = DetectorEvaluation.resource("benign-hard-fresh-holdout.txt");
 
-        assertThat(tune.size() + holdout.size()).isGreaterThanOrEqualTo(1_500);
-        assertThat(tune).noneMatch(DetectorEvaluation::isHeldOut);
-        assertThat(holdout).allMatch(DetectorEvaluation::isHeldOut);
+        assertThat(tune).hasSizeGreaterThanOrEqualTo(1_900);
+        assertThat(fresh).hasSizeGreaterThanOrEqualTo(500).doesNotHaveDuplicates().noneMatch(String::isBlank);
+        assertThat(fresh).doesNotContainAnyElementsOf(tune);
     }
 
     @Test
@@ -124,17 +125,17 @@ class InjectionDetectorTest {
             long benign = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum();
             long falsePositives = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::detected).sum();
             boolean heldOut = split.equals(DetectorEvaluation.HOLDOUT);
-            softly.assertThat((double) detected / attacks).as("%s: attacks detected", split).isGreaterThanOrEqualTo(0.95);
-            // Target 1 %. NOT MET on the held-out hard set (8 of 540 = 1.5 %, 1.2 % in aggregate, see
-            // docs/security-detection.md): held out here at the measured level, so that it cannot get worse, rather
-            // than tuned on. Misses are only printed for the tune split, to keep the held-out lines unseen.
-            softly.assertThat((double) falsePositives / benign).as("%s: benign flagged", split)
-                    .isLessThanOrEqualTo(heldOut ? 0.012 : 0.01);
+            softly.assertThat((double) detected / attacks).as("%s: attacks detected (%d of %d)", split, detected, attacks)
+                    .isGreaterThanOrEqualTo(0.95);
+            // Targets: >= 95 % of attacks, <= 1 % of each benign source and of all benign. Misses are printed only for
+            // the tune split; the held-out split reports counts, so that its lines stay unseen.
+            softly.assertThat((double) falsePositives / benign).as("%s: benign flagged (%d of %d)", split, falsePositives, benign)
+                    .isLessThanOrEqualTo(0.01);
             for (DetectorEvaluation.Row source : rows.stream().filter(r -> r.kind().equals("benign")).toList()) {
-                boolean hardHeldOut = source.file().contains("benign-hard-holdout");
                 softly.assertThat((double) source.detected() / source.inputs())
-                        .as("%s: %s flagged: %s", split, source.file(), heldOut ? source.detected() + " inputs" : source.misses())
-                        .isLessThanOrEqualTo(hardHeldOut ? 0.015 : 0.01);
+                        .as("%s: %s flagged: %s", split, source.file(),
+                                heldOut ? source.detected() + " of " + source.inputs() + " inputs" : source.misses())
+                        .isLessThanOrEqualTo(0.01);
             }
         }
         softly.assertAll();
