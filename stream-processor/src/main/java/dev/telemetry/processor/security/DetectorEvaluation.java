@@ -56,8 +56,16 @@ public final class DetectorEvaluation {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N]");
+            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N | --learn <fingerprints file> | --bench]");
             System.exit(2);
+        }
+        if (args.length >= 3 && args[1].equals("--learn")) {
+            learn(Path.of(args[0]), Path.of(args[2]));
+            return;
+        }
+        if (args.length >= 2 && args[1].equals("--bench")) {
+            bench(Path.of(args[0]));
+            return;
         }
         int showMisses = args.length >= 3 && args[1].equals("--misses") ? Integer.parseInt(args[2]) : 0;
         String missSplit = TUNE;
@@ -210,6 +218,170 @@ public final class DetectorEvaluation {
             }
         }
         return new Row(file, kind, split, inputs, detected, rightClass, fuzz, fuzzFlagged, misses);
+    }
+
+    /** Token types that make a fingerprint SQL rather than words: logic, statements, comments, calls, variables. */
+    private static final String SQL_STRUCTURE = "&UETcfvB;";
+
+    /**
+     * Writes the SQL fingerprint list: every fingerprint (any form, any context) of the tune split's SQL attacks that
+     * has SQL structure, minus every fingerprint of the tune split's benign inputs. Held-out lines are not read.
+     */
+    static void learn(Path corpus, Path out) throws IOException {
+        java.util.TreeMap<String, Integer> attack = new java.util.TreeMap<>();
+        Set<String> benign = new java.util.HashSet<>();
+        List<String> attackFull = new ArrayList<>();
+        for (Input input : tuneInputs(corpus)) {
+            for (String form : InjectionDetector.forms(input.text())) {
+                for (String fp : InjectionDetector.sqlFingerprints(form)) {
+                    if (input.kind().equals("benign")) {
+                        benign.add(fp);
+                        benign.add(InjectionDetector.shortFingerprint(fp));
+                    } else if (input.kind().equals("sqli") && fp.chars().anyMatch(c -> SQL_STRUCTURE.indexOf(c) >= 0)) {
+                        attackFull.add(fp);
+                    }
+                }
+            }
+        }
+        for (String fp : attackFull) {
+            String prefix = InjectionDetector.shortFingerprint(fp);
+            if (prefix.chars().anyMatch(c -> SQL_STRUCTURE.indexOf(c) >= 0) && !benign.contains(prefix)) {
+                attack.merge(prefix, 1, Integer::sum);
+            } else if (fp.length() > prefix.length()) {
+                attack.merge(fp, 1, Integer::sum); // ambiguous in five tokens: kept at eight unless benign has those too
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        text.append("# SQL injection fingerprints (SqlTokenizer), learnt from the tune split by\n")
+                .append("# DetectorEvaluation <corpus> --learn <this file>: fingerprints of tune SQL attacks with SQL\n")
+                .append("# structure (5 tokens; 8 where a benign input shares the 5), minus fingerprints of tune benign inputs.\n");
+        int kept = 0;
+        for (var e : attack.entrySet()) {
+            if (!benign.contains(e.getKey())) {
+                text.append(e.getKey()).append('\n');
+                kept++;
+            }
+        }
+        Files.writeString(out, text.toString(), StandardCharsets.UTF_8);
+        System.out.printf(Locale.ROOT, "%d fingerprints written (%d attack fingerprints, %d dropped as seen in benign)%n",
+                kept, attack.size(), attack.size() - kept);
+    }
+
+    /** One tune-split input, with its file's kind. */
+    record Input(String kind, String text) {
+    }
+
+    /** The tune split's inputs, read by the same rules as the report (comments, described payloads, fuzz tokens). */
+    static List<Input> tuneInputs(Path corpus) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        for (Input input : allInputs(corpus)) {
+            if (input.text().startsWith(TUNE_MARK)) {
+                inputs.add(new Input(input.kind(), input.text().substring(TUNE_MARK.length())));
+            }
+        }
+        return inputs;
+    }
+
+    private static final String TUNE_MARK = "\u0000tune\u0000";
+
+    private static List<Input> allInputs(Path corpus) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            files = walk.filter(Files::isRegularFile).filter(f -> kind(f) != null).sorted().toList();
+        }
+        for (Path file : files) {
+            boolean libinjection = file.getParent().getFileName().toString().equals("libinjection");
+            String kind = kind(file);
+            for (String line : lines(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList(), libinjection)) {
+                String input = line;
+                if (!libinjection) {
+                    var described = DESCRIBED.matcher(line);
+                    if (kind.equals("sqli") && described.matches()) {
+                        input = described.group(1);
+                    }
+                    if (isBareFuzzToken(input)) {
+                        continue;
+                    }
+                }
+                inputs.add(new Input(kind, (isHeldOut(line) ? "" : TUNE_MARK) + input));
+            }
+        }
+        for (String line : lines(resource("benign-english.txt"), true)) {
+            inputs.add(new Input("benign", (isHeldOut(line) ? "" : TUNE_MARK) + line));
+        }
+        for (String name : List.of("benign-hard-tune.txt", "benign-hard-round1-holdout.txt")) {
+            for (String line : lines(resource(name), false, true)) {
+                inputs.add(new Input("benign", TUNE_MARK + line));
+            }
+        }
+        for (String line : lines(resource("benign-hard-fresh-holdout.txt"), false, true)) {
+            inputs.add(new Input("benign", line));
+        }
+        return inputs;
+    }
+
+    /**
+     * Throughput: every corpus and benign input (both splits), inspected single-threaded, 3 warm-up rounds then 5
+     * timed rounds; then the worst case, adversarial inputs of 20 000 and 100 000 characters (repeated quotes,
+     * brackets, comment starts, escapes), each timed on its own.
+     */
+    static void bench(Path corpus) throws IOException {
+        List<String> inputs = new ArrayList<>();
+        for (Input input : allInputs(corpus)) {
+            String text = input.text();
+            inputs.add(text.startsWith(TUNE_MARK) ? text.substring(TUNE_MARK.length()) : text);
+        }
+        InjectionDetector detector = new InjectionDetector();
+        int flagged = 0;
+        for (int round = 0; round < 3; round++) {
+            for (String input : inputs) {
+                flagged += detector.inspect(input).attack() ? 1 : 0;
+            }
+        }
+        long start = System.nanoTime();
+        for (int round = 0; round < 5; round++) {
+            for (String input : inputs) {
+                flagged += detector.inspect(input).attack() ? 1 : 0;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "throughput: %d inputs x 5 rounds in %.2f s = %.0f inputs/s (%.1f us/input; %d flags)%n",
+                inputs.size(), seconds, inputs.size() * 5 / seconds, seconds * 1e6 / (inputs.size() * 5.0), flagged);
+        for (int length : new int[] {20_000, 100_000}) {
+            double worst = 0;
+            String worstUnit = "";
+            StringBuilder line = new StringBuilder();
+            for (String unit : ADVERSARIAL_UNITS) {
+                String input = adversarial(unit, length);
+                double ms;
+                try {
+                    detector.inspect(input); // warm
+                    long t0 = System.nanoTime();
+                    detector.inspect(input);
+                    ms = (System.nanoTime() - t0) / 1e6;
+                } catch (StackOverflowError e) {
+                    line.append(' ').append(unit.strip()).append("=StackOverflowError");
+                    continue;
+                }
+                line.append(String.format(Locale.ROOT, " %s=%.2f", unit.strip().isEmpty() ? "space" : unit.strip(), ms));
+                if (ms > worst) {
+                    worst = ms;
+                    worstUnit = unit;
+                }
+            }
+            System.out.printf(Locale.ROOT, "adversarial %d chars, ms per input:%s%n  worst %.2f ms ('%s')%n", length, line,
+                    worst, worstUnit);
+        }
+    }
+
+    /** Repeated units that drive backtracking regexes and naive scanners to quadratic time. */
+    static final List<String> ADVERSARIAL_UNITS = List.of("'", "\"", "<", "(", "--", "/*", "%25", "&#", " ", "a=", "' or ",
+            "<a ", "<a x='", "select ", "union ", "1 or ", "on", "onx=", "<!--", "alert(", "'a'", "javascript", "data:",
+            "<script>", "document.", "0x41", "\\u00", "@@", "`", "expression");
+
+    static String adversarial(String unit, int length) {
+        return unit.repeat(length / unit.length() + 1).substring(0, length);
     }
 
     /**
