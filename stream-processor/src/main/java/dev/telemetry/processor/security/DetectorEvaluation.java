@@ -23,11 +23,11 @@ import java.util.zip.CRC32;
  * PayloadsAllTheThings lines are raw. Bare fuzz tokens in SQL lists ({@code select}, {@code '}, {@code |}) are
  * probes rather than attacks and are reported in their own columns, not counted as misses.
  *
- * <p>Splits (round 2): every corpus line and every line of {@code benign-english.txt} goes to the <em>held-out</em>
+ * <p>Splits (round 3): every corpus line and every line of {@code benign-english.txt} goes to the <em>held-out</em>
  * split when the CRC-32 of {@link #SALT} + the line (UTF-8) is 0, 1 or 2 modulo 10 ({@link #isHeldOut}), else to
  * the <em>tune</em> split. The hard benign set written for this project is stored already split: round 1's
- * {@code benign-hard-tune.txt} and {@code benign-hard-round1-holdout.txt} (whose flagged lines were printed once, so
- * it is tune data now) are tune; {@code benign-hard-fresh-holdout.txt}, written before round 2 began, is held out.
+ * {@link #HARD_TUNE} (round 1's tune and held-out files, round 2's held-out file: all measured, so tune data now)
+ * are tune; {@link #HARD_HOLDOUT} ({@code benign-hard-round3-holdout.txt}, written before round 3 began) is held out.
  * Only the tune split's misses are printed ({@code --misses}); the held-out split reports counts. The hard files
  * have no comment lines: their lines may start with {@code #} (markdown headings).
  */
@@ -88,10 +88,17 @@ public final class DetectorEvaluation {
     }
 
     /**
-     * Salt of the round-2 split (issue 12, item 6): the round-1 rule (no salt) was spent — its held-out lines were
-     * printed — so the corpus is split afresh by a salted hash.
+     * Salt of the round-3 split (issue 12, item 6): the round-1 rule (no salt) and the round-2 salt
+     * ({@code item6-round2:}) were spent — their held-out lines or counts were looked at while tuning — so the corpus
+     * is split afresh by a new salt.
      */
-    static final String SALT = "item6-round2:";
+    static final String SALT = "item6-round3:";
+
+    /** Hard benign files that are tune data: round 1's tune and held-out sets, round 2's held-out set. */
+    static final List<String> HARD_TUNE = List.of("benign-hard-tune.txt", "benign-hard-round1-holdout.txt",
+            "benign-hard-round2-holdout.txt");
+    /** Hard benign files that are held out: round 3's, written before any round-3 change. */
+    static final List<String> HARD_HOLDOUT = List.of("benign-hard-round3-holdout.txt");
 
     /**
      * The split rule: CRC-32 of the UTF-8 bytes of {@link #SALT} followed by the line, modulo 10, below 3 is held out
@@ -124,14 +131,15 @@ public final class DetectorEvaluation {
         }
         addSplit(rows, "(built in) benign-english.txt", "benign", lines(resource("benign-english.txt"), true), false,
                 detector);
-        // The hard benign set: round 1's tune and held-out files are both tune data now (the held-out one was
-        // seen); the fresh set, written before round 2 and never looked at line by line, is all held out.
-        rows.add(evaluate("(built in) benign-hard-tune.txt", "benign", TUNE, lines(resource("benign-hard-tune.txt"), false,
-                true), false, detector));
-        rows.add(evaluate("(built in) benign-hard-round1-holdout.txt", "benign", TUNE,
-                lines(resource("benign-hard-round1-holdout.txt"), false, true), false, detector));
-        rows.add(evaluate("(built in) benign-hard-fresh-holdout.txt", "benign", HOLDOUT,
-                lines(resource("benign-hard-fresh-holdout.txt"), false, true), false, detector));
+        // The hard benign set written for this project: every file of an earlier round is tune data now (each was
+        // measured, and its flagged lines or counts looked at); round 3's file, written before round 3 began, is all
+        // held out.
+        for (String name : HARD_TUNE) {
+            rows.add(evaluate("(built in) " + name, "benign", TUNE, lines(resource(name), false, true), false, detector));
+        }
+        for (String name : HARD_HOLDOUT) {
+            rows.add(evaluate("(built in) " + name, "benign", HOLDOUT, lines(resource(name), false, true), false, detector));
+        }
         return rows;
     }
 
@@ -310,13 +318,15 @@ public final class DetectorEvaluation {
         for (String line : lines(resource("benign-english.txt"), true)) {
             inputs.add(new Input("benign", (isHeldOut(line) ? "" : TUNE_MARK) + line));
         }
-        for (String name : List.of("benign-hard-tune.txt", "benign-hard-round1-holdout.txt")) {
+        for (String name : HARD_TUNE) {
             for (String line : lines(resource(name), false, true)) {
                 inputs.add(new Input("benign", TUNE_MARK + line));
             }
         }
-        for (String line : lines(resource("benign-hard-fresh-holdout.txt"), false, true)) {
-            inputs.add(new Input("benign", line));
+        for (String name : HARD_HOLDOUT) {
+            for (String line : lines(resource(name), false, true)) {
+                inputs.add(new Input("benign", line));
+            }
         }
         return inputs;
     }

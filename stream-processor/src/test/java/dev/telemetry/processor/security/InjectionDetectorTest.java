@@ -124,12 +124,18 @@ class InjectionDetectorTest {
 
     @Test
     void shouldKeepFreshHeldOutHardSetApartFromTuneDataWhenLoaded() throws Exception {
-        List<String> tune = new java.util.ArrayList<>(DetectorEvaluation.resource("benign-hard-tune.txt"));
-        tune.addAll(DetectorEvaluation.resource("benign-hard-round1-holdout.txt"));
-        List<String> fresh = DetectorEvaluation.resource("benign-hard-fresh-holdout.txt");
+        List<String> tune = new java.util.ArrayList<>();
+        for (String name : DetectorEvaluation.HARD_TUNE) {
+            tune.addAll(DetectorEvaluation.resource(name));
+        }
+        tune.addAll(DetectorEvaluation.resource("benign-english.txt"));
+        List<String> fresh = new java.util.ArrayList<>();
+        for (String name : DetectorEvaluation.HARD_HOLDOUT) {
+            fresh.addAll(DetectorEvaluation.resource(name));
+        }
 
-        assertThat(tune).hasSizeGreaterThanOrEqualTo(1_900);
-        assertThat(fresh).hasSizeGreaterThanOrEqualTo(500).doesNotHaveDuplicates().noneMatch(String::isBlank);
+        assertThat(tune).hasSizeGreaterThanOrEqualTo(2_500);
+        assertThat(fresh).hasSizeGreaterThanOrEqualTo(400).doesNotHaveDuplicates().noneMatch(String::isBlank);
         assertThat(fresh).doesNotContainAnyElementsOf(tune);
     }
 
