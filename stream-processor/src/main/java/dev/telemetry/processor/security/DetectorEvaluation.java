@@ -56,11 +56,11 @@ public final class DetectorEvaluation {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N | --learn <fingerprints file> | --bench]");
+            System.err.println("usage: DetectorEvaluation <corpus dir> [--misses N | --learn <fingerprints file> [--extra <libinjection data dir>] | --bench]");
             System.exit(2);
         }
         if (args.length >= 3 && args[1].equals("--learn")) {
-            learn(Path.of(args[0]), Path.of(args[2]));
+            learn(Path.of(args[0]), Path.of(args[2]), args.length >= 5 && args[3].equals("--extra") ? Path.of(args[4]) : null);
             return;
         }
         if (args.length >= 2 && args[1].equals("--bench")) {
@@ -232,14 +232,45 @@ public final class DetectorEvaluation {
     private static final String SQL_STRUCTURE = "&UETcfvB;";
 
     /**
-     * Writes the SQL fingerprint list: every fingerprint (any form, any context) of the tune split's SQL attacks that
-     * has SQL structure, minus every fingerprint of the tune split's benign inputs. Held-out lines are not read.
+     * Writes the SQL fingerprint list: every fingerprint (any form, any context) of the tune split's SQL attacks — and,
+     * with {@code extra}, of the {@code sqli-*.txt} attack lists in libinjection's own {@code data/} folder (URL-encoded,
+     * {@code #} comments) minus every line that is also in the corpus — that has SQL structure, minus every
+     * fingerprint of the tune split's benign inputs. Held-out lines are not read. The system property
+     * {@code learn.skipBenign} (a file name) leaves one tune benign source out, to validate the list on it.
      */
-    static void learn(Path corpus, Path out) throws IOException {
+    static void learn(Path corpus, Path out, Path extra) throws IOException {
         java.util.TreeMap<String, Integer> attack = new java.util.TreeMap<>();
         Set<String> benign = new java.util.HashSet<>();
         List<String> attackFull = new ArrayList<>();
-        for (Input input : tuneInputs(corpus)) {
+        List<Input> inputs = new ArrayList<>(tuneInputs(corpus));
+        String skip = System.getProperty("learn.skipBenign");
+        if (skip != null) {
+            for (String line : lines(resource(skip), false, true)) {
+                inputs.remove(new Input("benign", line));
+            }
+        }
+        int extraLines = 0;
+        if (extra != null) {
+            Set<String> corpusLines = new java.util.HashSet<>();
+            try (Stream<Path> walk = Files.walk(corpus)) {
+                for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                    corpusLines.addAll(new String(Files.readAllBytes(f), StandardCharsets.UTF_8).lines().toList());
+                }
+            }
+            List<Path> lists;
+            try (Stream<Path> walk = Files.list(extra)) {
+                lists = walk.filter(f -> f.getFileName().toString().startsWith("sqli-")).sorted().toList();
+            }
+            for (Path f : lists) {
+                for (String line : lines(new String(Files.readAllBytes(f), StandardCharsets.UTF_8).lines().toList(), true)) {
+                    if (!corpusLines.contains(line)) {
+                        inputs.add(new Input("sqli", line));
+                        extraLines++;
+                    }
+                }
+            }
+        }
+        for (Input input : inputs) {
             for (String form : InjectionDetector.forms(input.text())) {
                 for (String fp : InjectionDetector.sqlFingerprints(form)) {
                     if (input.kind().equals("benign")) {
@@ -262,7 +293,8 @@ public final class DetectorEvaluation {
         StringBuilder text = new StringBuilder();
         text.append("# SQL injection fingerprints (SqlTokenizer), learnt from the tune split by\n")
                 .append("# DetectorEvaluation <corpus> --learn <this file>: fingerprints of tune SQL attacks with SQL\n")
-                .append("# structure (5 tokens; 8 where a benign input shares the 5), minus fingerprints of tune benign inputs.\n");
+                .append("# structure (5 tokens; 8 where a benign input shares the 5), minus fingerprints of tune benign inputs.\n")
+                .append(extra == null ? "" : "# Also learnt from libinjection's own data/sqli-*.txt lists (--extra; lines also in the corpus skipped).\n");
         int kept = 0;
         for (var e : attack.entrySet()) {
             if (!benign.contains(e.getKey())) {
@@ -271,8 +303,8 @@ public final class DetectorEvaluation {
             }
         }
         Files.writeString(out, text.toString(), StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "%d fingerprints written (%d attack fingerprints, %d dropped as seen in benign)%n",
-                kept, attack.size(), attack.size() - kept);
+        System.out.printf(Locale.ROOT, "%d fingerprints written (%d attack fingerprints, %d dropped as seen in benign;"
+                + " %d extra attack lines)%n", kept, attack.size(), attack.size() - kept, extraLines);
     }
 
     /** One tune-split input, with its file's kind. */

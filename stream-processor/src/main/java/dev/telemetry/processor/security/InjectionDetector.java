@@ -72,7 +72,7 @@ public final class InjectionDetector {
 
     private static Verdict inspectForm(String form) {
         String lower = form.toLowerCase(Locale.ROOT);
-        String xss = XssScanner.scan(lower);
+        String xss = XssScanner.scan(Prose.withoutCodeSpans(lower));
         if (xss != null) {
             return Verdict.of(AttackClass.XSS, xss);
         }
@@ -88,7 +88,8 @@ public final class InjectionDetector {
             }
             String fingerprint = SqlTokenizer.fingerprint(lower, context);
             String prefix = shortFingerprint(fingerprint);
-            if (context != 0 && isBreakout(fingerprint) || known.contains(prefix)) {
+            if (context != 0 && isBreakout(fingerprint) && !Prose.isPhraseBeforeQuote(lower, context)
+                    || known.contains(prefix)) {
                 return prefix;
             }
             if (fingerprint.length() > SqlTokenizer.SHORT && known.contains(fingerprint)) {

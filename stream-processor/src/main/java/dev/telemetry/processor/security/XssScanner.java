@@ -144,10 +144,12 @@ final class XssScanner {
                 }
             }
             if (name.equals("script")) {
-                if (!onlyType && attributes > 0 || !closed || lastScriptClose > i || looksLikeCode(s, k)) {
+                // "Moving the <script src="app.js"> tag to the bottom ...": an opened tag before prose, never closed.
+                boolean beforeProse = closed && lastScriptClose < i && Prose.proseWords(s, k, Math.min(n, k + 48)) >= 3;
+                if (!onlyType && attributes > 0 && !beforeProse || !closed || lastScriptClose > i || looksLikeCode(s, k)) {
                     return "script-tag";
                 }
-            } else if (BARE_ACTIVE.contains(name) || name.indexOf(':') > 0) {
+            } else if (BARE_ACTIVE.contains(name) || name.indexOf(':') > 0 && !isAutolink(s, name, nameEnd)) {
                 int next = skipSpace(s, k);
                 if (attributes > 0 || !closed || next >= n || s.charAt(next) == '<') {
                     return "active-tag";
@@ -158,6 +160,11 @@ final class XssScanner {
             i = k < n && s.charAt(k) == '<' ? k : s.indexOf('<', Math.max(k, i + 1));
         }
         return null;
+    }
+
+    /** A markdown autolink, {@code <https://example.com/...>}: a URL scheme and "//", not a namespaced tag. */
+    private static boolean isAutolink(String s, String name, int nameEnd) {
+        return (name.equals("http:") || name.equals("https:") || name.equals("ftp:")) && s.startsWith("//", nameEnd);
     }
 
     private static boolean looksLikeCss(String s, int k) {
