@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,8 +25,42 @@ class InjectionDetectorTest {
         assertThat(detector.inspect(input)).isEqualTo(new Verdict(false, null, null));
     }
 
+    /**
+     * Issue 12, item 6: prose, bug reports, titles and markup that mention SQL or script words. Every one of these
+     * was flagged by the regex-only detector (first four: the issue's own examples).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "Expected: the order is saved. Actual: \"Something went wrong\" -- no details.",
+            "Bug: alert() fires on every keystroke in the search box.",
+            "JavaScript: The Good Parts",
+            "sleep(5) minutes",
+            "The error says \"permission denied for table orders\" -- grant select to the role.",
+            "Eloquent JavaScript: A Modern Introduction to Programming",
+            "Sleep (8 hours) is more important than cardio (30 min).",
+            "The <script> tag in index.html is loaded twice after the upgrade.",
+            "The <iframe> docs page has a broken link in the sidebar.",
+            "<!-- TODO: add screenshots -->",
+            "Accessing document.cookie from the service worker throws.",
+            "Facial expression (happy, sad) is scored 1-5.",
+            "Union Select Hotel, 14 Harbour Road, Brighton",
+            "https://www.example.com/search?q=union+select+hotel&sort=price&order=asc",
+            "The query SELECT * FROM orders WHERE id = ? returns nothing after the migration.",
+            "> **Warning:** `DROP TABLE` in the migration is irreversible."})
+    void shouldNotFlagInputWhenItOnlyMentionsSqlOrScript(String input) {
+        assertThat(detector.inspect(input)).as(input).isEqualTo(new Verdict(false, null, null));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '\0', value = {
+            "'-alert(1)-'|xss",
+            "<iframe/onload=alert(1)>|xss",
+            "<iframe src=javascript:alert(1)>|xss",
+            "<script src=//evil.example/x.js></script>|xss",
+            "1 AND SLEEP(5)|sqli",
+            "x\" union select null,null--|sqli",
+            "1 union select hotel from users--|sqli",
+            "1; select pg_sleep(5)--|sqli",
             "' or '1'='1|sqli",
             "1' OR 1=1--|sqli",
             "admin'--|sqli",
@@ -47,6 +82,36 @@ class InjectionDetectorTest {
         assertThat(verdict.attackClass().wireName()).isEqualTo(attackClass);
     }
 
+    /**
+     * Linear time (issue 12, item 6): the regex detector took up to 3 s on one 20 000-character input and overflowed
+     * the stack on "union " repeated. 180 adversarial inputs of 20 000 and 100 000 characters take about 0.3 s here
+     * (docs/security-detection.md); the limit is 20 s so that a loaded 2-core machine never fails it, while a
+     * quadratic detector (minutes) still does.
+     */
+    @Test
+    void shouldInspectAdversarialInputsInBoundedTimeWhenTheyAreLong() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            int inspected = 0;
+            for (int round = 0; round < 3; round++) {
+                for (String unit : DetectorEvaluation.ADVERSARIAL_UNITS) {
+                    for (int length : new int[] {20_000, 100_000}) {
+                        detector.inspect(DetectorEvaluation.adversarial(unit, length));
+                        inspected++;
+                    }
+                }
+            }
+            assertThat(inspected).isEqualTo(3 * 2 * DetectorEvaluation.ADVERSARIAL_UNITS.size());
+        });
+    }
+
+    @Test
+    void shouldFlagAttackWhenItFollowsLongPadding() {
+        String padding = "a ".repeat(50_000);
+
+        assertThat(detector.inspect(padding + "<script>alert(1)</script>").attack()).isTrue();
+        assertThat(detector.inspect("union ".repeat(20_000)).attack()).isIn(true, false); // no StackOverflowError
+    }
+
     @Test
     void shouldPrintOneJsonVerdictPerLineWhenUsedAsCommand() throws Exception {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
@@ -55,6 +120,23 @@ class InjectionDetectorTest {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
                 DetectCommand.verdict(detector, "please select an option")))
                 .isEqualTo("{\"input\":\"please select an option\",\"attack\":false,\"class\":null}");
+    }
+
+    @Test
+    void shouldKeepFreshHeldOutHardSetApartFromTuneDataWhenLoaded() throws Exception {
+        List<String> tune = new java.util.ArrayList<>();
+        for (String name : DetectorEvaluation.HARD_TUNE) {
+            tune.addAll(DetectorEvaluation.resource(name));
+        }
+        tune.addAll(DetectorEvaluation.resource("benign-english.txt"));
+        List<String> fresh = new java.util.ArrayList<>();
+        for (String name : DetectorEvaluation.HARD_HOLDOUT) {
+            fresh.addAll(DetectorEvaluation.resource(name));
+        }
+
+        assertThat(tune).hasSizeGreaterThanOrEqualTo(2_500);
+        assertThat(fresh).hasSizeGreaterThanOrEqualTo(400).doesNotHaveDuplicates().noneMatch(String::isBlank);
+        assertThat(fresh).doesNotContainAnyElementsOf(tune);
     }
 
     @Test
@@ -67,14 +149,31 @@ class InjectionDetectorTest {
         }
         assumeTrue(Files.isDirectory(corpus), "corpus not found at " + corpus.toAbsolutePath());
 
-        List<DetectorEvaluation.Row> rows = DetectorEvaluation.evaluate(corpus, detector);
+        List<DetectorEvaluation.Row> all = DetectorEvaluation.evaluate(corpus, detector);
 
-        long attacks = rows.stream().filter(r -> !r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum();
-        long detected = rows.stream().filter(r -> !r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::detected).sum();
-        long benign = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum();
-        long falsePositives = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::detected).sum();
-        assertThat(attacks).isGreaterThan(20_000);
-        assertThat((double) detected / attacks).isGreaterThanOrEqualTo(0.95);
-        assertThat((double) falsePositives / benign).isLessThanOrEqualTo(0.01);
+        assertThat(all.stream().filter(r -> !r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum())
+                .isGreaterThan(20_000);
+        SoftAssertions softly = new SoftAssertions();
+        for (String split : List.of(DetectorEvaluation.TUNE, DetectorEvaluation.HOLDOUT)) {
+            List<DetectorEvaluation.Row> rows = all.stream().filter(r -> r.split().equals(split)).toList();
+            long attacks = rows.stream().filter(r -> !r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum();
+            long detected = rows.stream().filter(r -> !r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::detected).sum();
+            long benign = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::inputs).sum();
+            long falsePositives = rows.stream().filter(r -> r.kind().equals("benign")).mapToLong(DetectorEvaluation.Row::detected).sum();
+            boolean heldOut = split.equals(DetectorEvaluation.HOLDOUT);
+            softly.assertThat((double) detected / attacks).as("%s: attacks detected (%d of %d)", split, detected, attacks)
+                    .isGreaterThanOrEqualTo(0.95);
+            // Targets: >= 95 % of attacks, <= 1 % of each benign source and of all benign. Misses are printed only for
+            // the tune split; the held-out split reports counts, so that its lines stay unseen.
+            softly.assertThat((double) falsePositives / benign).as("%s: benign flagged (%d of %d)", split, falsePositives, benign)
+                    .isLessThanOrEqualTo(0.01);
+            for (DetectorEvaluation.Row source : rows.stream().filter(r -> r.kind().equals("benign")).toList()) {
+                softly.assertThat((double) source.detected() / source.inputs())
+                        .as("%s: %s flagged: %s", split, source.file(),
+                                heldOut ? source.detected() + " of " + source.inputs() + " inputs" : source.misses())
+                        .isLessThanOrEqualTo(0.01);
+            }
+        }
+        softly.assertAll();
     }
 }
