@@ -68,6 +68,12 @@ class SlowClientsTest {
 
     @BeforeAll
     static void startGateway(LocalKafka kafka, @TempDir Path dir) throws Exception {
+        // A thousand client sockets and their server ends live in this JVM: say so plainly rather than fail on EMFILE.
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            assertThat(os.getMaxFileDescriptorCount()).as("open-file limit (ulimit -n) for 2 000 sockets plus the broker's files")
+                    .isGreaterThanOrEqualTo(4096);
+        }
         String topic = kafka.uniqueTopicName("slow-metrics");
         kafka.createTopic(topic, 1);
         gateway = GatewayServer.start(GatewayFixture.config(dir, Map.of("metrics", topic), """
