@@ -28,6 +28,8 @@ import java.util.zip.CRC32;
  * the <em>tune</em> split. The hard benign set written for this project is stored already split: round 1's
  * {@link #HARD_TUNE} (round 1's tune and held-out files, round 2's held-out file: all measured, so tune data now)
  * are tune; {@link #HARD_HOLDOUT} ({@code benign-hard-round3-holdout.txt}, written before round 3 began) is held out.
+ * Round 4: the round-1 confirmation set (400 benign lines, 150 attacks by an independent engineer) is tune data
+ * ({@code benign-confirm-round1.txt} in {@link #HARD_TUNE}, {@link #CONFIRM_TUNE_ATTACKS}).
  * Only the tune split's misses are printed ({@code --misses}); the held-out split reports counts. The hard files
  * have no comment lines: their lines may start with {@code #} (markdown headings).
  */
@@ -96,7 +98,13 @@ public final class DetectorEvaluation {
 
     /** Hard benign files that are tune data: round 1's tune and held-out sets, round 2's held-out set. */
     static final List<String> HARD_TUNE = List.of("benign-hard-tune.txt", "benign-hard-round1-holdout.txt",
-            "benign-hard-round2-holdout.txt");
+            "benign-hard-round2-holdout.txt", "benign-confirm-round1.txt");
+    /**
+     * The round-1 confirmation set's attacks (150 hand-written lines by an independent engineer, split by class):
+     * measured once on round 3, its misses looked at to write round 4's grammar rules, so tune data now. The benign
+     * half is {@code benign-confirm-round1.txt} in {@link #HARD_TUNE}.
+     */
+    static final List<String> CONFIRM_TUNE_ATTACKS = List.of("confirm-round1-sqli.txt", "confirm-round1-xss.txt");
     /** Hard benign files that are held out: round 3's, written before any round-3 change. */
     static final List<String> HARD_HOLDOUT = List.of("benign-hard-round3-holdout.txt");
 
@@ -137,10 +145,18 @@ public final class DetectorEvaluation {
         for (String name : HARD_TUNE) {
             rows.add(evaluate("(built in) " + name, "benign", TUNE, lines(resource(name), false, true), false, detector));
         }
+        for (String name : CONFIRM_TUNE_ATTACKS) {
+            rows.add(evaluate("(built in) " + name, confirmKind(name), TUNE, lines(resource(name), false, true), false,
+                    detector));
+        }
         for (String name : HARD_HOLDOUT) {
             rows.add(evaluate("(built in) " + name, "benign", HOLDOUT, lines(resource(name), false, true), false, detector));
         }
         return rows;
+    }
+
+    private static String confirmKind(String name) {
+        return name.endsWith("-sqli.txt") ? "sqli" : "xss";
     }
 
     static List<String> resource(String name) throws IOException {
@@ -353,6 +369,11 @@ public final class DetectorEvaluation {
         for (String name : HARD_TUNE) {
             for (String line : lines(resource(name), false, true)) {
                 inputs.add(new Input("benign", TUNE_MARK + line));
+            }
+        }
+        for (String name : CONFIRM_TUNE_ATTACKS) {
+            for (String line : lines(resource(name), false, true)) {
+                inputs.add(new Input(confirmKind(name), TUNE_MARK + line));
             }
         }
         for (String name : HARD_HOLDOUT) {

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *   {@code sqli-fingerprints.txt}: the five-token fingerprints of the tune split's attacks that no tune-split benign
  *   input has and that contain SQL structure — and, where a benign input shares the five tokens ({@code 1&1o1} is
  *   {@code 1 and 1=2} and also "5 > 3 and 3 > 1"), the eight-token fingerprints that no benign input has (logic, a statement, a comment, a function, a variable, a clause), made by
- *   {@code DetectorEvaluation --learn}. This is libinjection's approach, with a fingerprint list learnt here.</li>
+ *   {@code DetectorEvaluation --learn}. This is libinjection's approach, with a fingerprint list learnt here.
+ *   Beside the list, {@link SqlGrammar} flags shapes that SQL's grammar makes injections for any data (stacked
+ *   queries, tautologies, subqueries, breakouts; round 4).</li>
  *   <li><b>XSS</b> — {@link XssScanner} reads tags and attributes, script URLs, sink calls and DOM access.</li>
  * </ul>
  *
@@ -76,37 +78,35 @@ public final class InjectionDetector {
         if (xss != null) {
             return Verdict.of(AttackClass.XSS, xss);
         }
-        String fingerprint = sqlFingerprint(lower, SQLI_FINGERPRINTS);
-        return fingerprint == null ? Verdict.CLEAN : Verdict.of(AttackClass.SQLI, "sqli-fingerprint:" + fingerprint);
+        String rule = sqlRule(lower, SQLI_FINGERPRINTS);
+        return rule == null ? Verdict.CLEAN : Verdict.of(AttackClass.SQLI, rule);
     }
 
-    /** The first of the input's SQL fingerprints (as given, in '...', in "...") that is in {@code known}, or null. */
-    static String sqlFingerprint(String lower, Set<String> known) {
+    /**
+     * The SQL rule the input breaks, or null: for each reading (as given, in '...', in "..."), a grammar rule
+     * ({@link SqlGrammar}: {@code sqli-grammar:<rule>:<fingerprint>}) or a fingerprint in {@code known}
+     * ({@code sqli-fingerprint:<fingerprint>}).
+     */
+    static String sqlRule(String lower, Set<String> known) {
         for (char context : SqlTokenizer.CONTEXTS) {
             if (context != 0 && lower.indexOf(context) < 0) {
                 continue;
             }
-            String fingerprint = SqlTokenizer.fingerprint(lower, context);
+            SqlTokenizer.Tokens tokens = SqlTokenizer.tokens(lower, context);
+            String fingerprint = tokens.fingerprint();
+            String grammar = SqlGrammar.rule(tokens);
+            if (grammar != null) {
+                return "sqli-grammar:" + grammar + ":" + fingerprint;
+            }
             String prefix = shortFingerprint(fingerprint);
-            if (context != 0 && isBreakout(fingerprint) && !Prose.isPhraseBeforeQuote(lower, context)
-                    || known.contains(prefix)) {
-                return prefix;
+            if (known.contains(prefix)) {
+                return "sqli-fingerprint:" + prefix;
             }
             if (fingerprint.length() > SqlTokenizer.SHORT && known.contains(fingerprint)) {
-                return fingerprint;
+                return "sqli-fingerprint:" + fingerprint;
             }
         }
         return null;
-    }
-
-    /**
-     * Injections by SQL's grammar, whatever the learnt list says: a string closed and the rest commented out
-     * ({@code admin'--}: {@code sc}), or closed and followed by a second statement ({@code '; exec ...}:
-     * {@code s;E}, {@code s);E}).
-     */
-    static boolean isBreakout(String fingerprint) {
-        return fingerprint.equals("sc") || fingerprint.startsWith("s;E") || fingerprint.startsWith("s;T")
-                || fingerprint.startsWith("s);E") || fingerprint.startsWith("s);T");
     }
 
     /** The first {@link SqlTokenizer#SHORT} tokens of a fingerprint. */

@@ -86,11 +86,38 @@ final class SqlTokenizer {
         return new Scan(s.toLowerCase(Locale.ROOT), context).run();
     }
 
+    /**
+     * A reading of an input: its fingerprint and where each token starts and ends in the (lower-case) input, so that
+     * grammar rules ({@link SqlGrammar}) can tell {@code =} from {@code +}, {@code ||} from {@code or}, or
+     * {@code true} from {@code null}, without changing the fingerprint alphabet the learnt list is written in.
+     */
+    record Tokens(String lower, char context, String fingerprint, int[] starts, int[] ends) {
+
+        char type(int k) {
+            return k < fingerprint.length() ? fingerprint.charAt(k) : 0;
+        }
+
+        String text(int k) {
+            return k < fingerprint.length() ? lower.substring(starts[k], Math.min(ends[k], starts[k] + 16)) : "";
+        }
+    }
+
+    /** The reading of {@code lower} (already lower case) in {@code context}, with token spans. */
+    static Tokens tokens(String lower, char context) {
+        Scan scan = new Scan(lower, context);
+        String fingerprint = scan.run();
+        return new Tokens(lower, context, fingerprint, scan.starts, scan.ends);
+    }
+
     private static final class Scan {
         private final String s;
         private final int n;
         private int i;
         private final StringBuilder out = new StringBuilder(MAX_TOKENS);
+        /** Start and end of each token in {@code s}. */
+        final int[] starts = new int[MAX_TOKENS];
+        final int[] ends = new int[MAX_TOKENS];
+        private int tokenStart;
 
         Scan(String s, char context) {
             this.s = s;
@@ -105,12 +132,14 @@ final class SqlTokenizer {
                     i = close + 1;
                     out.append('s');
                 }
+                ends[0] = i;
             }
         }
 
         String run() {
             while (out.length() < MAX_TOKENS && i < n) {
                 char c = s.charAt(i);
+                tokenStart = i;
                 if (Character.isWhitespace(c) || c == '\u00a0') {
                     i++;
                 } else if (c == '\'' || c == '"') {
@@ -169,6 +198,8 @@ final class SqlTokenizer {
             if (type == 'o' && unarySign && (len == 0 || prev == 'o' || prev == '&' || prev == '(' || prev == ',')) {
                 return;
             }
+            starts[len] = tokenStart;
+            ends[len] = i;
             out.append(type);
         }
 
@@ -251,6 +282,19 @@ final class SqlTokenizer {
             char next = k < n ? s.charAt(k) : 0;
             boolean sqlFunction = FUNCTIONS.contains(w) || w.startsWith("xp_") || w.startsWith("sp_")
                     || w.startsWith("dbms_") || w.startsWith("utl_") || w.startsWith("pg_") || w.startsWith("sys");
+            if (j < n && s.charAt(j) == '.' && isPackage(w)) {
+                // dbms_pipe.receive_message(, utl_inaddr.get_host_name(, ctxsys.drithsx.sn(: a call into a package.
+                int e = j;
+                for (int parts = 0; parts < 3 && e < n && s.charAt(e) == '.' && e + 1 < n && isWordStart(s.charAt(e + 1)); parts++) {
+                    e = wordEnd(e + 1);
+                }
+                int paren = skipSpace(e);
+                if (e > j && paren < n && s.charAt(paren) == '(') {
+                    i = e;
+                    emit('f');
+                    return;
+                }
+            }
             if (sqlFunction && (j < n && s.charAt(j) == '(' || next == '(' && SPACED_FUNCTIONS.contains(w))) {
                 Character kw = WORDS.get(w);
                 // Statement keywords and logic stay themselves before "(": "select(", "and(".
@@ -287,6 +331,7 @@ final class SqlTokenizer {
             if (w.equals("by") && out.length() > 0 && out.charAt(out.length() - 1) == 'n'
                     && (s.regionMatches(lastWordStart, "order", 0, 5) || s.regionMatches(lastWordStart, "group", 0, 5))) {
                 out.setCharAt(out.length() - 1, 'B');
+                ends[out.length() - 1] = i;
                 lastWordStart = start;
                 return;
             }
@@ -383,6 +428,13 @@ final class SqlTokenizer {
             }
             return j;
         }
+    }
+
+    /** Oracle and SQL Server packages and schemas whose members are called as {@code package.member(...)}. */
+    static boolean isPackage(String w) {
+        // Not "sys" or "master": sys.exit(1) and master.merge(...) are Python and git talk.
+        return w.startsWith("dbms_") || w.startsWith("utl_") || w.equals("ctxsys") || w.equals("ordsys")
+                || w.equals("mdsys");
     }
 
     static boolean isDigit(char c) {

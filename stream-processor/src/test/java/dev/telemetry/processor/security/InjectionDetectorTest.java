@@ -83,6 +83,47 @@ class InjectionDetectorTest {
     }
 
     /**
+     * Round 4: SQL's grammar makes these injections whatever the learnt list holds (the round-1 confirmation set's
+     * misses, each with a second line of the same class that is not in that set).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiterString = " -> ", quoteCharacter = '\0', value = {
+            "1; EXEC xp_cmdshell 'whoami'-- -> stacked",
+            "1; SHUTDOWN WITH NOWAIT;-- -> stacked",
+            "1; WAITFOR DELAY '00:00:10'-- -> stacked",
+            "7); declare @x int;-- -> stacked",
+            "q=test'));DROP TABLE logs;-- -> breakout",
+            "abc')); waitfor delay '0:0:5'-- -> breakout",
+            "1 OR 2>1 -> tautology",
+            "99 or true -> tautology",
+            "5) and false-- -> tautology",
+            "x' or 'b'<>'a' -- -> tautology",
+            "1) AND DBMS_PIPE.RECEIVE_MESSAGE('a',10)-- -> logic-call",
+            "3)) or utl_inaddr.get_host_name((select user from dual)) -> logic-call",
+            "1' AND EXISTS(SELECT * FROM admin)-- -> subquery",
+            "'+(SELECT 0 WHERE 1=1 AND SLEEP(5))+' -> subquery",
+            "' RLIKE (SELECT (CASE WHEN (1=1) THEN 1 ELSE 0x28 END))-- -> subquery",
+            "2 regexp (select user from dual) -> subquery",
+            "' OR 'x'||'y'='xy -> concat-compare",
+            "' and 'ad'||'min'='admin' -- -> concat-compare"})
+    void shouldFlagSqlInjectionByGrammarRuleWhenListLacksItsShape(String input, String rule) {
+        Verdict verdict = detector.inspect(input);
+
+        assertThat(verdict.attack()).as(input).isTrue();
+        assertThat(verdict.attackClass()).isEqualTo(AttackClass.SQLI);
+        assertThat(verdict.rule()).as(input).startsWith("sqli-grammar:" + rule + ":");
+    }
+
+    /** Round 4: prose and code talk that look like the grammar rules' shapes and are not SQL. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1 or 2 items", "1 or 2 items; thanks", "1 or 0 = 1 in boolean logic", "Results (select regions only) are in appendix B.", "3) or more rooms",
+            "call sys.exit(1) when the run fails", "1 and 2 are both fine", "'a' || 'b' is how Oracle concatenates",
+            "10; shutdown the old server next week", "1) and then count(words) in the summary"})
+    void shouldNotFlagInputWhenItOnlyLooksLikeAGrammarRule(String input) {
+        assertThat(detector.inspect(input)).as(input).isEqualTo(new Verdict(false, null, null));
+    }
+
+    /**
      * Linear time (issue 12, item 6): the regex detector took up to 3 s on one 20 000-character input and overflowed
      * the stack on "union " repeated. 180 adversarial inputs of 20 000 and 100 000 characters take about 0.3 s here
      * (docs/security-detection.md); the limit is 20 s so that a loaded 2-core machine never fails it, while a
