@@ -1,9 +1,10 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.queries;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.rules.AlertRuleProcessor;
 import dev.telemetry.processor.rules.AlertState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 /**
  * How many series one app may have per window: distinct metric names, series in all, and label sets per metric.

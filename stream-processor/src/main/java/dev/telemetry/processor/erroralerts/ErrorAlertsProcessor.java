@@ -1,14 +1,20 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.erroralerts;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
-import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorFingerprint;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
+import dev.telemetry.processor.topology.Detection;
+import dev.telemetry.processor.topology.DetectorEmitter;
+import dev.telemetry.processor.topology.DetectorOutput;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.window.SeriesObservations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +53,7 @@ import org.apache.kafka.streams.state.Stores;
  * regression span); such a fingerprint's next error is "new" again, as in Sentry after an issue's retention.
  * "Not seen" is measured up to where the input has been read ({@link ReadProgress}), not to the wall clock.
  */
-final class ErrorAlertsProcessor implements Processor<String, Envelope, String, AlertEvent> {
+public final class ErrorAlertsProcessor implements Processor<String, Envelope, String, DetectorOutput> {
 
     static final String FINGERPRINTS_STORE = "error-fingerprints";
 
@@ -59,7 +65,7 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     private final ProcessorMetrics metrics;
     private final ReadProgress progress;
 
-    private ProcessorContext<String, AlertEvent> context;
+    private DetectorEmitter emit;
     private KeyValueStore<String, Long> lastSeen;
 
     private ErrorAlertsProcessor(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
@@ -72,12 +78,12 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
         this.metrics = metrics;
     }
 
-    static ProcessorSupplier<String, Envelope, String, AlertEvent> supplier(ProcessorSettings settings,
-                                                                           ProcessorMetrics metrics,
-                                                                           ReadProgress progress) {
+    public static ProcessorSupplier<String, Envelope, String, DetectorOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      ReadProgress progress) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Envelope, String, AlertEvent> get() {
+            public Processor<String, Envelope, String, DetectorOutput> get() {
                 return new ErrorAlertsProcessor(settings, metrics, progress);
             }
 
@@ -90,8 +96,8 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     }
 
     @Override
-    public void init(ProcessorContext<String, AlertEvent> context) {
-        this.context = context;
+    public void init(ProcessorContext<String, DetectorOutput> context) {
+        this.emit = new DetectorEmitter(context, metrics);
         this.lastSeen = context.getStateStore(FINGERPRINTS_STORE);
         TaskId task = context.taskId();
         // Forgetting by the wall clock alone would forget a fingerprint whose next errors are still unread after an
@@ -143,15 +149,15 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
         Map<String, String> annotations = Map.of("summary", ErrorFingerprint.normalise(error.message()));
         Instant at = Instant.ofEpochMilli(record.timestamp());
         if (last == null) {
-            alert(EventAlerts.firing("new_error_fingerprint", "errors", envelope.app(), subject, 1, 0, Operator.GT,
+            emit.alert(EventAlerts.firing("new_error_fingerprint", "errors", envelope.app(), subject, 1, 0, Operator.GT,
                     classification.severity(), channels, annotations, at), record.timestamp());
         } else if (window - last > regressionWindows * windowSize) {
-            alert(EventAlerts.firing("error_regression", "errors", envelope.app(), subject,
+            emit.alert(EventAlerts.firing("error_regression", "errors", envelope.app(), subject,
                     (window - last) / windowSize, regressionWindows, Operator.GT, atLeastMedium(classification.severity()),
                     channels, annotations, at), record.timestamp());
         }
         if (classification.shouldAlert() && (last == null || window > last)) {
-            alert(EventAlerts.firing("error_should_alert", "errors", envelope.app(), subject, 1, 0, Operator.GT,
+            emit.alert(EventAlerts.firing("error_should_alert", "errors", envelope.app(), subject, 1, 0, Operator.GT,
                     classification.severity(), channels, annotations, at), record.timestamp());
         }
         if (last == null || window > last) {
@@ -162,10 +168,5 @@ final class ErrorAlertsProcessor implements Processor<String, Envelope, String, 
     /** A bug coming back is worth a look even when its message sounds harmless. */
     private static Severity atLeastMedium(Severity severity) {
         return severity.compareTo(Severity.MEDIUM) < 0 ? Severity.MEDIUM : severity;
-    }
-
-    private void alert(AlertEvent alert, long time) {
-        context.forward(new Record<>(alert.fingerprint(), alert, time));
-        metrics.alertChanged(alert.status());
     }
 }

@@ -1,9 +1,10 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
+import dev.telemetry.processor.topology.ProcessorSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * app, so it stays as small as the list of ingest keys. An overflow of an older window arriving after a newer one
  * (tasks run at their own pace) is not alerted again: the app's storm was already reported.
  */
-final class CardinalityAlertsProcessor implements Processor<String, SeriesObservation, String, AlertEvent> {
+public final class CardinalityAlertsProcessor implements Processor<String, SeriesObservation, String, AlertEvent> {
 
     static final String STORE = "cardinality-alerts";
     static final String ALERT = "cardinality_limit";
@@ -38,7 +39,7 @@ final class CardinalityAlertsProcessor implements Processor<String, SeriesObserv
         this.windowSize = windowSize;
     }
 
-    static ProcessorSupplier<String, SeriesObservation, String, AlertEvent> supplier(ProcessorSettings settings) {
+    public static ProcessorSupplier<String, SeriesObservation, String, AlertEvent> supplier(ProcessorSettings settings) {
         long size = settings.windowSize().toMillis();
         return new ProcessorSupplier<>() {
             @Override

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.ratelimit;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.RequestEvent;
@@ -6,9 +6,14 @@ import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
-import dev.telemetry.processor.security.InjectionDetector;
 import dev.telemetry.processor.security.SecurityFindings;
-import dev.telemetry.processor.security.Verdict;
+import dev.telemetry.processor.topology.DetectorEmitter;
+import dev.telemetry.processor.topology.DetectorOutput;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.window.WindowClock;
+import dev.telemetry.processor.window.WindowStoreKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,23 +36,21 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The seed's {@code detectAnomalousRequest}, {@code detectSQLInjectionAttempt} and {@code detectXSSAttempt} on
- * served requests. Input: envelopes of {@code telemetry.requests}; outputs (by child name): per-minute counts
- * per (ip, endpoint) to {@code telemetry.ratelimit} when each minute closes, findings to
- * {@code telemetry.security}, and alerts for them to {@code telemetry.alerts}.
+ * The seed's {@code detectAnomalousRequest} on served requests: requests per (ip, endpoint) and minute. Input:
+ * envelopes of {@code telemetry.requests}; outputs: per-minute counts per (ip, endpoint) to {@code telemetry.ratelimit}
+ * when each minute closes, and the {@code Rate Limit Exceeded} finding to {@code telemetry.security} with its alert to
+ * {@code telemetry.alerts}. Runs as the topology's {@code request-checks} processor (the name its stores' changelogs
+ * have always had).
  *
  * <p>The {@code Rate Limit Exceeded} finding is emitted by the request that takes the count over the limit —
  * at once, not at window close — and only by that one: the count is in a changelogged store updated in the
  * same transaction as the finding, so a replay after a crash neither repeats nor loses it. No repartition is
  * needed: requests are keyed by app and endpoint, so every (ip, endpoint) of an app is on one partition.
  */
-final class RequestChecksProcessor implements Processor<String, Envelope, String, Object> {
+public final class RateLimitProcessor implements Processor<String, Envelope, String, DetectorOutput> {
 
     static final String COUNTS_STORE = "ratelimit-counts";
     static final String WATERMARK_STORE = "ratelimit-watermark";
-    static final String RATELIMIT_SINK = "ratelimit-sink";
-    static final String FINDINGS_SINK = TelemetryTopology.FINDINGS_SINK;
-    static final String ALERTS_SINK = TelemetryTopology.EVENT_ALERTS_SINK;
     /** The seed counts per minute, whatever the summary window. */
     static final Duration MINUTE = Duration.ofMinutes(1);
 
@@ -55,25 +58,25 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
     private final int limit;
     private final ProcessorMetrics metrics;
     private final ReadProgress progress;
-    private final InjectionDetector detector = new InjectionDetector();
 
-    private ProcessorContext<String, Object> context;
+    private DetectorEmitter emit;
     private KeyValueStore<Bytes, Long> counts;
     private WindowClock clock;
 
-    private RequestChecksProcessor(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
+    private RateLimitProcessor(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
         this.settings = settings;
         this.limit = settings.detection().rateLimitPerMinute();
         this.metrics = metrics;
         this.progress = progress;
     }
 
-    static ProcessorSupplier<String, Envelope, String, Object> supplier(ProcessorSettings settings, ProcessorMetrics metrics,
-                                                                       ReadProgress progress) {
+    public static ProcessorSupplier<String, Envelope, String, DetectorOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      ReadProgress progress) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Envelope, String, Object> get() {
-                return new RequestChecksProcessor(settings, metrics, progress);
+            public Processor<String, Envelope, String, DetectorOutput> get() {
+                return new RateLimitProcessor(settings, metrics, progress);
             }
 
             @Override
@@ -87,8 +90,8 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
+    public void init(ProcessorContext<String, DetectorOutput> context) {
+        this.emit = new DetectorEmitter(context, metrics);
         this.counts = context.getStateStore(COUNTS_STORE);
         this.clock = new WindowClock(MINUTE, settings.grace(), context.getStateStore(WATERMARK_STORE));
         TaskId task = context.taskId();
@@ -105,8 +108,6 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
         if (envelope == null || !(envelope.event() instanceof RequestEvent request)) {
             return;
         }
-        inspect(envelope, request, "path", request.endpoint());
-        inspect(envelope, request, "query", request.query());
         countTowardsLimit(envelope, request, record.timestamp());
         if (clock.advanceTo(record.timestamp())) {
             emitClosedMinutes();
@@ -133,47 +134,14 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
             details.put("limit", limit);
             details.put("windowStart", start.toString());
             details.put("userAgent", request.userAgent());
-            emitFinding(SecurityFindings.finding(SecurityFindings.RATE_LIMIT_EXCEEDED, envelope.app(), request.ip(),
+            emit.finding(SecurityFindings.finding(SecurityFindings.RATE_LIMIT_EXCEEDED, envelope.app(), request.ip(),
                     request.userAgent(), "high", Instant.ofEpochMilli(time), details, subject + "|" + minute), time);
-            emitAlert(EventAlerts.firing("rate_limit_exceeded", "requests_per_minute", envelope.app(),
+            emit.alert(EventAlerts.firing("rate_limit_exceeded", "requests_per_minute", envelope.app(),
                     Map.of("ip", request.ip(), "endpoint", request.endpoint()), count, limit, Operator.GT, Severity.HIGH,
                     settings.detection().securityChannels(),
                     Map.of("summary", "More than " + limit + " requests per minute from one IP to one endpoint"), start),
                     time);
         }
-    }
-
-    private void inspect(Envelope envelope, RequestEvent request, String field, String input) {
-        Verdict verdict = detector.inspect(input);
-        if (!verdict.attack()) {
-            return;
-        }
-        String finding = verdict.attackClass().findingName();
-        Instant at = envelope.eventTime();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("class", verdict.attackClass().wireName());
-        details.put("field", field);
-        details.put("input", input);
-        details.put("rule", verdict.rule());
-        details.put("ip", request.ip());
-        details.put("endpoint", request.endpoint());
-        details.put("method", request.method());
-        emitFinding(SecurityFindings.finding(finding, envelope.app(), request.ip(), request.userAgent(), "high", at, details,
-                envelope.eventId() + "|" + field), at.toEpochMilli());
-        emitAlert(EventAlerts.firing(verdict.attackClass().wireName() + "_attempt", "injection_attempts", envelope.app(),
-                Map.of("ip", request.ip(), "endpoint", request.endpoint(), "field", field), 1, 0, Operator.GT,
-                Severity.HIGH, settings.detection().securityChannels(),
-                Map.of("summary", finding + " in the request " + field), at), at.toEpochMilli());
-    }
-
-    private void emitFinding(Envelope finding, long time) {
-        context.forward(new Record<>(finding.key(), finding, time), FINDINGS_SINK);
-        metrics.findingEmitted(((dev.telemetry.events.SecurityEvent) finding.event()).event());
-    }
-
-    private void emitAlert(dev.telemetry.events.derived.AlertEvent alert, long time) {
-        context.forward(new Record<>(alert.fingerprint(), alert, time), ALERTS_SINK);
-        metrics.alertChanged(alert.status());
     }
 
     private void emitClosedMinutes() {
@@ -189,7 +157,7 @@ final class RequestChecksProcessor implements Processor<String, Envelope, String
                 RateLimitCount count = new RateLimitCount(RateLimitCount.SCHEMA_VERSION, subject[0], subject[1], subject[2],
                         Instant.ofEpochMilli(minute), Instant.ofEpochMilli(minute + clock.size()), entry.value, limit,
                         entry.value > limit);
-                context.forward(new Record<>(count.key(), count, minute + clock.size()), RATELIMIT_SINK);
+                emit.rateLimitCount(count, minute + clock.size());
                 closed.add(entry.key);
             }
         }

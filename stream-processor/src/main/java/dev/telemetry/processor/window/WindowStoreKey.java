@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,22 +10,22 @@ import org.apache.kafka.common.utils.Bytes;
  * that is still open. (Event times before 1970 would sort wrongly, but Kafka Streams drops negative
  * timestamps before they get here.)
  */
-final class WindowStoreKey {
+public final class WindowStoreKey {
 
     private WindowStoreKey() {
     }
 
-    static Bytes of(long windowStart, String seriesId) {
+    public static Bytes of(long windowStart, String seriesId) {
         byte[] series = seriesId.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + series.length).putLong(windowStart).put(series).array());
     }
 
-    static String seriesId(Bytes key) {
+    public static String seriesId(Bytes key) {
         byte[] bytes = key.get();
         return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);
     }
 
-    static long windowStart(Bytes key) {
+    public static long windowStart(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong();
     }
 }

@@ -1,12 +1,9 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.rules;
 
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
-import dev.telemetry.processor.rules.AlertFingerprint;
-import dev.telemetry.processor.rules.AlertRule;
-import dev.telemetry.processor.rules.AlertState;
-import dev.telemetry.processor.rules.AlertStateMachine;
+import dev.telemetry.processor.topology.ProcessorMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,11 +27,11 @@ import org.apache.kafka.streams.state.Stores;
  * a partition of a raw topic, or, for an app's {@code error_rate}, of the repartition topic keyed by app), so
  * its alerts are too.
  */
-final class AlertRuleProcessor implements Processor<String, Summary, String, AlertEvent> {
+public final class AlertRuleProcessor implements Processor<String, Summary, String, AlertEvent> {
 
-    static final String STATES_STORE = "alert-states";
+    public static final String STATES_STORE = "alert-states";
     /** The latest summary of every series, for the processor's HTTP endpoint (interactive queries). */
-    static final String RECENT_SUMMARIES_STORE = "recent-summaries";
+    public static final String RECENT_SUMMARIES_STORE = "recent-summaries";
 
     private final Map<String, List<AlertRule>> rulesByMetric;
     private final ProcessorMetrics metrics;
@@ -48,7 +45,7 @@ final class AlertRuleProcessor implements Processor<String, Summary, String, Ale
         this.metrics = metrics;
     }
 
-    static ProcessorSupplier<String, Summary, String, AlertEvent> supplier(List<AlertRule> rules, ProcessorMetrics metrics) {
+    public static ProcessorSupplier<String, Summary, String, AlertEvent> supplier(List<AlertRule> rules, ProcessorMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Summary, String, AlertEvent> get() {

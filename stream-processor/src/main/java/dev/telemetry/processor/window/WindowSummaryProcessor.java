@@ -1,6 +1,9 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.ReadProgress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * forwarded as {@linkplain WindowOutput#overflowed overflow}, which the topology aggregates per app (one overflow
  * series per app, not one per task), so a client sending ids as names or tags cannot grow state without bound.
  */
-final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, WindowOutput> {
+public final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, WindowOutput> {
 
-    static final String WINDOWS_STORE = "summary-windows";
-    static final String WATERMARK_STORE = "summary-watermark";
+    public static final String WINDOWS_STORE = "summary-windows";
+    public static final String WATERMARK_STORE = "summary-watermark";
     static final String CARDINALITY_STORE = "summary-cardinality";
     /** The stores of the main aggregation, over the series of the raw topics' keys. */
     static final StoreNames SERIES_STORES = new StoreNames(WINDOWS_STORE, WATERMARK_STORE, CARDINALITY_STORE);
@@ -52,10 +55,10 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
      * The names of one instance's stores. Each use of this processor in the topology needs stores of its own
      * (a store belongs to one processor's task), and stable names keep their changelog topics stable.
      */
-    record StoreNames(String windows, String watermark, String cardinality) {
+    public record StoreNames(String windows, String watermark, String cardinality) {
 
         /** {@code <prefix>-windows}, {@code <prefix>-watermark}, {@code <prefix>-cardinality}. */
-        static StoreNames prefixed(String prefix) {
+        public static StoreNames prefixed(String prefix) {
             return new StoreNames(prefix + "-windows", prefix + "-watermark", prefix + "-cardinality");
         }
     }
@@ -64,7 +67,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
      * Whether this instance's input comes straight from partitions (its event times may close windows) or was
      * merged from several tasks through a repartition topic (only how far every writer was read may).
      */
-    enum Input { PARTITIONS, MERGED_FROM_TASKS }
+    public enum Input { PARTITIONS, MERGED_FROM_TASKS }
 
     private final ProcessorSettings settings;
     private final StoreNames stores;
@@ -96,7 +99,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
      * The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged, under the
      * settings' cardinality caps.
      */
-    static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
                                                                                       ProcessorMetrics metrics,
                                                                                       ReadProgress progress) {
         return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress,
@@ -107,7 +110,7 @@ final class WindowSummaryProcessor implements Processor<String, SeriesObservatio
      * The processor with its stores under {@code stores}' names, all persistent and changelogged; with {@code caps}
      * {@code null} it admits every series.
      */
-    static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
                                                                                       ProcessorMetrics metrics,
                                                                                       StoreNames stores, Input input,
                                                                                       ReadProgress progress,

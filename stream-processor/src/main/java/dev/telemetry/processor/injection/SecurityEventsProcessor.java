@@ -1,20 +1,17 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.injection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.SecurityEvent;
-import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
-import dev.telemetry.processor.security.InjectionDetector;
 import dev.telemetry.processor.security.SecurityFindings;
 import dev.telemetry.processor.security.Verdict;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -23,24 +20,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * every event of severity high or critical, and a finding for reported inputs ({@code data.*} strings) in
  * which the detector sees SQL injection or XSS (alerted only when the event itself was not).
  */
-final class SecurityEventsProcessor implements Processor<String, Envelope, String, Object> {
+public final class SecurityEventsProcessor extends InjectionChecks {
 
-    static final String FINDINGS_SINK = TelemetryTopology.FINDINGS_SINK;
-    static final String ALERTS_SINK = TelemetryTopology.EVENT_ALERTS_SINK;
-
-    private final java.util.List<String> channels;
-    private final ProcessorMetrics metrics;
-    private final InjectionDetector detector = new InjectionDetector();
-    private ProcessorContext<String, Object> context;
-
-    SecurityEventsProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
-        this.channels = settings.detection().securityChannels();
-        this.metrics = metrics;
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
+    public SecurityEventsProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+        super(settings, metrics);
     }
 
     @Override
@@ -52,7 +35,7 @@ final class SecurityEventsProcessor implements Processor<String, Envelope, Strin
         Severity severity = Severity.fromWireName(event.severity() == null ? "medium" : event.severity());
         boolean alerted = severity.compareTo(Severity.HIGH) >= 0;
         if (alerted) {
-            alert(EventAlerts.firing("security_event", "security_events", envelope.app(),
+            emit.alert(EventAlerts.firing("security_event", "security_events", envelope.app(),
                     Map.of("event", event.event()), 1, 0, Operator.GT, severity, channels,
                     Map.of("summary", "Security event reported: " + event.event()), envelope.eventTime()), record.timestamp());
         }
@@ -69,29 +52,19 @@ final class SecurityEventsProcessor implements Processor<String, Envelope, Strin
             if (!verdict.attack()) {
                 continue;
             }
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("class", verdict.attackClass().wireName());
-            details.put("field", "data." + field.getKey());
-            details.put("input", field.getValue().asText());
-            details.put("rule", verdict.rule());
+            Map<String, Object> details = details(verdict, "data." + field.getKey(), field.getValue().asText());
             details.put("reportedEvent", event.event());
             Envelope finding = SecurityFindings.finding(verdict.attackClass().findingName(), envelope.app(),
                     envelope.clientIp(), envelope.userAgent(), "high", envelope.eventTime(), details,
                     envelope.eventId() + "|" + field.getKey());
-            context.forward(new Record<>(finding.key(), finding, record.timestamp()), FINDINGS_SINK);
-            metrics.findingEmitted(verdict.attackClass().findingName());
+            emit.finding(finding, record.timestamp());
             if (!alerted) {
-                alert(EventAlerts.firing(verdict.attackClass().wireName() + "_attempt", "injection_attempts",
+                emit.alert(EventAlerts.firing(verdict.attackClass().wireName() + "_attempt", "injection_attempts",
                         envelope.app(), Map.of("field", "data." + field.getKey()), 1, 0, Operator.GT, Severity.HIGH,
                         channels, Map.of("summary", verdict.attackClass().findingName() + " in a reported input"),
                         envelope.eventTime()), record.timestamp());
                 alerted = true;
             }
         }
-    }
-
-    private void alert(AlertEvent alert, long time) {
-        context.forward(new Record<>(alert.fingerprint(), alert, time), ALERTS_SINK);
-        metrics.alertChanged(alert.status());
     }
 }

@@ -1,5 +1,6 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
+import dev.telemetry.processor.topology.ReadProgress;
 import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -25,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The watermark lives in a changelogged store, so a restarted or migrated task never reopens a window it
  * already closed.
  */
-final class WindowClock {
+public final class WindowClock {
 
     private static final String WATERMARK_KEY = "watermark";
     private static final long NONE = Long.MIN_VALUE;
@@ -35,7 +36,7 @@ final class WindowClock {
     private final KeyValueStore<String, Long> store;
     private long watermark;
 
-    WindowClock(Duration size, Duration grace, KeyValueStore<String, Long> store) {
+    public WindowClock(Duration size, Duration grace, KeyValueStore<String, Long> store) {
         this.size = size.toMillis();
         this.grace = grace.toMillis();
         this.store = store;
@@ -43,11 +44,11 @@ final class WindowClock {
         this.watermark = stored == null ? NONE : stored;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    long windowStart(long eventTime) {
+    public long windowStart(long eventTime) {
         return eventTime - Math.floorMod(eventTime, size);
     }
 
@@ -56,7 +57,7 @@ final class WindowClock {
     }
 
     /** Whether the window starting at {@code windowStart} has closed: its events are late. */
-    boolean isClosed(long windowStart) {
+    public boolean isClosed(long windowStart) {
         return closesAt(windowStart) <= watermark;
     }
 
@@ -68,7 +69,7 @@ final class WindowClock {
      * Time has passed up to {@code time}: the event time of a record read from the task's own partitions, or the
      * wall clock as far as the input has been read. True when it moved the watermark.
      */
-    boolean advanceTo(long time) {
+    public boolean advanceTo(long time) {
         if (time > watermark) {
             watermark = time;
             return true;
@@ -80,7 +81,7 @@ final class WindowClock {
      * Stores the watermark. Callers do so only when windows closed: all a restarted task needs is to never
      * reopen a closed window, and the changelog is spared one write per record.
      */
-    void persist() {
+    public void persist() {
         store.put(WATERMARK_KEY, watermark);
     }
 }

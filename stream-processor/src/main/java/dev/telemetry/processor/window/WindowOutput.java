@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.derived.Summary;
 
@@ -6,9 +6,9 @@ import dev.telemetry.events.derived.Summary;
  * What {@link WindowSummaryProcessor} forwards: a closed window's {@link Summary}, or an observation its
  * cardinality caps turned away, to be aggregated per app in the overflow stage. Exactly one is set.
  */
-record WindowOutput(Summary summary, SeriesObservation overflow) {
+public record WindowOutput(Summary summary, SeriesObservation overflow) {
 
-    WindowOutput {
+    public WindowOutput {
         if ((summary == null) == (overflow == null)) {
             throw new IllegalArgumentException("exactly one of summary and overflow must be set");
         }
@@ -22,7 +22,7 @@ record WindowOutput(Summary summary, SeriesObservation overflow) {
         return new WindowOutput(null, observation);
     }
 
-    boolean isSummary() {
+    public boolean isSummary() {
         return summary != null;
     }
 }

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.EventType;
 import java.io.ByteArrayInputStream;
@@ -20,14 +20,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code [format 1][source][app][metric][series][label count, then key and value each][value, 8 bytes]}, strings
  * as {@link DataOutputStream#writeUTF}. Versioned, so a rolling upgrade can tell an older record from garbage.
  */
-final class SeriesObservationSerde {
+public final class SeriesObservationSerde {
 
     private static final int FORMAT = 1;
 
     private SeriesObservationSerde() {
     }
 
-    static Serde<SeriesObservation> serde() {
+    public static Serde<SeriesObservation> serde() {
         Serializer<SeriesObservation> serializer = (topic, o) -> o == null ? null : encode(o);
         Deserializer<SeriesObservation> deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
         return Serdes.serdeFrom(serializer, deserializer);

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.ActionEvent;
 import dev.telemetry.events.Envelope;
@@ -13,6 +13,7 @@ import dev.telemetry.events.VitalEvent;
 import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorFingerprint;
+import dev.telemetry.processor.topology.Detection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ import java.util.Map;
  * it spans all endpoints, whose requests the raw topic spreads over partitions by {@code app|endpoint}, so the
  * topology re-keys {@link #appErrorRate}'s values by app and repartitions them before aggregating.
  */
-final class SeriesObservations {
+public final class SeriesObservations {
 
     static final String PAGE_LOAD = "page_load";
     static final String SLOW_PAGE_LOAD = "slow_page_load";
@@ -57,12 +58,12 @@ final class SeriesObservations {
     private final double slowPageLoadMs;
     private final ErrorClassifier classifier;
 
-    SeriesObservations(Detection detection) {
+    public SeriesObservations(Detection detection) {
         this.slowPageLoadMs = detection.slowPageLoadMs();
         this.classifier = new ErrorClassifier(detection.errorRules());
     }
 
-    List<SeriesObservation> of(Envelope envelope) {
+    public List<SeriesObservation> of(Envelope envelope) {
         TelemetryEvent event = envelope.event();
         if (event instanceof MetricEvent metric) {
             return withPageLoad(envelope, metric.name(), metric.tags(), metric.value());
@@ -111,12 +112,12 @@ final class SeriesObservations {
      * other event. Only the value: the topology keys it by app for the repartition, and {@link #appErrorRate(String,
      * double)} turns it back into an observation on the other side.
      */
-    static Double appErrorRate(Envelope envelope) {
+    public static Double appErrorRate(Envelope envelope) {
         return envelope != null && envelope.event() instanceof RequestEvent request ? serverErrorShare(request) : null;
     }
 
     /** The observation of the app's {@code error_rate} series (no labels) for a value of {@link #appErrorRate(Envelope)}. */
-    static SeriesObservation appErrorRate(String app, double value) {
+    public static SeriesObservation appErrorRate(String app, double value) {
         return new SeriesObservation(EventType.REQUEST, app, ERROR_RATE, SeriesKeys.format(ERROR_RATE, Map.of()),
                 Map.of(), value);
     }
@@ -131,7 +132,7 @@ final class SeriesObservations {
      * again would count it twice, and under the network error's key (app + method + url) rather than the error's
      * (app + type), which could split one fingerprint's count and memory across partitions.
      */
-    static ErrorEvent asError(TelemetryEvent event) {
+    public static ErrorEvent asError(TelemetryEvent event) {
         return event instanceof ErrorEvent error ? error : null;
     }
 

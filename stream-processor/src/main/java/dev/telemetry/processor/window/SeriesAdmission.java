@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.SeriesKeys;
 import java.util.Map;

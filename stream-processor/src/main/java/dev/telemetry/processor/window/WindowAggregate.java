@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
@@ -27,10 +27,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * and rating counts for rated vitals. Mutable on purpose: {@link HotAggregateStore} keeps hot
  * aggregates as objects between commits, and copying a sketch per event is what makes windowing slow.
  */
-final class WindowAggregate {
+public final class WindowAggregate {
 
     /** DDSketch's relative accuracy: every percentile is within 1 % of the exact value at its rank. */
-    static final double RELATIVE_ACCURACY = 0.01;
+    public static final double RELATIVE_ACCURACY = 0.01;
     /**
      * Bins per sign. At 1 % accuracy 2048 bins span values differing by a factor of about 10^17, more than
      * any metric here; beyond that the lowest bins collapse, so memory stays bounded whatever is sent.
@@ -41,7 +41,7 @@ final class WindowAggregate {
      * quantile of a handful of values is one of its bins' lower edges (two values 13 and 282.7 gave p50 … p99 = 13,
      * so a p95 rule on a quiet endpoint never saw its one slow request). Beyond it, the sketch alone.
      */
-    static final int EXACT_VALUES = 256;
+    public static final int EXACT_VALUES = 256;
     private static final double[] QUANTILES = {0.50, 0.75, 0.90, 0.95, 0.99};
     /** Format 1: no exact values (written before they were kept); 2: with them while the window holds few. */
     private static final byte FORMAT_SKETCH_ONLY = 1;
@@ -114,7 +114,7 @@ final class WindowAggregate {
         return count;
     }
 
-    Summary toSummary(Instant windowStart, Instant windowEnd) {
+    public Summary toSummary(Instant windowStart, Instant windowEnd) {
         double[] p = exact != null ? nearestRank(Arrays.copyOf(exact, (int) count))
                 : sketch.getValuesAtQuantiles(QUANTILES);
         Summary.Ratings rated = ratings == null ? null : new Summary.Ratings(ratings[0], ratings[1], ratings[2]);
@@ -143,7 +143,7 @@ final class WindowAggregate {
      * The store's compact binary form: a format byte, the identity, the exact statistics, the ratings, and
      * the sketch in DDSketch's own variable-length encoding (a few bytes per non-empty bin).
      */
-    static Serde<WindowAggregate> serde() {
+    public static Serde<WindowAggregate> serde() {
         Serializer<WindowAggregate> serializer = (topic, a) -> a == null ? null : a.encode();
         Deserializer<WindowAggregate> deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
         return Serdes.serdeFrom(serializer, deserializer);

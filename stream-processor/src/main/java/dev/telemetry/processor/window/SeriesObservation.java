@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.window;
 
 import dev.telemetry.events.EventType;
 import java.util.Map;
@@ -11,10 +11,10 @@ import java.util.Map;
  * @param series the series identity inside the app: metric plus sorted labels
  * @param labels the series' labels, without {@code app}
  */
-record SeriesObservation(EventType source, String app, String metric, String series, Map<String, String> labels,
+public record SeriesObservation(EventType source, String app, String metric, String series, Map<String, String> labels,
                          double value) {
 
-    SeriesObservation {
+    public SeriesObservation {
         labels = Map.copyOf(labels);
     }
 
