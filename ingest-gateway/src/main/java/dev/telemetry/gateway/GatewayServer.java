@@ -2,7 +2,7 @@ package dev.telemetry.gateway;
 
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.gateway.config.GatewayConfig;
-import dev.telemetry.gateway.http.ApiException;
+import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.http.AsyncBodyReader;
 import dev.telemetry.gateway.http.ConnectionGuard;
 import dev.telemetry.gateway.http.IpMatcher;

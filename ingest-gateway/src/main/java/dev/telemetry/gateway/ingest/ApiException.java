@@ -1,11 +1,11 @@
-package dev.telemetry.gateway.http;
+package dev.telemetry.gateway.ingest;
 
-import dev.telemetry.gateway.ingest.Rejection;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Every way a request can be refused, as one exception type that {@link ErrorResponses} renders.
+ * Every way a request can be refused, as one exception type that the HTTP layer renders ({@code http.ErrorResponses}).
+ * It lives here, with the intake that throws most of it, so that {@code http} depends on {@code ingest} and not back.
  * Only {@link #unavailable} is our fault (and still not a 5xx the client can't act on: it carries
  * {@code Retry-After}); everything else is the client's and gets a 4xx naming the problem.
  */
