@@ -1,15 +1,16 @@
-package dev.telemetry.gateway.ops;
+package dev.telemetry.service.ops;
 
 import io.sentry.Sentry;
 import io.sentry.SentryOptions;
 import java.util.Map;
 
 /**
- * Where the gateway's own unexpected exceptions go, besides the log: Sentry when {@code SENTRY_DSN}
- * is set. Clients' bad input is never reported — it is answered 4xx and counted, not an error of ours.
+ * Where a service's own unexpected exceptions go, besides the log: Sentry when {@code SENTRY_DSN} is set. Only our
+ * own failures are reported: a client's bad input is answered or counted where it arrives, not an error of ours.
  */
 public interface ErrorReporter extends AutoCloseable {
 
+    /** Reports {@code error}; {@code where} (a route, a thread, a check) becomes the event's {@code where} tag. */
     void report(Throwable error, String where);
 
     @Override
@@ -20,15 +21,18 @@ public interface ErrorReporter extends AutoCloseable {
         return (error, where) -> { };
     }
 
-    /** Sentry if {@code SENTRY_DSN} is set (with {@code SENTRY_ENVIRONMENT}, default {@code production}), else nothing. */
-    static ErrorReporter fromEnvironment(Map<String, String> env, String release) {
+    /**
+     * Sentry if {@code SENTRY_DSN} is set (with {@code SENTRY_ENVIRONMENT}, default {@code production}), else nothing.
+     * Events carry the release {@code <service>@<release>}, so each service's issues stay apart in one project.
+     */
+    static ErrorReporter fromEnvironment(Map<String, String> env, String service, String release) {
         String dsn = env.get("SENTRY_DSN");
         if (dsn == null || dsn.isBlank()) {
             return none();
         }
         Sentry.init((SentryOptions options) -> {
             options.setDsn(dsn);
-            options.setRelease("ingest-gateway@" + release);
+            options.setRelease(service + "@" + release);
             options.setEnvironment(env.getOrDefault("SENTRY_ENVIRONMENT", "production"));
             // sendDefaultPii stays at its default (off): requests carry ingest keys and client IPs, and
             // nothing personal or secret is attached to an event.

@@ -1,9 +1,10 @@
-package dev.telemetry.gateway.ops;
+package dev.telemetry.service.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.gateway.testing.FakeSentry;
+import dev.telemetry.service.testing.FakeSentry;
+import io.sentry.Sentry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +14,23 @@ class ErrorReporterTest {
 
     @Test
     void shouldReportNothingWhenSentryDsnIsNotSet() {
-        ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of(), "test");
-        reporter.report(new IllegalStateException("ignored"), "nowhere");
-        reporter.close();
+        // Given environments that name no DSN, or a blank one
+        for (Map<String, String> env : List.of(Map.of("SENTRY_ENVIRONMENT", "test"), Map.of("SENTRY_DSN", " "))) {
+            // When an error is reported
+            ErrorReporter reporter = ErrorReporter.fromEnvironment(env, "ingest-gateway", "test");
+            reporter.report(new IllegalStateException("ignored"), "nowhere");
+
+            // Then the SDK was never started, so nothing can have been sent anywhere
+            assertThat(Sentry.isEnabled()).as("Sentry started for %s", env).isFalse();
+            reporter.close();
+        }
     }
 
     @Test
     void shouldSendTheExceptionToSentryWhenSentryDsnIsSet() throws Exception {
         try (FakeSentry sentry = new FakeSentry()) {
             List<String> envelopes = sentry.envelopes();
-            ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", sentry.dsn(42)), "test");
+            ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", sentry.dsn(42)), "ingest-gateway", "test");
             reporter.report(new IllegalStateException("gateway bug for sentry"), "POST /api/metrics");
             reporter.close();
 

@@ -1,4 +1,4 @@
-package dev.telemetry.gateway.testing;
+package dev.telemetry.service.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
