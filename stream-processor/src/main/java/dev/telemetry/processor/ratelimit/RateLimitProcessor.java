@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.Stores;
  * The seed's {@code detectAnomalousRequest} on served requests: requests per (ip, endpoint) and minute. Input:
  * envelopes of {@code telemetry.requests}; outputs: per-minute counts per (ip, endpoint) to {@code telemetry.ratelimit}
  * when each minute closes, and the {@code Rate Limit Exceeded} finding to {@code telemetry.security} with its alert to
- * {@code telemetry.alerts}. Runs as the topology's {@code request-checks} processor (the name its stores' changelogs
- * have always had).
+ * {@code telemetry.alerts}. Runs as the topology's {@code request-checks} processor, the name it had when it also ran
+ * the injection checks: kept, so that the running topology only gains a node.
  *
  * <p>The {@code Rate Limit Exceeded} finding is emitted by the request that takes the count over the limit —
  * at once, not at window close — and only by that one: the count is in a changelogged store updated in the
