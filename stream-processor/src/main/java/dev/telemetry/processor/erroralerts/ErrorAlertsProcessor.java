@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -31,7 +30,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -81,18 +79,9 @@ public final class ErrorAlertsProcessor implements Processor<String, Envelope, S
     public static ProcessorSupplier<String, Envelope, String, DetectorOutput> supplier(ProcessorSettings settings,
                                                                                       ProcessorMetrics metrics,
                                                                                       ReadProgress progress) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, Envelope, String, DetectorOutput> get() {
-                return new ErrorAlertsProcessor(settings, metrics, progress);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINGERPRINTS_STORE),
-                        Serdes.String(), Serdes.Long()));
-            }
-        };
+        return DetectorEmitter.supplier(() -> new ErrorAlertsProcessor(settings, metrics, progress),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINGERPRINTS_STORE), Serdes.String(),
+                        Serdes.Long()));
     }
 
     @Override
