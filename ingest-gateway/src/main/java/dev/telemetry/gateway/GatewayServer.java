@@ -2,7 +2,7 @@ package dev.telemetry.gateway;
 
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.gateway.config.GatewayConfig;
-import dev.telemetry.gateway.http.ApiException;
+import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.http.AsyncBodyReader;
 import dev.telemetry.gateway.http.ConnectionGuard;
 import dev.telemetry.gateway.http.IpMatcher;
@@ -19,7 +19,7 @@ import dev.telemetry.gateway.ingest.BodyReader;
 import dev.telemetry.gateway.ingest.Intake;
 import dev.telemetry.gateway.kafka.EventPublisher;
 import dev.telemetry.gateway.kafka.KafkaHealth;
-import dev.telemetry.gateway.ops.ErrorReporter;
+import dev.telemetry.service.ops.ErrorReporter;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import io.javalin.Javalin;
@@ -84,7 +84,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Starts with Sentry reporting when {@code SENTRY_DSN} is set in the environment. */
     public static GatewayServer start(GatewayConfig config) {
-        return start(config, ErrorReporter.fromEnvironment(System.getenv(), VERSION));
+        return start(config, ErrorReporter.fromEnvironment(System.getenv(), "ingest-gateway", VERSION));
     }
 
     public static GatewayServer start(GatewayConfig config, ErrorReporter reporter) {

@@ -8,10 +8,10 @@ import dev.telemetry.events.EventType;
 import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.VitalEvent;
 import dev.telemetry.events.codec.JsonCodec;
-import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.gateway.config.GatewayConfig;
+import dev.telemetry.gateway.testing.GatewayFixture;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
 import java.net.URI;
@@ -23,15 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -240,24 +235,9 @@ class GatewayIntegrationTest {
 
     /** Reads the topic from the start until a record whose JSON contains {@code marker} arrives. */
     private static Envelope readOne(String topic, String marker) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        Map<String, Object> config = new HashMap<>();
-        p.forEach((k, v) -> config.put((String) k, v));
-        try (KafkaConsumer<String, Envelope> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                JsonSerde.envelope().deserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, Envelope> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (new String(CODEC.writeEnvelope(record.value()), StandardCharsets.UTF_8).contains(marker)) {
-                        return record.value();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no record containing '" + marker + "' on " + topic + " within 60 s");
+        Predicate<Envelope> marked = envelope -> new String(CODEC.writeEnvelope(envelope), StandardCharsets.UTF_8)
+                .contains(marker);
+        return GatewayFixture.readUntil(bootstrap, List.of(topic), read -> read.stream().anyMatch(marked),
+                Duration.ofSeconds(60)).stream().filter(marked).findFirst().orElseThrow();
     }
 }

@@ -6,8 +6,8 @@ import static dev.telemetry.gateway.testing.GatewayFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.gateway.ops.ErrorReporter;
-import dev.telemetry.gateway.testing.FakeSentry;
+import dev.telemetry.service.ops.ErrorReporter;
+import dev.telemetry.service.testing.FakeSentry;
 import dev.telemetry.gateway.testing.GatewayFixture;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
@@ -36,7 +36,7 @@ class SentryReportingTest {
         FakeSentry sentry = new FakeSentry();
         List<String> envelopes = sentry.envelopes();
         String dsn = sentry.dsn(7);
-        ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", dsn, "SENTRY_ENVIRONMENT", "test"), "sentry-test");
+        ErrorReporter reporter = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", dsn, "SENTRY_ENVIRONMENT", "test"), "ingest-gateway", "sentry-test");
         GatewayServer gateway = GatewayServer.start(GatewayFixture.config(dir, GatewayFixture.uniqueRawTopics(kafka), """
                 http: {host: 127.0.0.1, port: 0}
                 kafka: {bootstrap-servers: "%s"}

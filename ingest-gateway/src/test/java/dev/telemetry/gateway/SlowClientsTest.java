@@ -1,11 +1,12 @@
 package dev.telemetry.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.gateway.testing.GatewayFixture;
-import dev.telemetry.gateway.testing.SlowSwarm;
 import dev.telemetry.gateway.testing.SlowSwarm.Ending;
 import dev.telemetry.gateway.testing.SlowSwarm.Kind;
+import dev.telemetry.gateway.testing.SlowSwarm;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
 import io.micrometer.core.instrument.Gauge;
@@ -104,10 +105,9 @@ class SlowClientsTest {
                 swarm.open(Kind.BODY, sources.get(i), bodyDribblers / sources.size());
                 swarm.open(Kind.HEADERS, sources.get(i), headDribblers / sources.size());
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (swarm.opened() < bodyDribblers + headDribblers && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            // Every connection attempted: opened, or failed to (the assertions below allow for a few failures).
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> swarm.opened() + swarm.connectFailures() >= bodyDribblers + headDribblers);
             Thread.sleep(1000);
             int openAtStart = swarm.open();
 

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -173,14 +175,14 @@ class PipelineEndToEndTest {
     }
 
     private static Summary awaitSummary(KafkaConsumer<String, Summary> consumer) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            var records = consumer.poll(Duration.ofMillis(500));
-            if (!records.isEmpty()) {
-                assertThat(records.count()).as("one summary per window").isEqualTo(1);
-                return records.iterator().next().value();
-            }
-        }
-        throw new AssertionError("no summary within 90 s");
+        AtomicReference<ConsumerRecords<String, Summary>> polled = new AtomicReference<>();
+        // In this thread: a consumer is not to be shared between threads.
+        await("a summary").atMost(Duration.ofSeconds(90)).pollInSameThread().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(1)).until(() -> {
+                    polled.set(consumer.poll(Duration.ofMillis(500)));
+                    return !polled.get().isEmpty();
+                });
+        assertThat(polled.get().count()).as("one summary per window").isEqualTo(1);
+        return polled.get().iterator().next().value();
     }
 }

@@ -4,10 +4,12 @@ import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.config.ProcessorConfig;
 import dev.telemetry.processor.progress.KafkaReadProgress;
 import dev.telemetry.processor.progress.TopologyInputs;
+import dev.telemetry.processor.queries.Queries;
 import dev.telemetry.processor.topology.ProcessorSettings;
-import dev.telemetry.processor.topology.Queries;
 import dev.telemetry.processor.topology.ReadProgress;
 import dev.telemetry.processor.topology.TelemetryTopology;
+import dev.telemetry.processor.window.WindowClock;
+import dev.telemetry.service.ops.ErrorReporter;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import dev.telemetry.service.ops.OpsServer;
@@ -50,24 +52,32 @@ public final class StreamProcessor implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Admin admin;
     private final KafkaReadProgress progress;
+    private final ErrorReporter reporter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StreamProcessor(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, OpsServer ops,
-                            PrometheusMeterRegistry registry, Admin admin, KafkaReadProgress progress) {
+                            PrometheusMeterRegistry registry, Admin admin, KafkaReadProgress progress,
+                            ErrorReporter reporter) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.ops = ops;
         this.registry = registry;
         this.admin = admin;
         this.progress = progress;
+        this.reporter = reporter;
     }
 
     /** Builds the topology from {@code config}, starts Streams and the operations endpoint. */
     public static StreamProcessor start(ProcessorConfig config) {
+        return start(config, ErrorReporter.fromEnvironment(System.getenv(), "stream-processor", version()));
+    }
+
+    /** As {@link #start(ProcessorConfig)}, with our own unexpected exceptions going to {@code reporter}. */
+    public static StreamProcessor start(ProcessorConfig config, ErrorReporter reporter) {
         PrometheusMeterRegistry registry = Metrics.registry("stream-processor");
         ProcessorSettings settings = ProcessorSettings.from(config);
         MicrometerProcessorMetrics metrics = new MicrometerProcessorMetrics(registry);
-        Properties properties = streamsProperties(config);
+        Properties properties = streamsProperties(config, reporter);
         // How far the input is read bounds how far the wall clock may close windows (WindowClock). It needs to know
         // what each task reads, which a build of the same pure topology describes.
         Admin admin = Admin.create(new StreamsConfig(properties).getAdminConfigs(config.applicationId() + "-read-progress"));
@@ -86,7 +96,7 @@ public final class StreamProcessor implements AutoCloseable {
                 .description("Stream threads that died (e.g. a transaction that could not commit after a broker "
                         + "outage) and were replaced").register(registry);
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(5, Duration.ofMinutes(10), System::currentTimeMillis,
-                replaced::increment));
+                replaced::increment, reporter));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         OpsServer ops;
@@ -102,6 +112,7 @@ public final class StreamProcessor implements AutoCloseable {
             progress.close();
             admin.close();
             registry.close();
+            reporter.close();
             throw e;
         }
         progress.start();
@@ -111,7 +122,7 @@ public final class StreamProcessor implements AutoCloseable {
                 config.applicationId(), settings.rules().size(), settings.windowSize(), settings.grace(),
                 settings.topics().name(Topic.METRICS), settings.topics().name(Topic.VITALS),
                 settings.topics().name(Topic.ACTIONS));
-        return new StreamProcessor(streams, streamsMetrics, ops, registry, admin, progress);
+        return new StreamProcessor(streams, streamsMetrics, ops, registry, admin, progress, reporter);
     }
 
     private static double secondsBehind(KafkaReadProgress progress) {
@@ -146,6 +157,19 @@ public final class StreamProcessor implements AutoCloseable {
         // configured it; the guarantee stays exactly_once_v2.
         props.putAll(config.streams());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+
+    /**
+     * {@link #streamsProperties(ProcessorConfig)}, with the records a processor failed on also reported to
+     * {@code reporter} (still logged, copied to the DLQ and skipped), unless the operator chose another handler.
+     */
+    static Properties streamsProperties(ProcessorConfig config, ErrorReporter reporter) {
+        Properties props = streamsProperties(config);
+        if (props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG) == LogAndContinueProcessingExceptionHandler.class) {
+            props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ReportingProcessingExceptionHandler.class);
+            props.put(ReportingProcessingExceptionHandler.REPORTER, reporter);
+        }
         return props;
     }
 
@@ -203,5 +227,7 @@ public final class StreamProcessor implements AutoCloseable {
         streamsMetrics.close();
         ops.close();
         registry.close();
+        // Last: Streams' own shutdown may still report.
+        reporter.close();
     }
 }

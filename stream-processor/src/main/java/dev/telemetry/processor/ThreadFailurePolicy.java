@@ -1,5 +1,6 @@
 package dev.telemetry.processor;
 
+import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,27 +16,38 @@ import org.slf4j.LoggerFactory;
  * fatal. Under exactly-once nothing of the failed transaction counted, so a new thread (new producer, state restored
  * from the changelogs) picks up from the last commit and loses nothing: the thread is replaced. A failure that keeps
  * coming back is not transient: after {@code maxReplacements} within {@code window} the client stops, {@code /health}
- * reports it and the orchestrator restarts the process.
+ * reports it and the orchestrator restarts the process. Every death is reported (Sentry, when configured): even a
+ * replaced thread is an exception of ours that nobody would otherwise see outside the log.
  */
 final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ThreadFailurePolicy.class);
+    /** The {@code where} tag of a reported thread death. */
+    static final String WHERE = "stream thread";
 
     private final int maxReplacements;
     private final long window;
     private final LongSupplier clock;
     private final Runnable onReplacement;
+    private final ErrorReporter reporter;
     private final Deque<Long> replacements = new ArrayDeque<>();
 
     ThreadFailurePolicy(int maxReplacements, Duration window, LongSupplier clock, Runnable onReplacement) {
+        this(maxReplacements, window, clock, onReplacement, ErrorReporter.none());
+    }
+
+    ThreadFailurePolicy(int maxReplacements, Duration window, LongSupplier clock, Runnable onReplacement,
+                        ErrorReporter reporter) {
         this.maxReplacements = maxReplacements;
         this.window = window.toMillis();
         this.clock = clock;
         this.onReplacement = onReplacement;
+        this.reporter = reporter;
     }
 
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
+        reporter.report(exception, WHERE);
         long now = clock.getAsLong();
         while (!replacements.isEmpty() && replacements.peekFirst() <= now - window) {
             replacements.pollFirst();

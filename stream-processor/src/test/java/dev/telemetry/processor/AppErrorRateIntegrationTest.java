@@ -63,7 +63,8 @@ class AppErrorRateIntegrationTest {
             // Then: one error_rate summary for the app, over all three partitions' requests, once
             List<Summary> summaries = ProcessorFixture.readCommitted(kafka, topics.get("summaries"),
                     JsonSerde.summary().deserializer(), Duration.ofSeconds(60),
-                    read -> read.stream().anyMatch(s -> s.metric().equals("error_rate")), Duration.ofSeconds(2));
+                    read -> read.stream().anyMatch(s -> s.metric().equals("error_rate")),
+                    ProcessorFixture.caughtUp(kafka, applicationId, topics));
             List<Summary> appErrorRates = summaries.stream().filter(s -> s.metric().equals("error_rate")).toList();
             assertThat(appErrorRates).hasSize(1);
             Summary errorRate = appErrorRates.get(0);

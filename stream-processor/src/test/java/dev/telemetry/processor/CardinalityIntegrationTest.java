@@ -60,7 +60,7 @@ class CardinalityIntegrationTest {
             List<Summary> summaries = ProcessorFixture.readCommitted(kafka, topics.get("summaries"),
                     JsonSerde.summary().deserializer(), Duration.ofSeconds(60),
                     read -> read.stream().anyMatch(s -> s.metric().equals("overflow")) && read.size() >= 31,
-                    Duration.ofSeconds(2));
+                    ProcessorFixture.caughtUp(kafka, applicationId, topics));
             assertThat(summaries.stream().filter(s -> s.metric().startsWith("latency-"))).hasSize(30);
             assertThat(summaries.stream().filter(s -> s.metric().equals("overflow"))).singleElement().satisfies(s -> {
                 assertThat(s.series()).isEqualTo("overflow{reason=max_metrics_per_app}");
@@ -68,7 +68,8 @@ class CardinalityIntegrationTest {
             });
             assertThat(summaries).hasSize(31);
             List<AlertEvent> alerts = ProcessorFixture.readCommitted(kafka, topics.get("alerts"),
-                    JsonSerde.alert().deserializer(), Duration.ofSeconds(30), read -> !read.isEmpty(), Duration.ofSeconds(2));
+                    JsonSerde.alert().deserializer(), Duration.ofSeconds(30), read -> !read.isEmpty(),
+                    ProcessorFixture.caughtUp(kafka, applicationId, topics));
             assertThat(alerts).singleElement().satisfies(alert -> {
                 assertThat(alert.rule()).isEqualTo("cardinality_limit");
                 assertThat(alert.labels()).containsEntry("app", "shop");

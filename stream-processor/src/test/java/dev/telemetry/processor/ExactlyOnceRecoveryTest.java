@@ -49,7 +49,8 @@ class ExactlyOnceRecoveryTest {
             throws Exception {
         Map<String, String> topics = ProcessorFixture.createTopics(kafka, "eos", 3);
         // Windows alternate between breaching (value 100) and not (1): per series fire, resolve, fire, ...
-        Path config = ProcessorFixture.writeConfig(dir, kafka.bootstrapServers(), "eos-" + UUID.randomUUID(),
+        String applicationId = "eos-" + UUID.randomUUID();
+        Path config = ProcessorFixture.writeConfig(dir, kafka.bootstrapServers(), applicationId,
                 dir.resolve("state"), topics, "{size: 10s, grace: 5s, close-check-interval: 500ms}",
                 "  - {name: eos_high, metric: eos_ms, stat: max, operator: gt, threshold: 50, severity: high}",
                 // A killed member must leave the group quickly for the restarted one to get its partitions.
@@ -60,7 +61,7 @@ class ExactlyOnceRecoveryTest {
         try {
             // When: the first summaries are committed, the processor is mid-way through the input; kill it
             ProcessorFixture.readCommitted(kafka, topics.get("summaries"), JsonSerde.summary().deserializer(),
-                    Duration.ofSeconds(90), read -> !read.isEmpty(), Duration.ZERO);
+                    Duration.ofSeconds(90), read -> !read.isEmpty(), ProcessorFixture.Settled.NOW);
         } finally {
             first.destroyForcibly();
             first.waitFor();
@@ -71,7 +72,7 @@ class ExactlyOnceRecoveryTest {
         try {
             List<Summary> summaries = ProcessorFixture.readCommitted(kafka, topics.get("summaries"),
                     JsonSerde.summary().deserializer(), Duration.ofSeconds(120),
-                    read -> read.size() >= SERIES * WINDOWS, Duration.ofSeconds(3));
+                    read -> read.size() >= SERIES * WINDOWS, ProcessorFixture.caughtUp(kafka, applicationId, topics));
 
             assertThat(summaries.stream().map(s -> s.key() + "@" + s.windowStart()).collect(Collectors.toSet()))
                     .as("one summary per series and window").hasSize(SERIES * WINDOWS);
@@ -81,7 +82,7 @@ class ExactlyOnceRecoveryTest {
 
             List<AlertEvent> alerts = ProcessorFixture.readCommitted(kafka, topics.get("alerts"),
                     JsonSerde.alert().deserializer(), Duration.ofSeconds(90),
-                    read -> read.size() >= SERIES * WINDOWS, Duration.ofSeconds(2));
+                    read -> read.size() >= SERIES * WINDOWS, ProcessorFixture.caughtUp(kafka, applicationId, topics));
             Set<String> transitions = alerts.stream().map(a -> a.fingerprint() + " " + a.status() + " " + a.evaluatedAt())
                     .collect(Collectors.toSet());
             assertThat(transitions).as("no transition twice").hasSize(alerts.size());

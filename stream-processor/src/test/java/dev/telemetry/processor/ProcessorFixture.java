@@ -10,15 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
@@ -80,12 +87,53 @@ final class ProcessorFixture {
     }
 
     /**
+     * What {@link #readCommitted} waits for once {@code done} holds, before it reads the topic to its end: the
+     * moment after which nothing more can be committed to it that would change the test's verdict.
+     */
+    @FunctionalInterface
+    interface Settled {
+
+        /** Nothing to wait for: the caller only needs {@code done} (e.g. before killing the processor); nothing more is read. */
+        Settled NOW = () -> true;
+
+        boolean reached() throws Exception;
+    }
+
+    /**
+     * When application {@code applicationId} has read and committed all of its input: its raw topics among
+     * {@code topics} and its repartition topics (every partition its group has committed). Under exactly-once its
+     * outputs commit with those offsets, so anything it would write twice is committed by then.
+     */
+    static Settled caughtUp(LocalKafka kafka, String applicationId, Map<String, String> topics) {
+        Set<String> inputs = new HashSet<>();
+        for (Topic topic : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC,
+                Topic.ERRORS, Topic.SECURITY)) {
+            inputs.add(topics.get(topic.configKey()));
+        }
+        return () -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                committed.keySet().forEach(p -> ends.put(p, OffsetSpec.latest()));
+                admin.describeTopics(inputs).allTopicNames().get().values().forEach(topic -> topic.partitions()
+                        .forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest())));
+                return admin.listOffsets(ends).all().get().entrySet().stream().allMatch(end -> {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    return end.getValue().offset() == 0 || at != null && at.offset() >= end.getValue().offset();
+                });
+            }
+        };
+    }
+
+    /**
      * Reads a topic from the start, committed records only (the processor writes in transactions), until
-     * {@code done} holds for what was read; then reads for {@code settle} more, so that anything committed
-     * after it (a duplicate) shows up too.
+     * {@code done} holds for what was read; then, once {@code settled} is reached, to the topic's end, so that
+     * anything committed after {@code done} (a duplicate) shows up too. Either wait gives up after {@code atMost}
+     * and returns what was read: the caller's assertions on it say more than a timeout.
      */
     static <T> List<T> readCommitted(LocalKafka kafka, String topic, Deserializer<T> values, Duration atMost,
-                                     Predicate<List<T>> done, Duration settle) {
+                                     Predicate<List<T>> done, Settled settled) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -99,20 +147,31 @@ final class ProcessorFixture {
             consumer.seekToBeginning(partitions);
             try {
                 await().atMost(atMost).pollDelay(Duration.ZERO).until(() -> {
-                    for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(200))) {
-                        read.add(record.value());
-                    }
+                    poll(consumer, read);
                     return done.test(read);
+                });
+                if (settled == Settled.NOW) {
+                    return read;
+                }
+                await().atMost(atMost).pollDelay(Duration.ZERO).until(() -> {
+                    // In this order: the end offsets (under read_committed, up to the last committed transaction)
+                    // are taken once the application settled, so they include whatever it committed before.
+                    boolean reached = settled.reached();
+                    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                    poll(consumer, read);
+                    return reached && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
                 });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 // The caller's assertions on what did arrive say more than a timeout.
                 return read;
             }
-            long until = System.nanoTime() + settle.toNanos();
-            while (System.nanoTime() < until) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> read.add(record.value()));
-            }
         }
         return read;
+    }
+
+    private static <T> void poll(KafkaConsumer<String, T> consumer, List<T> read) {
+        for (ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(200))) {
+            read.add(record.value());
+        }
     }
 }

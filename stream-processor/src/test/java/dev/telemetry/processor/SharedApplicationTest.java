@@ -59,7 +59,7 @@ class SharedApplicationTest {
                 produce(kafka, topics.get("metrics"), 15, 50);
                 produce(kafka, topics.get("metrics"), 310, 1);
                 ProcessorFixture.readCommitted(kafka, topics.get("summaries"), JsonSerde.summary().deserializer(),
-                        Duration.ofSeconds(60), read -> read.size() >= SERIES, Duration.ZERO);
+                        Duration.ofSeconds(60), read -> read.size() >= SERIES, ProcessorFixture.Settled.NOW);
             }
 
             // When: A stops, B takes over its partition with the open windows restored from the changelog
@@ -69,7 +69,7 @@ class SharedApplicationTest {
 
             List<Summary> summaries = ProcessorFixture.readCommitted(kafka, topics.get("summaries"),
                     JsonSerde.summary().deserializer(), Duration.ofSeconds(60), read -> read.size() >= 2 * SERIES,
-                    Duration.ofSeconds(2));
+                    ProcessorFixture.caughtUp(kafka, applicationId, topics));
             assertThat(summaries).as("windows 0 and 1 of every series, once").hasSize(2 * SERIES);
             assertThat(summaries).filteredOn(s -> s.windowStart().equals(BASE)).extracting(Summary::count)
                     .containsOnly(100L).hasSize(SERIES);

@@ -9,6 +9,7 @@ import dev.telemetry.prober.check.HttpCheck;
 import dev.telemetry.prober.config.CheckConfig;
 import dev.telemetry.prober.config.ProberConfig;
 import dev.telemetry.prober.report.GatewayReporter;
+import dev.telemetry.service.ops.ErrorReporter;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import dev.telemetry.service.ops.OpsServer;
@@ -34,15 +35,22 @@ public final class Prober implements AutoCloseable {
     private final GatewayReporter reporter;
     private final CheckScheduler scheduler;
     private final OpsServer ops;
+    private final ErrorReporter errors;
 
-    private Prober(GatewayReporter reporter, CheckScheduler scheduler, OpsServer ops) {
+    private Prober(GatewayReporter reporter, CheckScheduler scheduler, OpsServer ops, ErrorReporter errors) {
         this.reporter = reporter;
         this.scheduler = scheduler;
         this.ops = ops;
+        this.errors = errors;
     }
 
     /** Starts the checks and the operations endpoint; the configuration is already validated. */
     public static Prober start(ProberConfig config) {
+        return start(config, ErrorReporter.fromEnvironment(System.getenv(), "synthetic-prober", version()));
+    }
+
+    /** As {@link #start(ProberConfig)}, with our own unexpected exceptions going to {@code errors}. */
+    public static Prober start(ProberConfig config, ErrorReporter errors) {
         PrometheusMeterRegistry registry = Metrics.registry("synthetic-prober");
         Chromium chromium = new Chromium(Path.of(config.browser().chromedriver()), Path.of(config.browser().chromium()));
         List<CheckScheduler.Scheduled> checks = config.checks().stream()
@@ -50,7 +58,7 @@ public final class Prober implements AutoCloseable {
                 .toList();
         URI endpoint = config.gateway().syntheticEndpoint();
         GatewayReporter reporter = new GatewayReporter(endpoint, config.gateway().key(), config.gateway().timeout(), registry);
-        CheckScheduler scheduler = new CheckScheduler(checks, reporter, registry, Clock.systemUTC());
+        CheckScheduler scheduler = new CheckScheduler(checks, reporter, registry, Clock.systemUTC(), errors);
         OpsServer ops = null;
         try {
             ops = new OpsServer(config.http().host(), config.http().port(), version(), registry,
@@ -61,10 +69,11 @@ public final class Prober implements AutoCloseable {
             scheduler.close();
             reporter.close();
             if (ops != null) ops.close();
+            errors.close();
             throw e;
         }
         LOG.info("synthetic prober: {} check(s), results to {}", checks.size(), endpoint);
-        return new Prober(reporter, scheduler, ops);
+        return new Prober(reporter, scheduler, ops, errors);
     }
 
     /** The check a configuration entry describes. */
@@ -114,5 +123,6 @@ public final class Prober implements AutoCloseable {
         scheduler.close();
         reporter.close();
         ops.close();
+        errors.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.telemetry.gateway.http;
 
+import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.ingest.BodyReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

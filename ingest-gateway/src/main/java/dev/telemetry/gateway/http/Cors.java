@@ -1,6 +1,7 @@
 package dev.telemetry.gateway.http;
 
 import dev.telemetry.gateway.config.GatewayConfig;
+import dev.telemetry.gateway.ingest.ApiException;
 import io.javalin.http.Context;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.telemetry.gateway.http;
 
 import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.ingest.Rejection;
 import io.javalin.http.Context;
 import java.io.IOException;

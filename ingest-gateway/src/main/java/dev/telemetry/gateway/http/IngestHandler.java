@@ -3,6 +3,7 @@ package dev.telemetry.gateway.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.gateway.config.GatewayConfig;
+import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.ingest.BodyDecoder;
 import dev.telemetry.gateway.ingest.BodyReader;
 import dev.telemetry.gateway.ingest.Intake;

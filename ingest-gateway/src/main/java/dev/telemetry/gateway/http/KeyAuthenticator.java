@@ -1,8 +1,9 @@
 package dev.telemetry.gateway.http;
 
 import dev.telemetry.gateway.config.GatewayConfig;
-import java.security.MessageDigest;
+import dev.telemetry.gateway.ingest.ApiException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.codec.Utf8;
-import dev.telemetry.gateway.http.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package dev.telemetry.gateway.ingest;
 
-import dev.telemetry.gateway.http.ApiException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.telemetry.gateway.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.codec.JsonCodec;
@@ -27,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** What the gateway's integration tests share: unique raw topics, a config file, HTTP calls and reading topics back. */
 public final class GatewayFixture {
@@ -81,7 +84,8 @@ public final class GatewayFixture {
 
     /**
      * Reads {@code topics} from the start until {@code done} holds for everything read so far, and
-     * returns it; fails after {@code timeout}. Records that are not envelopes fail the test.
+     * returns it; fails after {@code timeout}, saying how many records it read. Records that are not envelopes fail
+     * the test.
      */
     public static List<Envelope> readUntil(String bootstrap, Collection<String> topics, Predicate<List<Envelope>> done,
                                            Duration timeout) {
@@ -93,17 +97,18 @@ public final class GatewayFixture {
         try (KafkaConsumer<String, Envelope> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 JsonSerde.envelope().deserializer())) {
             consumer.subscribe(List.copyOf(topics));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, Envelope> record : consumer.poll(Duration.ofMillis(500))) {
-                    read.add(record.value());
-                }
-                if (done.test(read)) {
-                    return read;
-                }
-            }
+            // In this thread: a consumer is not to be shared between threads.
+            await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, Envelope> record : consumer.poll(Duration.ofMillis(500))) {
+                            read.add(record.value());
+                        }
+                        return done.test(read);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("topics " + topics + " did not reach the expected content within " + timeout
+                    + "; read " + read.size() + " records", e);
         }
-        throw new AssertionError("topics " + topics + " did not reach the expected content within " + timeout
-                + "; read " + read.size() + " records");
+        return read;
     }
 }

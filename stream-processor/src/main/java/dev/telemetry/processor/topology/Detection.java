@@ -2,6 +2,7 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorRule;
+import dev.telemetry.processor.window.CardinalityCaps;
 import java.time.Duration;
 import java.util.List;
 

@@ -6,10 +6,22 @@ import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.erroralerts.ErrorAlertsProcessor;
+import dev.telemetry.processor.injection.RequestInjectionProcessor;
+import dev.telemetry.processor.injection.SecurityEventsProcessor;
+import dev.telemetry.processor.ratelimit.RateLimitProcessor;
+import dev.telemetry.processor.rules.AlertRuleProcessor;
+import dev.telemetry.processor.window.CardinalityAlertsProcessor;
+import dev.telemetry.processor.window.CardinalityCaps;
+import dev.telemetry.processor.window.SeriesObservation;
+import dev.telemetry.processor.window.SeriesObservationSerde;
+import dev.telemetry.processor.window.SeriesObservations;
+import dev.telemetry.processor.window.WindowClock;
+import dev.telemetry.processor.window.WindowOutput;
+import dev.telemetry.processor.window.WindowSummaryProcessor;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -43,10 +55,15 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                                               app-error-rate-watermark]                  ├─ summaries-sink
  *                                                                                                                          └─ alert-rules ─ alerts-sink
  *                                                                                                               [alert-states, recent-summaries]
- * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─┬─ ratelimit-sink
- * security-source ─ security-events ──────────────────────────────────────┼─ findings-sink
- * errors-source ─ error-alerts [error-fingerprints] ───────────────────────┴─ event-alerts-sink
+ * requests-source ─ request-injection-checks ─────────────────────────────── findings-sink, event-alerts-sink
+ * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─ ratelimit-sink, findings-sink, event-alerts-sink
+ * security-source ─ security-events ──────────────────────────────────────── findings-sink, event-alerts-sink
+ * errors-source ─ error-alerts [error-fingerprints] ──────────────────────── event-alerts-sink
  * </pre>
+ * Where each stage lives: {@code window/} the window engine (series observations, cardinality caps, window
+ * summaries, cardinality alerts), {@code rules/} alert rules, {@code ratelimit/} the rate limit (node
+ * {@code request-checks}), {@code injection/} injection checks on requests and reported security events,
+ * {@code erroralerts/} alerts on errors. This package keeps the wiring, the names and the settings.
  * Every processor and store is named, so internal topic names (changelogs) stay stable across versions.
  * One repartition: the raw topics are keyed by app and series, and every series derived here refines that key,
  * except the app's {@code error_rate} over all its endpoints. Its values go through the repartition topic
@@ -77,8 +94,10 @@ public final class TelemetryTopology {
     static final String REQUEST_CHECKS = "request-checks";
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
+    static final String REQUEST_INJECTION_CHECKS = "request-injection-checks";
     static final String FINDINGS_SINK = "findings-sink";
     static final String EVENT_ALERTS_SINK = "event-alerts-sink";
+    static final String RATELIMIT_SINK = "ratelimit-sink";
 
     private TelemetryTopology() {
     }
@@ -92,7 +111,6 @@ public final class TelemetryTopology {
      * The topology whose windows the wall clock closes only as far as {@code progress} says the input was read
      * (see {@link WindowClock}).
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
         TopicCatalogue topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
@@ -160,17 +178,21 @@ public final class TelemetryTopology {
         summaries.process(AlertRuleProcessor.supplier(settings.rules(), metrics), Named.as("alert-rules"))
                 .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert()).withName("alerts-sink"));
 
-        // Processors with several outputs forward to named sinks, which the DSL cannot express.
+        // The detectors share sinks by kind of output (DetectorOutput), which the DSL cannot express. The injection
+        // checks are added before the rate limit so that, as when both were one processor, a request's injection
+        // findings come before its rate-limit finding on the topic.
         Topology topology = builder.build();
-        topology.addProcessor(REQUEST_CHECKS, RequestChecksProcessor.supplier(settings, metrics, progress), "requests-source");
+        topology.addProcessor(REQUEST_INJECTION_CHECKS, () -> new RequestInjectionProcessor(settings, metrics),
+                "requests-source");
+        topology.addProcessor(REQUEST_CHECKS, RateLimitProcessor.supplier(settings, metrics, progress), "requests-source");
         topology.addProcessor(SECURITY_EVENTS, () -> new SecurityEventsProcessor(settings, metrics), "security-source");
         topology.addProcessor(ERROR_ALERTS, ErrorAlertsProcessor.supplier(settings, metrics, progress), "errors-source");
-        topology.addSink(RequestChecksProcessor.RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
-                (Serializer) JsonSerde.rateLimitCount().serializer(), REQUEST_CHECKS);
+        topology.addSink(RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
+                DetectorOutput.rateLimitCounts(), REQUEST_CHECKS);
         topology.addSink(FINDINGS_SINK, topics.name(Topic.SECURITY), Serdes.String().serializer(),
-                (Serializer) JsonSerde.envelope().serializer(), REQUEST_CHECKS, SECURITY_EVENTS);
+                DetectorOutput.findings(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS);
         topology.addSink(EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), Serdes.String().serializer(),
-                (Serializer) JsonSerde.alert().serializer(), REQUEST_CHECKS, SECURITY_EVENTS, ERROR_ALERTS);
+                DetectorOutput.alerts(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS, ERROR_ALERTS);
         return topology;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.window.CardinalityCaps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

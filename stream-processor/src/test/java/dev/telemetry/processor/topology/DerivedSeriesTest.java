@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.errors.ErrorFingerprint;
+import dev.telemetry.processor.window.CardinalityCaps;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.window.WindowAggregate;
+import dev.telemetry.processor.window.WindowSummaryProcessor;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.telemetry.prober.check;
 
 import dev.telemetry.service.config.Durations;
+import dev.telemetry.service.ops.ErrorReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * going (a hung browser, say) is skipped and counted, and a run that outlives its timeout (plus
  * {@link #OWN_TIMEOUT_GRACE}) is reported failed then while its thread is interrupted; the next run starts
  * only once it really ended.
- * Each check counts its consecutive failures (0 after a success).
+ * Each check counts its consecutive failures (0 after a success). A check that throws instead of returning an
+ * outcome, or a result that cannot be handed on, is a bug of ours: besides the failed result and the log, it goes to
+ * the {@link ErrorReporter} (Sentry, when configured).
  */
 public final class CheckScheduler implements AutoCloseable {
 
@@ -50,8 +53,15 @@ public final class CheckScheduler implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService ticker;
     private final ExecutorService workers;
+    private final ErrorReporter errors;
 
     public CheckScheduler(List<Scheduled> checks, ResultSink sink, MeterRegistry registry, Clock clock) {
+        this(checks, sink, registry, clock, ErrorReporter.none());
+    }
+
+    public CheckScheduler(List<Scheduled> checks, ResultSink sink, MeterRegistry registry, Clock clock,
+                          ErrorReporter errors) {
+        this.errors = errors;
         this.sink = sink;
         this.clock = clock;
         this.runners = checks.stream().map(s -> new Runner(s, new CheckMetrics(registry, s.check().name()))).toList();
@@ -145,6 +155,7 @@ public final class CheckScheduler implements AutoCloseable {
                 return result == null ? Outcome.failed("the check returned no outcome") : result;
             } catch (RuntimeException e) {
                 LOG.warn("check '{}' threw", scheduled.check().name(), e);
+                errors.report(e, "check " + scheduled.check().name());
                 return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
@@ -170,6 +181,7 @@ public final class CheckScheduler implements AutoCloseable {
                 sink.accept(result);
             } catch (RuntimeException e) {
                 LOG.warn("result of check '{}' could not be handed on", result.check(), e);
+                errors.report(e, "result of check " + result.check());
             }
         }
     }

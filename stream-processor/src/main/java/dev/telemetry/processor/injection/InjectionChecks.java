@@ -1,0 +1,46 @@
+package dev.telemetry.processor.injection;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.processor.security.InjectionDetector;
+import dev.telemetry.processor.security.Verdict;
+import dev.telemetry.processor.topology.DetectorEmitter;
+import dev.telemetry.processor.topology.DetectorOutput;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+
+/**
+ * What the two injection checks (on served requests, on inputs reported with security events) share: the detector,
+ * where their alerts go, and the details every injection finding carries, so both describe an attack alike.
+ */
+abstract class InjectionChecks implements Processor<String, Envelope, String, DetectorOutput> {
+
+    final List<String> channels;
+    final InjectionDetector detector = new InjectionDetector();
+    private final ProcessorMetrics metrics;
+    DetectorEmitter emit;
+
+    InjectionChecks(ProcessorSettings settings, ProcessorMetrics metrics) {
+        this.channels = settings.detection().securityChannels();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public final void init(ProcessorContext<String, DetectorOutput> context) {
+        this.emit = new DetectorEmitter(context, metrics);
+    }
+
+    /** The details of a finding for {@code verdict} on {@code input} (from {@code field}); callers add their own. */
+    static Map<String, Object> details(Verdict verdict, String field, String input) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("class", verdict.attackClass().wireName());
+        details.put("field", field);
+        details.put("input", input);
+        details.put("rule", verdict.rule());
+        return details;
+    }
+}

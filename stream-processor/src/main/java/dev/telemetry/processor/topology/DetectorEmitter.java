@@ -1,0 +1,66 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.SecurityEvent;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.RateLimitCount;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * How a detector emits: each output to the sink of its kind, findings and alert changes counted, the same way for
+ * every detector (the counts are how dropped or emitted data is accounted for); and how a detector with state is
+ * supplied to the topology.
+ */
+public final class DetectorEmitter {
+
+    private final ProcessorContext<String, DetectorOutput> context;
+    private final ProcessorMetrics metrics;
+
+    public DetectorEmitter(ProcessorContext<String, DetectorOutput> context, ProcessorMetrics metrics) {
+        this.context = context;
+        this.metrics = metrics;
+    }
+
+    /** A finding (an envelope of a {@link SecurityEvent}) for {@code telemetry.security}. */
+    public void finding(Envelope finding, long time) {
+        forward(new DetectorOutput.Finding(finding), time);
+        metrics.findingEmitted(((SecurityEvent) finding.event()).event());
+    }
+
+    /** An alert for {@code telemetry.alerts}. */
+    public void alert(AlertEvent alert, long time) {
+        forward(new DetectorOutput.Alert(alert), time);
+        metrics.alertChanged(alert.status());
+    }
+
+    /** A closed minute's count for {@code telemetry.ratelimit}. */
+    public void rateLimitCount(RateLimitCount count, long time) {
+        forward(new DetectorOutput.RateLimitCounted(count), time);
+    }
+
+    /** A supplier of new {@code detector} instances (Kafka Streams wants one per task) connected to {@code stores}. */
+    public static ProcessorSupplier<String, Envelope, String, DetectorOutput> supplier(
+            Supplier<Processor<String, Envelope, String, DetectorOutput>> detector, StoreBuilder<?>... stores) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Envelope, String, DetectorOutput> get() {
+                return detector.get();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(stores);
+            }
+        };
+    }
+
+    private void forward(DetectorOutput output, long time) {
+        context.forward(new Record<>(output.key(), output, time), output.sink());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.telemetry.processor.topology;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.serde.JsonSerde;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * What the per-event detectors (rate limit, injection checks, reported security events, error alerts) forward. They
+ * share sinks, and a sink with several parents takes one value type: this closed type, rather than {@code Object},
+ * lets each sink have a typed serializer, and each kind names the one sink it goes to, so a detector cannot send a
+ * finding to the alerts topic.
+ */
+public sealed interface DetectorOutput {
+
+    /** The sink of this kind of output (a child of every detector that emits it). */
+    String sink();
+
+    /** The record key on the output topic. */
+    String key();
+
+    /** A security finding for {@code telemetry.security}. */
+    record Finding(Envelope envelope) implements DetectorOutput {
+        @Override
+        public String sink() {
+            return TelemetryTopology.FINDINGS_SINK;
+        }
+
+        @Override
+        public String key() {
+            return envelope.key();
+        }
+    }
+
+    /** An alert for {@code telemetry.alerts}. */
+    record Alert(AlertEvent alert) implements DetectorOutput {
+        @Override
+        public String sink() {
+            return TelemetryTopology.EVENT_ALERTS_SINK;
+        }
+
+        @Override
+        public String key() {
+            return alert.fingerprint();
+        }
+    }
+
+    /** A closed minute's request count for {@code telemetry.ratelimit}. */
+    record RateLimitCounted(RateLimitCount count) implements DetectorOutput {
+        @Override
+        public String sink() {
+            return TelemetryTopology.RATELIMIT_SINK;
+        }
+
+        @Override
+        public String key() {
+            return count.key();
+        }
+    }
+
+    /** The serializer of the findings sink. */
+    static Serializer<DetectorOutput> findings() {
+        return unwrapping(Finding.class, Finding::envelope, JsonSerde.envelope().serializer());
+    }
+
+    /** The serializer of the event alerts sink. */
+    static Serializer<DetectorOutput> alerts() {
+        return unwrapping(Alert.class, Alert::alert, JsonSerde.alert().serializer());
+    }
+
+    /** The serializer of the rate-limit counts sink. */
+    static Serializer<DetectorOutput> rateLimitCounts() {
+        return unwrapping(RateLimitCounted.class, RateLimitCounted::count, JsonSerde.rateLimitCount().serializer());
+    }
+
+    private static <T extends DetectorOutput, V> Serializer<DetectorOutput> unwrapping(Class<T> kind, Function<T, V> value,
+                                                                                        Serializer<V> serializer) {
+        return (topic, output) -> {
+            if (output == null) {
+                return serializer.serialize(topic, null);
+            }
+            // Only a wiring mistake gets here: every kind forwards to its own sink (see DetectorEmitter).
+            if (!kind.isInstance(output)) {
+                throw new IllegalStateException(output.getClass().getSimpleName() + " sent to the sink of "
+                        + kind.getSimpleName());
+            }
+            return serializer.serialize(topic, value.apply(kind.cast(output)));
+        };
+    }
+}

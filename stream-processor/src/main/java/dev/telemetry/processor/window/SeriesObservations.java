@@ -1,0 +1,169 @@
+package dev.telemetry.processor.window;
+
+import dev.telemetry.events.ActionEvent;
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.EventType;
+import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.RequestEvent;
+import dev.telemetry.events.SeriesKeys;
+import dev.telemetry.events.SyntheticEvent;
+import dev.telemetry.events.TelemetryEvent;
+import dev.telemetry.events.VitalEvent;
+import dev.telemetry.processor.errors.ErrorClassification;
+import dev.telemetry.processor.errors.ErrorClassifier;
+import dev.telemetry.processor.errors.ErrorFingerprint;
+import dev.telemetry.processor.topology.Detection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides which series an event feeds, and with which value:
+ * <ul>
+ *   <li>custom metric → its name and tags ({@code checkout_ms{region=eu}}), value as sent;</li>
+ *   <li>web vital or feature timing ({@code feature-<name>}) → its name per page ({@code LCP{page=/checkout}}),
+ *       the page from {@code page}, else the path of {@code url}; without either, one series for the app;</li>
+ *   <li>user action → {@code action-<name>}, value = its duration;</li>
+ *   <li>page load ({@code page_load}, as a metric or vital) → also {@code slow_page_load}: 1 above the slow
+ *       threshold (the seed's {@code detectPerformanceIssue}, 3 s), else 0, so its sum counts slow loads;</li>
+ *   <li>served request → {@code response_time{endpoint}} (its duration) and {@code endpoint_error_rate{endpoint}}
+ *       (1 for status ≥ 500, else 0: the window's mean is the endpoint's error rate); the app's
+ *       {@code error_rate} (no labels) comes from {@link #appErrorRate}, see below;</li>
+ *   <li>synthetic check → {@code synthetic_availability{check}} (1 success, 0 failure: the mean is the
+ *       availability), {@code synthetic_duration{check}}, and, when the prober sends it,
+ *       {@code synthetic_consecutive_failures{check}} (failed runs in a row: the max is the longest streak);</li>
+ *   <li>error (including the {@code Server Error} the gateway adds for a network error with status ≥ 500, as the
+ *       seed does) → {@code errors{category,fingerprint,severity,type}}, value 1: the count per fingerprint.</li>
+ * </ul>
+ * Feedback and security events feed no series. Input: envelopes from the raw topics; output: observations
+ * for the window aggregation. Every series of {@link #of} stays inside its raw topic's key (app + series
+ * identity, or a coarser one), so it needs no repartition. The one exception is the app's {@code error_rate}:
+ * it spans all endpoints, whose requests the raw topic spreads over partitions by {@code app|endpoint}, so the
+ * topology re-keys {@link #appErrorRate}'s values by app and repartitions them before aggregating.
+ */
+public final class SeriesObservations {
+
+    static final String PAGE_LOAD = "page_load";
+    static final String SLOW_PAGE_LOAD = "slow_page_load";
+    static final String RESPONSE_TIME = "response_time";
+    /** Per app and window, over all its endpoints: the series the seed's {@code error_rate > 0.05} rule means. */
+    static final String ERROR_RATE = "error_rate";
+    static final String ENDPOINT_ERROR_RATE = "endpoint_error_rate";
+    static final String SYNTHETIC_AVAILABILITY = "synthetic_availability";
+    static final String SYNTHETIC_DURATION = "synthetic_duration";
+    static final String SYNTHETIC_CONSECUTIVE_FAILURES = "synthetic_consecutive_failures";
+    static final String ERRORS = "errors";
+
+    private final double slowPageLoadMs;
+    private final ErrorClassifier classifier;
+
+    public SeriesObservations(Detection detection) {
+        this.slowPageLoadMs = detection.slowPageLoadMs();
+        this.classifier = new ErrorClassifier(detection.errorRules());
+    }
+
+    public List<SeriesObservation> of(Envelope envelope) {
+        TelemetryEvent event = envelope.event();
+        if (event instanceof MetricEvent metric) {
+            return withPageLoad(envelope, metric.name(), metric.tags(), metric.value());
+        }
+        if (event instanceof VitalEvent vital) {
+            String page = vital.page() != null && !vital.page().isBlank() ? vital.page() : pathOf(vital.url());
+            Map<String, String> labels = page == null ? Map.of() : Map.of("page", page);
+            return withPageLoad(envelope, vital.name(), labels, vital.value());
+        }
+        if (event instanceof ActionEvent action) {
+            return List.of(observation(envelope, action.seriesKey(), Map.of(), action.duration()));
+        }
+        if (event instanceof RequestEvent request) {
+            Map<String, String> labels = Map.of("endpoint", request.endpoint());
+            return List.of(observation(envelope, RESPONSE_TIME, labels, request.durationMs()),
+                    observation(envelope, ENDPOINT_ERROR_RATE, labels, serverErrorShare(request)));
+        }
+        if (event instanceof SyntheticEvent synthetic) {
+            Map<String, String> labels = Map.of("check", synthetic.check());
+            List<SeriesObservation> found = new ArrayList<>(3);
+            found.add(observation(envelope, SYNTHETIC_AVAILABILITY, labels, synthetic.success() ? 1 : 0));
+            if (synthetic.durationMs() != null) {
+                found.add(observation(envelope, SYNTHETIC_DURATION, labels, synthetic.durationMs()));
+            }
+            if (synthetic.consecutiveFailures() != null) {
+                // Only the prober counts streaks; the seed's script does not, and gets no such series.
+                found.add(observation(envelope, SYNTHETIC_CONSECUTIVE_FAILURES, labels, synthetic.consecutiveFailures()));
+            }
+            return found;
+        }
+        ErrorEvent error = asError(event);
+        if (error != null) {
+            ErrorClassification classification = classifier.classify(error.message());
+            String type = error.type() == null ? "Error" : error.type();
+            return List.of(observation(envelope, ERRORS, Map.of(
+                    "fingerprint", ErrorFingerprint.of(error.type(), error.message(), error.stack()),
+                    "type", type,
+                    "category", classification.category(),
+                    "severity", classification.severity().wireName()), 1));
+        }
+        return List.of();
+    }
+
+    /**
+     * The request's contribution to its app's {@code error_rate} (1 for status ≥ 500, else 0), or null for any
+     * other event. Only the value: the topology keys it by app for the repartition, and {@link #appErrorRate(String,
+     * double)} turns it back into an observation on the other side.
+     */
+    public static Double appErrorRate(Envelope envelope) {
+        return envelope != null && envelope.event() instanceof RequestEvent request ? serverErrorShare(request) : null;
+    }
+
+    /** The observation of the app's {@code error_rate} series (no labels) for a value of {@link #appErrorRate(Envelope)}. */
+    public static SeriesObservation appErrorRate(String app, double value) {
+        return new SeriesObservation(EventType.REQUEST, app, ERROR_RATE, SeriesKeys.format(ERROR_RATE, Map.of()),
+                Map.of(), value);
+    }
+
+    private static double serverErrorShare(RequestEvent request) {
+        return request.status() >= 500 ? 1 : 0;
+    }
+
+    /**
+     * The error an event reports, or null. A network error with a server status is not one here: the gateway
+     * already wrote its {@code Server Error: ...} as an error event of its own (as the seed does), so deriving it
+     * again would count it twice, and under the network error's key (app + method + url) rather than the error's
+     * (app + type), which could split one fingerprint's count and memory across partitions.
+     */
+    public static ErrorEvent asError(TelemetryEvent event) {
+        return event instanceof ErrorEvent error ? error : null;
+    }
+
+    private List<SeriesObservation> withPageLoad(Envelope envelope, String metric, Map<String, String> labels,
+                                                 double value) {
+        SeriesObservation observation = observation(envelope, metric, labels, value);
+        if (!PAGE_LOAD.equals(metric)) {
+            return List.of(observation);
+        }
+        return List.of(observation, observation(envelope, SLOW_PAGE_LOAD, labels, value > slowPageLoadMs ? 1 : 0));
+    }
+
+    private static SeriesObservation observation(Envelope envelope, String metric, Map<String, String> labels,
+                                                 double value) {
+        return new SeriesObservation(envelope.type(), envelope.app(), metric, SeriesKeys.format(metric, labels), labels, value);
+    }
+
+    /**
+     * The path of a page URL, without query and fragment: they carry ids and tokens that would make
+     * every visit its own series. Null when there is no URL.
+     */
+    static String pathOf(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String withoutQuery = url.split("[?#]", 2)[0];
+        int scheme = withoutQuery.indexOf("://");
+        if (scheme < 0) {
+            return withoutQuery.isEmpty() ? "/" : withoutQuery;
+        }
+        int slash = withoutQuery.indexOf('/', scheme + 3);
+        return slash < 0 ? "/" : withoutQuery.substring(slash);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.telemetry.processor.window;
+
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.topology.ReadProgress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tumbling event-time windows per series, each emitted exactly once as a {@link Summary} when it closes
+ * (see {@link WindowClock} for when: stream time or, for quiet series, the wall clock up to where the input has
+ * been read).
+ * Input: series observations (from the raw topics, or from a repartition topic keyed by app); output: summaries
+ * for {@code telemetry.summaries} and for rule evaluation. Generic over observations: the topology uses it once
+ * per key space, each with {@linkplain StoreNames stores of its own}.
+ *
+ * <p>An event whose window already closed is dropped and counted. The open windows (in a
+ * {@link HotAggregateStore}) and the watermark live in changelogged stores, so a restarted or migrated task
+ * neither loses windows nor reopens ones already emitted. With {@linkplain CardinalityCaps caps}, a series new in
+ * a window is first {@linkplain SeriesAdmission admitted}; an observation turned away is not aggregated here but
+ * forwarded as {@linkplain WindowOutput#overflowed overflow}, which the topology aggregates per app (one overflow
+ * series per app, not one per task), so a client sending ids as names or tags cannot grow state without bound.
+ */
+public final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, WindowOutput> {
+
+    public static final String WINDOWS_STORE = "summary-windows";
+    public static final String WATERMARK_STORE = "summary-watermark";
+    static final String CARDINALITY_STORE = "summary-cardinality";
+    /** The stores of the main aggregation, over the series of the raw topics' keys. */
+    static final StoreNames SERIES_STORES = new StoreNames(WINDOWS_STORE, WATERMARK_STORE, CARDINALITY_STORE);
+
+    private static final Logger LOG = LoggerFactory.getLogger(WindowSummaryProcessor.class);
+    private static final long NO_OPEN_WINDOW = Long.MAX_VALUE;
+
+    /**
+     * The names of one instance's stores. Each use of this processor in the topology needs stores of its own
+     * (a store belongs to one processor's task), and stable names keep their changelog topics stable.
+     */
+    public record StoreNames(String windows, String watermark, String cardinality) {
+
+        /** {@code <prefix>-windows}, {@code <prefix>-watermark}, {@code <prefix>-cardinality}. */
+        public static StoreNames prefixed(String prefix) {
+            return new StoreNames(prefix + "-windows", prefix + "-watermark", prefix + "-cardinality");
+        }
+    }
+
+    /**
+     * Whether this instance's input comes straight from partitions (its event times may close windows) or was
+     * merged from several tasks through a repartition topic (only how far every writer was read may).
+     */
+    public enum Input { PARTITIONS, MERGED_FROM_TASKS }
+
+    private final ProcessorSettings settings;
+    private final StoreNames stores;
+    private final Input input;
+    private final ReadProgress progress;
+    /** {@code null}: every series is admitted (the input is already bounded). */
+    private final CardinalityCaps caps;
+    private final ProcessorMetrics metrics;
+
+    private ProcessorContext<String, WindowOutput> context;
+    private KeyValueStore<Bytes, WindowAggregate> windows;
+    private KeyValueStore<Bytes, Long> cardinality;
+    private SeriesAdmission admission;
+    private WindowClock clock;
+    /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
+    private long oldestOpenWindow = NO_OPEN_WINDOW;
+
+    private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
+                                   ReadProgress progress, CardinalityCaps caps) {
+        this.settings = settings;
+        this.stores = stores;
+        this.input = input;
+        this.progress = progress;
+        this.caps = caps;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged, under the
+     * settings' cardinality caps.
+     */
+    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      ReadProgress progress) {
+        return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress,
+                settings.detection().cardinality());
+    }
+
+    /**
+     * The processor with its stores under {@code stores}' names, all persistent and changelogged; with {@code caps}
+     * {@code null} it admits every series.
+     */
+    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                      ProcessorMetrics metrics,
+                                                                                      StoreNames stores, Input input,
+                                                                                      ReadProgress progress,
+                                                                                      CardinalityCaps caps) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, SeriesObservation, String, WindowOutput> get() {
+                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                Set<StoreBuilder<?>> builders = new HashSet<>(Set.of(
+                        HotAggregateStore.builder(Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(stores.windows()), Serdes.Bytes(), WindowAggregate.serde())),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.watermark()), Serdes.String(),
+                                Serdes.Long())));
+                if (caps != null) {
+                    builders.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.cardinality()),
+                            Serdes.Bytes(), Serdes.Long()));
+                }
+                return builders;
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WindowOutput> context) {
+        this.context = context;
+        this.windows = context.getStateStore(stores.windows());
+        if (caps != null) {
+            this.cardinality = context.getStateStore(stores.cardinality());
+            this.admission = new SeriesAdmission(cardinality, caps, progress::tasks);
+        }
+        this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(stores.watermark()));
+        try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
+            if (all.hasNext()) {
+                oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());
+            }
+        }
+        TaskId task = context.taskId();
+        context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
+                emitClosedWindows();
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<String, SeriesObservation> record) {
+        SeriesObservation observation = record.value();
+        if (observation == null) {
+            return;
+        }
+        long time = record.timestamp();
+        long windowStart = clock.windowStart(time);
+        if (clock.isClosed(windowStart)) {
+            metrics.lateRecordDropped(observation.source());
+            LOG.debug("dropped late {} of {} at {}: its window [{}, +{}ms) closed, watermark {}",
+                    observation.source().wireName(), observation.seriesId(), Instant.ofEpochMilli(time),
+                    Instant.ofEpochMilli(windowStart), clock.size(), Instant.ofEpochMilli(clock.watermark()));
+            return;
+        }
+        Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
+        WindowAggregate aggregate = windows.get(key);
+        if (aggregate != null || admitted(windowStart, observation, time)) {
+            if (aggregate == null) {
+                aggregate = WindowAggregate.first(observation);
+            } else {
+                aggregate.add(observation.value());
+            }
+            windows.put(key, aggregate);
+            oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
+        }
+        if (input == Input.PARTITIONS && clock.advanceTo(time)) {
+            emitClosedWindows();
+        }
+    }
+
+    /**
+     * Whether the first observation of a series in a window opens a window of its own: as the caps decide, if any.
+     * One turned away is counted and forwarded as overflow, keyed by its app.
+     */
+    private boolean admitted(long windowStart, SeriesObservation observation, long time) {
+        if (admission == null) {
+            return true;
+        }
+        SeriesAdmission.Overflow overflow = admission.admit(windowStart, observation);
+        if (overflow == null) {
+            return true;
+        }
+        metrics.seriesOverflowed(observation.app(), overflow.reason().wireName());
+        context.forward(new Record<>(observation.app(), WindowOutput.overflowed(overflow.observation()), time));
+        return false;
+    }
+
+    /** Emits and forgets every window with {@code end + grace <= watermark}, oldest first. */
+    private void emitClosedWindows() {
+        if (oldestOpenWindow == NO_OPEN_WINDOW || !clock.isClosed(oldestOpenWindow)) {
+            return;
+        }
+        List<Bytes> closed = new ArrayList<>();
+        oldestOpenWindow = NO_OPEN_WINDOW;
+        try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, WindowAggregate> entry = all.next();
+                long windowStart = WindowStoreKey.windowStart(entry.key);
+                if (!clock.isClosed(windowStart)) {
+                    oldestOpenWindow = windowStart;
+                    break;
+                }
+                long windowEnd = windowStart + clock.size();
+                Summary summary = entry.value.toSummary(Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd));
+                context.forward(new Record<>(summary.key(), WindowOutput.of(summary), windowEnd));
+                metrics.summaryEmitted();
+                closed.add(entry.key);
+            }
+        }
+        // Deleted after the scan: not every store's iterator tolerates writes under it.
+        closed.forEach(windows::delete);
+        forgetCounts();
+        if (!closed.isEmpty()) {
+            clock.persist();
+        }
+    }
+
+    /** Drops the admission counts of the windows that closed. */
+    private void forgetCounts() {
+        if (cardinality == null) {
+            return;
+        }
+        List<Bytes> counters = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> all = cardinality.all()) {
+            while (all.hasNext()) {
+                Bytes key = all.next().key;
+                if (!clock.isClosed(WindowStoreKey.windowStart(key))) {
+                    break;
+                }
+                counters.add(key);
+            }
+        }
+        counters.forEach(cardinality::delete);
+    }
+}
