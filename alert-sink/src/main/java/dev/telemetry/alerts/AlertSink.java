@@ -4,6 +4,7 @@ import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.dispatch.Backoff;
 import dev.telemetry.alerts.dispatch.DeliveryMetrics;
+import dev.telemetry.alerts.dispatch.DeliveryPolicy;
 import dev.telemetry.alerts.dispatch.DispatchLoop;
 import dev.telemetry.alerts.dispatch.Router;
 import dev.telemetry.alerts.notify.Notifier;
@@ -83,7 +84,8 @@ public final class AlertSink implements AutoCloseable {
         kafkaMetrics.bindTo(registry);
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
-        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
+        DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight());
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, policy, config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock)
                 .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)

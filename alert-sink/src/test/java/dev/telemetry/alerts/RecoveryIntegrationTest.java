@@ -91,7 +91,8 @@ class RecoveryIntegrationTest {
                     await().atMost(PATIENCE).until(() -> recovered.requests().size() >= 3);
                     await().atMost(PATIENCE).until(() -> Long.valueOf(3).equals(committed(kafka, config.groupId(), topic)));
 
-                    assertThat(keys(recovered)).containsExactly("fp-1:firing:2024-05-01T10:00:00Z",
+                    // Three groups, each retried on its own since issue 13: all delivered, in no set order between groups.
+                    assertThat(keys(recovered)).containsExactlyInAnyOrder("fp-1:firing:2024-05-01T10:00:00Z",
                             "fp-2:firing:2024-05-01T10:00:00Z", "fp-3:firing:2024-05-01T10:00:00Z");
                     assertThat(keys(healthy)).hasSize(3);
                 }

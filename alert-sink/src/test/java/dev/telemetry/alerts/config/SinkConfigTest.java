@@ -47,6 +47,12 @@ class SinkConfigTest {
     }
 
     @Test
+    void shouldBoundEachReceiversDeliveriesInFlightWhenNothingIsConfigured() {
+        assertThat(SinkConfig.defaults().delivery()).isEqualTo(new SinkConfig.Delivery(4));
+        assertThat(SinkConfig.load(null, Map.of("SINK_DELIVERY_MAX_IN_FLIGHT", "8")).delivery().maxInFlight()).isEqualTo(8);
+    }
+
+    @Test
     void shouldShipTheCatalogueNamesWhenTopicsAreNotOverridden() {
         SinkConfig config = SinkConfig.defaults();
 
@@ -144,6 +150,8 @@ class SinkConfigTest {
             port out of range              | http: {port: 70000}                                                                    | http.port
             max backoff below initial      | retry: {initial-backoff: 10s, max-backoff: 1s}                                         | retry.max-backoff
             bad duration                   | retry: {initial-backoff: soon}                                                         | retry.initial-backoff
+            nothing in flight              | delivery: {max-in-flight: 0}                                                           | delivery.max-in-flight
+            too much in flight             | delivery: {max-in-flight: 65}                                                          | delivery.max-in-flight
             """)
     void shouldNameTheKeyWhenConfigurationIsInvalid(String name, String yaml, String key) throws IOException {
         ConfigException e = failure(yaml);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.inhibit.InhibitRule;
+import dev.telemetry.alerts.mute.Muter;
 import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.silence.Matcher;
 import dev.telemetry.alerts.silence.Silence;
@@ -154,20 +155,80 @@ class DispatchLoopTest {
     }
 
     @Test
-    void shouldHoldLaterAlertsWhenAnEarlierOneIsBeingRetried() {
+    void shouldDeliverLaterGroupsAndCommitNothingPastTheRetryWhenAnEarlierGroupIsBeingRetried() {
+        // Issue 13: this used to hold fp-2 until fp-1 got through; each group now retries on its own.
         ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
         DispatchLoop loop = loop(List.of("team"), team);
         produce(Alerts.firing("fp-1", List.of()));
         produce(Alerts.firing("fp-2", List.of()));
 
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing");
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-2/firing");
+        assertThat(committed()).as("fp-1 is still owed").isNull();
         assertThat(loop.backlogSize()).isEqualTo(2);
 
         clock.advance(INITIAL);
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/firing", "fp-2/firing");
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-2/firing", "fp-1/firing");
         assertThat(committed()).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldHoldTheGroupsLaterNotificationsWhenItsHeadIsBeingRetried() {
+        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
+        DispatchLoop loop = loop(List.of("team"), team);
+        produce(Alerts.firing("fp-1", List.of()));
+        produce(Alerts.resolved("fp-1", List.of()));
+
+        loop.step();
+        assertThat(team.fingerprintsAndStatuses()).as("the resolution waits for its firing").containsExactly("fp-1/firing");
+
+        clock.advance(INITIAL);
+        loop.step();
+        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/firing", "fp-1/resolved");
+        assertThat(committed()).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldSendOtherGroupsConcurrentlyUpToTheBoundWhenOneReceiverIsSlow() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        Notifier slow = new Notifier() {
+            @Override
+            public String name() {
+                return "team";
+            }
+
+            @Override
+            public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
+                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                inside.decrementAndGet();
+                return DeliveryResult.delivered();
+            }
+        };
+        DispatchLoop loop = new DispatchLoop(consumer, TOPIC, new Router(Map.of(), List.of("team"), Map.of("team", slow)),
+                new DeliveryPolicy(new Backoff(INITIAL, Duration.ofSeconds(30)), MAX_AGE, 3), Grouping.none(),
+                new DeliveryMetrics(registry, List.of("team")), journal, List.of(), clock);
+        for (int i = 1; i <= 5; i++) {
+            produce(Alerts.firing("fp-" + i, List.of()));
+        }
+
+        loop.step();
+        await().atMost(Duration.ofSeconds(10)).until(() -> inside.get() == 3);
+        assertThat(loop.queueSizes()).containsEntry("team", 5);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            loop.step();
+            return Long.valueOf(5).equals(committed());
+        });
+        assertThat(most.get()).as("never more than max-in-flight at once").isEqualTo(3);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.telemetry.alerts.notify.alertmanager;
 
+import dev.telemetry.alerts.model.Labels;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
@@ -7,7 +8,6 @@ import dev.telemetry.alerts.notify.JsonPoster;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -30,7 +30,7 @@ public final class AlertmanagerNotifier implements Notifier.Grouped {
                                 String generatorURL) {
 
         public static PostableAlert of(AlertEvent alert, String generatorUrl) {
-            return new PostableAlert(WebhookMessage.labels(alert), new java.util.TreeMap<>(alert.annotations()),
+            return new PostableAlert(Labels.of(alert), new java.util.TreeMap<>(alert.annotations()),
                     alert.startsAt() == null ? null : alert.startsAt().toString(),
                     alert.status() == AlertStatus.RESOLVED && alert.endsAt() != null ? alert.endsAt().toString() : null,
                     generatorUrl.isEmpty() ? null : generatorUrl);
