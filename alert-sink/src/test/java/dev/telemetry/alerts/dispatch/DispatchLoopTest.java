@@ -154,38 +154,32 @@ class DispatchLoopTest {
         assertThat(committed()).isEqualTo(1L);
     }
 
-    @Test
-    void shouldDeliverLaterGroupsAndCommitNothingPastTheRetryWhenAnEarlierGroupIsBeingRetried() {
-        // Issue 13: this used to hold fp-2 until fp-1 got through; each group now retries on its own.
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> behindARetry() {
+        return java.util.stream.Stream.of(
+                // Issue 13: another group used to wait until fp-1 got through; each group now retries on its own.
+                org.junit.jupiter.params.provider.Arguments.of("another group", Alerts.firing("fp-2", List.of()),
+                        List.of("fp-1/firing", "fp-2/firing"), List.of("fp-1/firing", "fp-2/firing", "fp-1/firing")),
+                org.junit.jupiter.params.provider.Arguments.of("the same group", Alerts.resolved("fp-1", List.of()),
+                        List.of("fp-1/firing"), List.of("fp-1/firing", "fp-1/firing", "fp-1/resolved")));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("behindARetry")
+    void shouldHoldOnlyTheSameGroupAndCommitNothingPastTheRetryWhenAnEarlierNotificationIsBeingRetried(
+            String name, AlertEvent next, List<String> first, List<String> then) {
         ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
         DispatchLoop loop = loop(List.of("team"), team);
         produce(Alerts.firing("fp-1", List.of()));
-        produce(Alerts.firing("fp-2", List.of()));
+        produce(next);
 
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-2/firing");
+        assertThat(team.fingerprintsAndStatuses()).isEqualTo(first);
         assertThat(committed()).as("fp-1 is still owed").isNull();
         assertThat(loop.backlogSize()).isEqualTo(2);
 
         clock.advance(INITIAL);
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-2/firing", "fp-1/firing");
-        assertThat(committed()).isEqualTo(2L);
-    }
-
-    @Test
-    void shouldHoldTheGroupsLaterNotificationsWhenItsHeadIsBeingRetried() {
-        ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
-        DispatchLoop loop = loop(List.of("team"), team);
-        produce(Alerts.firing("fp-1", List.of()));
-        produce(Alerts.resolved("fp-1", List.of()));
-
-        loop.step();
-        assertThat(team.fingerprintsAndStatuses()).as("the resolution waits for its firing").containsExactly("fp-1/firing");
-
-        clock.advance(INITIAL);
-        loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/firing", "fp-1/resolved");
+        assertThat(team.fingerprintsAndStatuses()).isEqualTo(then);
         assertThat(committed()).isEqualTo(2L);
     }
 
