@@ -184,28 +184,9 @@ class DispatchLoopTest {
     }
 
     @Test
-    void shouldSendOtherGroupsConcurrentlyUpToTheBoundWhenOneReceiverIsSlow() throws Exception {
+    void shouldSendOtherGroupsConcurrentlyUpToTheBoundWhenOneReceiverIsSlow() {
         CountDownLatch release = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
-        Notifier slow = new Notifier() {
-            @Override
-            public String name() {
-                return "team";
-            }
-
-            @Override
-            public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                inside.decrementAndGet();
-                return DeliveryResult.delivered();
-            }
-        };
+        ScriptedNotifier slow = new ScriptedNotifier("team").holdUntil(release);
         DispatchLoop loop = new DispatchLoop(consumer, TOPIC, new Router(Map.of(), List.of("team"), Map.of("team", slow)),
                 new DeliveryPolicy(new Backoff(INITIAL, Duration.ofSeconds(30)), MAX_AGE, 3), Grouping.none(),
                 new DeliveryMetrics(registry, List.of("team")), journal, List.of(), clock);
@@ -214,7 +195,7 @@ class DispatchLoopTest {
         }
 
         loop.step();
-        await().atMost(Duration.ofSeconds(10)).until(() -> inside.get() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slow.inFlight() == 3);
         assertThat(loop.queueSizes()).containsEntry("team", 5);
 
         release.countDown();
@@ -222,7 +203,7 @@ class DispatchLoopTest {
             loop.step();
             return Long.valueOf(5).equals(committed());
         });
-        assertThat(most.get()).as("never more than max-in-flight at once").isEqualTo(3);
+        assertThat(slow.mostAtOnce()).as("never more than max-in-flight at once").isEqualTo(3);
     }
 
     @Test
