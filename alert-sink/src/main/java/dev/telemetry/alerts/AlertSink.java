@@ -1,6 +1,5 @@
 package dev.telemetry.alerts;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.dispatch.Backoff;
 import dev.telemetry.alerts.dispatch.DeliveryMetrics;
@@ -8,8 +7,9 @@ import dev.telemetry.alerts.dispatch.DeliveryPolicy;
 import dev.telemetry.alerts.dispatch.DispatchLoop;
 import dev.telemetry.alerts.dispatch.Router;
 import dev.telemetry.alerts.notify.Notifier;
-import dev.telemetry.alerts.notify.log.LogNotifier;
-import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
+import dev.telemetry.alerts.notify.ReceiverConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
+import dev.telemetry.alerts.notify.sentry.SentryNotifier;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
@@ -145,48 +145,22 @@ public final class AlertSink implements AutoCloseable {
     private static Map<String, Notifier> notifiers(SinkConfig config, Clock clock) {
         Map<String, Notifier> notifiers = new LinkedHashMap<>();
         for (ReceiverConfig receiver : config.receivers()) {
-            notifiers.put(receiver.name(), notifier(receiver, config.externalUrl(), clock));
+            notifiers.put(receiver.name(), receiver.notifier(config.externalUrl(), clock));
         }
         return notifiers;
-    }
-
-    /** The one place that maps a receiver kind to its notifier. */
-    static Notifier notifier(ReceiverConfig receiver, String externalUrl, Clock clock) {
-        if (receiver instanceof ReceiverConfig.Log log) {
-            return new LogNotifier(log.name());
-        }
-        if (receiver instanceof ReceiverConfig.Webhook webhook) {
-            return new WebhookNotifier(webhook, externalUrl, clock);
-        }
-        if (receiver instanceof ReceiverConfig.Slack slack) {
-            return new dev.telemetry.alerts.notify.slack.SlackNotifier(slack, clock);
-        }
-        if (receiver instanceof ReceiverConfig.PagerDuty pagerDuty) {
-            return new dev.telemetry.alerts.notify.pagerduty.PagerDutyNotifier(pagerDuty, clock);
-        }
-        if (receiver instanceof ReceiverConfig.Sentry sentry) {
-            return new dev.telemetry.alerts.notify.sentry.SentryNotifier(sentry);
-        }
-        if (receiver instanceof ReceiverConfig.Email email) {
-            return new dev.telemetry.alerts.notify.email.EmailNotifier(email);
-        }
-        if (receiver instanceof ReceiverConfig.Alertmanager alertmanager) {
-            return new dev.telemetry.alerts.notify.alertmanager.AlertmanagerNotifier(alertmanager, externalUrl, clock);
-        }
-        throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
     }
 
     /** One forwarder per Sentry receiver that forwards errors or feedback, each in its own consumer group. */
     private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff) {
         List<SentryForwarder> forwarders = new java.util.ArrayList<>();
         for (ReceiverConfig receiver : config.receivers()) {
-            if (receiver instanceof ReceiverConfig.Sentry sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
+            if (receiver instanceof SentryConfig sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
                 Properties props = consumerProperties(config);
                 props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-sentry-" + sentry.name());
                 SentryForwarder forwarder = new SentryForwarder(
                         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
                         List.of(config.topicCatalogue().name(Topic.ERRORS), config.topicCatalogue().name(Topic.FEEDBACK)),
-                        (dev.telemetry.alerts.notify.sentry.SentryNotifier) notifiers.get(sentry.name()), backoff,
+                        (SentryNotifier) notifiers.get(sentry.name()), backoff,
                         sentry.forwardErrors(), sentry.forwardFeedback());
                 Thread thread = new Thread(forwarder, "sentry-forward-" + sentry.name());
                 thread.setDaemon(true);

@@ -1,5 +1,15 @@
 package dev.telemetry.alerts.config;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.telemetry.alerts.notify.ReceiverConfig;
+import dev.telemetry.alerts.notify.alertmanager.AlertmanagerConfig;
+import dev.telemetry.alerts.notify.email.EmailConfig;
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.pagerduty.PagerDutyConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
+import dev.telemetry.alerts.notify.slack.SlackConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
@@ -35,7 +45,19 @@ import java.util.Set;
  * @param delivery         how each receiver delivers concurrently
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
-                         Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
+                         Retry retry,
+                         // The receiver kinds YAML may name, listed here so that notify/ never imports its sub-packages.
+                         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+                         @JsonSubTypes({
+                                 @JsonSubTypes.Type(value = LogConfig.class, name = "log"),
+                                 @JsonSubTypes.Type(value = WebhookConfig.class, name = "webhook"),
+                                 @JsonSubTypes.Type(value = SlackConfig.class, name = "slack"),
+                                 @JsonSubTypes.Type(value = PagerDutyConfig.class, name = "pagerduty"),
+                                 @JsonSubTypes.Type(value = AlertmanagerConfig.class, name = "alertmanager"),
+                                 @JsonSubTypes.Type(value = EmailConfig.class, name = "email"),
+                                 @JsonSubTypes.Type(value = SentryConfig.class, name = "sentry")
+                         })
+                         List<ReceiverConfig> receivers, Map<String, List<String>> routes,
                          List<String> defaultReceivers, List<String> knownChannels, String adminToken,
                          List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules,
                          dev.telemetry.alerts.dispatch.Grouping grouping, Delivery delivery) {

@@ -1,10 +1,10 @@
 package dev.telemetry.alerts.dispatch;
 
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.AlertSink;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -57,7 +57,7 @@ class HeadOfLineIntegrationTest {
     private SinkConfig config(RecordingReceiver receiver) {
         return TestSinks.config(kafka, topic)
                 .withRetry(Duration.ofMillis(500), Duration.ofSeconds(30))
-                .withReceivers(List.of(new ReceiverConfig.Webhook("team", receiver.url("/hook"), Duration.ofSeconds(10), Map.of())),
+                .withReceivers(List.of(new WebhookConfig("team", receiver.url("/hook"), Duration.ofSeconds(10), Map.of())),
                         Map.of(), List.of("team"));
     }
 

@@ -1,7 +1,6 @@
 package dev.telemetry.alerts.notify.sentry;
 
 import dev.telemetry.alerts.model.Labels;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.AlertText;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
@@ -32,11 +31,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SentryNotifier implements Notifier {
 
-    private final ReceiverConfig.Sentry config;
+    private final SentryConfig config;
     private final SentryClient client;
     private final SentryOptions options;
 
-    public SentryNotifier(ReceiverConfig.Sentry config) {
+    public SentryNotifier(SentryConfig config) {
         this.config = config;
         SentryOptions options = new SentryOptions();
         options.setDsn(config.dsn());
