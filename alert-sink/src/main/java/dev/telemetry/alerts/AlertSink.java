@@ -13,16 +13,17 @@ import dev.telemetry.alerts.notify.sentry.SentryNotifier;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
+import dev.telemetry.service.ops.OpsServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import dev.telemetry.alerts.forward.SentryForwarder;
-import dev.telemetry.alerts.http.SinkHttpServer;
 import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.kafka.TopicHistory;
 import dev.telemetry.alerts.nflog.KafkaJournal;
+import dev.telemetry.alerts.silence.SilenceApi;
 import dev.telemetry.alerts.silence.SilenceStore;
 import dev.telemetry.alerts.silence.Silencer;
 import java.util.LinkedHashMap;
@@ -50,14 +51,14 @@ public final class AlertSink implements AutoCloseable {
     private final DispatchLoop loop;
     private final Thread thread;
     private final KafkaClientMetrics kafkaMetrics;
-    private final SinkHttpServer ops;
+    private final OpsServer ops;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final KafkaJournal journal;
     private final SilenceStore silences;
     private final List<SentryForwarder> forwarders;
 
-    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, SinkHttpServer ops, KafkaJournal journal,
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops, KafkaJournal journal,
                       SilenceStore silences, List<SentryForwarder> forwarders) {
         this.forwarders = forwarders;
         this.journal = journal;
@@ -92,10 +93,10 @@ public final class AlertSink implements AutoCloseable {
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);
 
-        SinkHttpServer ops;
+        OpsServer ops;
         try {
-            ops = new SinkHttpServer(config.http().host(), config.http().port(), version(), registry,
-                    () -> health(loop, journal, silences, topic, config), silences, config.adminToken(), clock).start();
+            ops = new SilenceApi(silences, config.adminToken(), clock).mount(new OpsServer(config.http().host(), config.http().port(),
+                    version(), registry, () -> health(loop, journal, silences, topic, config))).start();
         } catch (RuntimeException e) {
             kafkaMetrics.close();
             consumer.close();
