@@ -6,38 +6,24 @@ import dev.telemetry.alerts.nflog.Journal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The sink's consumer loop: polls {@code telemetry.alerts}, hands each record to the
- * {@link Dispatcher}'s stages, and commits a record's offset only once every receiver has it or has
- * refused it for good.
- *
- * <p>Offsets are committed for the contiguous prefix of settled records, after the {@link Journal}
- * (notification log, attempts, dead letters) is flushed: a crash after a delivery and before the
- * commit replays the record, and the notification log then says the receiver already has it. Only
- * a crash between the delivery and its log entry repeats a notification, under the same
- * idempotency key. Consumption pauses when {@link #MAX_BACKLOG} records are unsettled, so memory
- * stays bounded while a receiver is down; the retry's maximum age then dead-letters the oldest.
+ * {@link Dispatcher}'s stages, and has {@link Offsets} commit a record's offset only once every
+ * receiver has it or has refused it for good. Only a crash between a delivery and its log entry
+ * repeats a notification, under the same idempotency key. Consumption pauses when
+ * {@link #MAX_BACKLOG} records are unsettled.
  */
 public final class DispatchLoop implements Runnable {
 
@@ -64,9 +50,7 @@ public final class DispatchLoop implements Runnable {
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
     private History history = History.NONE;
 
-    // Owned by the loop thread.
-    private final Deque<PendingAlert> backlog = new ArrayDeque<>();
-    private final Map<TopicPartition, OffsetAndMetadata> settled = new HashMap<>();
+    private final Offsets offsets;
 
     private volatile boolean running;
     private volatile int backlogSize;
@@ -92,6 +76,7 @@ public final class DispatchLoop implements Runnable {
         this.clock = clock;
         this.muting = new Muting(muters);
         this.dispatcher = new Dispatcher(router, grouping, policy, metrics, journal, muting, clock);
+        this.offsets = new Offsets(consumer, journal);
     }
 
     /** Sets where the alert history comes from before {@link #run()}. */
@@ -110,7 +95,7 @@ public final class DispatchLoop implements Runnable {
                     || !history.replay(value -> dispatcher.observe(topic, value), stopping::isDone)) {
                 return;
             }
-            consumer.subscribe(List.of(topic), new Rebalance());
+            consumer.subscribe(List.of(topic), offsets.rebalanceListener(dispatcher::forget));
             while (!stopping.isDone()) {
                 step();
             }
@@ -125,7 +110,7 @@ public final class DispatchLoop implements Runnable {
         } finally {
             // First, so that health reports a stopped consumer even if closing hangs or fails.
             running = false;
-            commitFinal();
+            offsets.commitFinal();
             dispatcher.stop();
             try {
                 consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
@@ -140,20 +125,17 @@ public final class DispatchLoop implements Runnable {
         ConsumerRecords<String, byte[]> records = consumer.poll(dispatcher.pollTimeout());
         Instant now = clock.instant();
         for (ConsumerRecord<String, byte[]> record : records) {
-            backlog.addLast(dispatcher.admit(record, now));
+            offsets.consumed(dispatcher.admit(record, now));
         }
         dispatcher.pump(stopping);
-        while (!backlog.isEmpty() && backlog.peekFirst().done()) {
-            PendingAlert head = backlog.removeFirst();
-            settled.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
-        }
-        commitSettled();
-        if (backlog.size() >= MAX_BACKLOG) {
+        offsets.commitSettled();
+        // Memory stays bounded while a receiver is down; the retry's maximum age then dead-letters the oldest.
+        if (offsets.backlog() >= MAX_BACKLOG) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
         }
-        backlogSize = backlog.size();
+        backlogSize = offsets.backlog();
     }
 
     /** Asks the loop to stop: ends a poll or retry wait at once and interrupts deliveries in flight. Any thread. */
@@ -183,74 +165,5 @@ public final class DispatchLoop implements Runnable {
     /** Each receiver's status, for {@code /health}. */
     public Map<String, ReceiverStatus> receiverStatuses() {
         return dispatcher.statuses();
-    }
-
-    private void commitSettled() {
-        if (settled.isEmpty()) {
-            return;
-        }
-        // The notification log and dead letters of these records must be durable before their offsets are.
-        journal.flush();
-        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(settled);
-        try {
-            consumer.commitSync(offsets);
-            offsets.forEach(settled::remove);
-        } catch (CommitFailedException e) {
-            // The group moved on without us: these partitions belong to another member, which redelivers.
-            LOG.warn("offset commit rejected after a rebalance; the new owner redelivers from the last commit: {}", e.getMessage());
-            settled.clear();
-        } catch (RebalanceInProgressException | TimeoutException e) {
-            // Kept: the next step retries, and a revocation in between commits or drops them.
-            LOG.warn("offset commit deferred: {}", e.getMessage());
-        }
-    }
-
-    /** The last commit: {@code stop()}'s wakeup may still be pending and spoil the first try. */
-    private void commitFinal() {
-        for (int tries = 0; tries < 2; tries++) {
-            try {
-                commitSettled();
-                return;
-            } catch (WakeupException e) {
-                // consumed now; try once more
-            } catch (RuntimeException e) {
-                LOG.warn("final offset commit failed; settled records after the last commit will be redelivered: {}", e.toString());
-                return;
-            }
-        }
-    }
-
-    /** Keeps unsettled work only for partitions this member still owns. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(settled);
-            owned.keySet().retainAll(partitions);
-            if (!owned.isEmpty()) {
-                try {
-                    journal.flush();
-                    consumer.commitSync(owned);
-                } catch (RuntimeException e) {
-                    LOG.warn("commit on revocation failed; the new owner redelivers from the last commit: {}", e.toString());
-                }
-            }
-            forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            LOG.info("consuming {}", partitions);
-        }
-
-        private void forget(Collection<TopicPartition> partitions) {
-            settled.keySet().removeAll(partitions);
-            backlog.removeIf(pending -> partitions.contains(pending.partition()));
-            dispatcher.forget(partitions);
-        }
     }
 }
