@@ -201,7 +201,7 @@ public final class AlertSink implements AutoCloseable {
         details.put("backlog", loop.backlogSize());
         details.put("receivers", receiverStatus(loop));
         return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready(),
-                "silences_loaded", silences.ready()), details);
+                "journal_written", loop.journalWritten(), "silences_loaded", silences.ready()), details);
     }
 
     /** Per receiver: state, notifications owed, failures and the last error, so on-call sees which receiver is down. */

@@ -32,6 +32,9 @@ public final class DispatchLoop implements Runnable {
     /** Unsettled records held before consumption pauses. */
     static final int MAX_BACKLOG = 10_000;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Spacing of journal flushes while the broker is away: soon enough to notice its return within seconds. */
+    private static final Duration JOURNAL_BACKOFF_INITIAL = Duration.ofMillis(500);
+    private static final Duration JOURNAL_BACKOFF_MAX = Duration.ofSeconds(5);
 
     /** Replays the alerts topic up to now, for stages that must know the current state; none by default. */
     @FunctionalInterface
@@ -76,7 +79,7 @@ public final class DispatchLoop implements Runnable {
         this.clock = clock;
         this.muting = new Muting(muters);
         this.dispatcher = new Dispatcher(router, grouping, policy, metrics, journal, muting, clock);
-        this.offsets = new Offsets(consumer, journal);
+        this.offsets = new Offsets(consumer, journal, new Backoff(JOURNAL_BACKOFF_INITIAL, JOURNAL_BACKOFF_MAX));
     }
 
     /** Sets where the alert history comes from before {@link #run()}. */
@@ -148,6 +151,11 @@ public final class DispatchLoop implements Runnable {
     /** True while the loop thread is consuming. */
     public boolean running() {
         return running && failure == null;
+    }
+
+    /** False while the journal (notification log, attempts, dead letters) cannot be written; health is degraded. */
+    public boolean journalWritten() {
+        return offsets.journalWritten();
     }
 
     /** Consumed records not yet settled (owed to a receiver, or queued behind one that is). */

@@ -1,6 +1,7 @@
 package dev.telemetry.alerts.dispatch;
 
 import dev.telemetry.alerts.nflog.Journal;
+import dev.telemetry.alerts.nflog.JournalUnavailableException;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -31,10 +32,21 @@ final class Offsets {
     private final Journal journal;
     private final Deque<PendingAlert> backlog = new ArrayDeque<>();
     private final Map<TopicPartition, OffsetAndMetadata> settled = new HashMap<>();
+    private final Backoff journalBackoff;
+    private int journalFailures;
+    private long journalRetryAt;
+    private volatile boolean journalWritten = true;
 
-    Offsets(Consumer<String, byte[]> consumer, Journal journal) {
+    /** {@code journalBackoff} spaces the flushes tried while the journal cannot be written. */
+    Offsets(Consumer<String, byte[]> consumer, Journal journal, Backoff journalBackoff) {
         this.consumer = consumer;
         this.journal = journal;
+        this.journalBackoff = journalBackoff;
+    }
+
+    /** False while the journal's records are not all written: offsets are held back meanwhile. */
+    boolean journalWritten() {
+        return journalWritten;
     }
 
     /** A consumed record, in consumption order. */
@@ -53,11 +65,13 @@ final class Offsets {
             PendingAlert head = backlog.removeFirst();
             settled.put(head.partition(), new OffsetAndMetadata(head.offset() + 1));
         }
-        if (settled.isEmpty()) {
+        if (settled.isEmpty() || (journalFailures > 0 && System.nanoTime() - journalRetryAt < 0)) {
             return;
         }
         // The notification log and dead letters of these records must be durable before their offsets are.
-        journal.flush();
+        if (!flushJournal()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(settled);
         try {
             consumer.commitSync(offsets);
@@ -70,6 +84,30 @@ final class Offsets {
             // Kept: the next step retries, and a revocation in between commits or drops them.
             LOG.warn("offset commit deferred: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Flushes the journal. While the broker is away this fails: consumption and delivery go on, the
+     * offsets wait (a restart replays, and nothing is skipped), and the next try comes after a backoff.
+     */
+    private boolean flushJournal() {
+        try {
+            journal.flush();
+        } catch (JournalUnavailableException e) {
+            journalFailures++;
+            journalWritten = false;
+            java.time.Duration wait = journalBackoff.delay(journalFailures, java.util.Optional.empty());
+            journalRetryAt = System.nanoTime() + wait.toNanos();
+            LOG.warn("journal not written (attempt {}); offsets held back, next try in {} ms: {}", journalFailures, wait.toMillis(),
+                    e.getMessage());
+            return false;
+        }
+        if (journalFailures > 0) {
+            LOG.info("journal written again after {} failed attempts; committing the offsets held back", journalFailures);
+        }
+        journalFailures = 0;
+        journalWritten = true;
+        return true;
     }
 
     /** The last commit: {@code stop()}'s wakeup may still be pending and spoil the first try. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.InMemoryJournal;
 import dev.telemetry.alerts.testing.ScriptedNotifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ class OffsetsTest {
     private static final TopicPartition P0 = new TopicPartition("alerts", 0);
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
-    private final Offsets offsets = new Offsets(consumer, new InMemoryJournal());
+    private final InMemoryJournal journal = new InMemoryJournal();
+    private final Offsets offsets = new Offsets(consumer, journal, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
 
     OffsetsTest() {
         consumer.assign(List.of(P0));
@@ -52,6 +54,22 @@ class OffsetsTest {
         offsets.commitSettled();
         assertThat(committed()).isEqualTo(2L);
         assertThat(offsets.backlog()).isZero();
+    }
+
+    @Test
+    void shouldHoldOffsetsBackAndCommitThemLaterWhenTheJournalCannotBeWrittenForAWhile() throws Exception {
+        consumed(0).settled("team");
+        journal.brokerAway(true);
+
+        offsets.commitSettled();
+        assertThat(committed()).as("not past an unwritten notification log").isNull();
+        assertThat(offsets.journalWritten()).isFalse();
+
+        journal.brokerAway(false);
+        Thread.sleep(5); // past the test's 1 ms backoff
+        offsets.commitSettled();
+        assertThat(committed()).isEqualTo(1L);
+        assertThat(offsets.journalWritten()).isTrue();
     }
 
     @Test
