@@ -1,27 +1,29 @@
 package dev.telemetry.alerts;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.dispatch.Backoff;
 import dev.telemetry.alerts.dispatch.DeliveryMetrics;
+import dev.telemetry.alerts.dispatch.DeliveryPolicy;
 import dev.telemetry.alerts.dispatch.DispatchLoop;
 import dev.telemetry.alerts.dispatch.Router;
 import dev.telemetry.alerts.notify.Notifier;
-import dev.telemetry.alerts.notify.log.LogNotifier;
-import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
+import dev.telemetry.alerts.notify.ReceiverConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
+import dev.telemetry.alerts.notify.sentry.SentryNotifier;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
+import dev.telemetry.service.ops.OpsServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import dev.telemetry.alerts.forward.SentryForwarder;
-import dev.telemetry.alerts.http.SinkHttpServer;
 import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.kafka.TopicHistory;
 import dev.telemetry.alerts.nflog.KafkaJournal;
+import dev.telemetry.alerts.silence.SilenceApi;
 import dev.telemetry.alerts.silence.SilenceStore;
 import dev.telemetry.alerts.silence.Silencer;
 import java.util.LinkedHashMap;
@@ -49,14 +51,14 @@ public final class AlertSink implements AutoCloseable {
     private final DispatchLoop loop;
     private final Thread thread;
     private final KafkaClientMetrics kafkaMetrics;
-    private final SinkHttpServer ops;
+    private final OpsServer ops;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private final KafkaJournal journal;
     private final SilenceStore silences;
     private final List<SentryForwarder> forwarders;
 
-    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, SinkHttpServer ops, KafkaJournal journal,
+    private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops, KafkaJournal journal,
                       SilenceStore silences, List<SentryForwarder> forwarders) {
         this.forwarders = forwarders;
         this.journal = journal;
@@ -83,17 +85,18 @@ public final class AlertSink implements AutoCloseable {
         kafkaMetrics.bindTo(registry);
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
-        DispatchLoop loop = new DispatchLoop(consumer, topic, router, backoff, config.retry().maxAge(), config.grouping(), metrics, journal,
+        DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight());
+        DispatchLoop loop = new DispatchLoop(consumer, topic, router, policy, config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock)
                 .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);
 
-        SinkHttpServer ops;
+        OpsServer ops;
         try {
-            ops = new SinkHttpServer(config.http().host(), config.http().port(), version(), registry,
-                    () -> health(loop, journal, silences, topic, config), silences, config.adminToken(), clock).start();
+            ops = new SilenceApi(silences, config.adminToken(), clock).mount(new OpsServer(config.http().host(), config.http().port(),
+                    version(), registry, () -> health(loop, journal, silences, topic, config))).start();
         } catch (RuntimeException e) {
             kafkaMetrics.close();
             consumer.close();
@@ -143,48 +146,22 @@ public final class AlertSink implements AutoCloseable {
     private static Map<String, Notifier> notifiers(SinkConfig config, Clock clock) {
         Map<String, Notifier> notifiers = new LinkedHashMap<>();
         for (ReceiverConfig receiver : config.receivers()) {
-            notifiers.put(receiver.name(), notifier(receiver, config.externalUrl(), clock));
+            notifiers.put(receiver.name(), receiver.notifier(config.externalUrl(), clock));
         }
         return notifiers;
-    }
-
-    /** The one place that maps a receiver kind to its notifier. */
-    static Notifier notifier(ReceiverConfig receiver, String externalUrl, Clock clock) {
-        if (receiver instanceof ReceiverConfig.Log log) {
-            return new LogNotifier(log.name());
-        }
-        if (receiver instanceof ReceiverConfig.Webhook webhook) {
-            return new WebhookNotifier(webhook, externalUrl, clock);
-        }
-        if (receiver instanceof ReceiverConfig.Slack slack) {
-            return new dev.telemetry.alerts.notify.slack.SlackNotifier(slack, clock);
-        }
-        if (receiver instanceof ReceiverConfig.PagerDuty pagerDuty) {
-            return new dev.telemetry.alerts.notify.pagerduty.PagerDutyNotifier(pagerDuty, clock);
-        }
-        if (receiver instanceof ReceiverConfig.Sentry sentry) {
-            return new dev.telemetry.alerts.notify.sentry.SentryNotifier(sentry);
-        }
-        if (receiver instanceof ReceiverConfig.Email email) {
-            return new dev.telemetry.alerts.notify.email.EmailNotifier(email);
-        }
-        if (receiver instanceof ReceiverConfig.Alertmanager alertmanager) {
-            return new dev.telemetry.alerts.notify.alertmanager.AlertmanagerNotifier(alertmanager, externalUrl, clock);
-        }
-        throw new IllegalArgumentException("no notifier for receiver kind " + receiver.getClass().getSimpleName());
     }
 
     /** One forwarder per Sentry receiver that forwards errors or feedback, each in its own consumer group. */
     private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff) {
         List<SentryForwarder> forwarders = new java.util.ArrayList<>();
         for (ReceiverConfig receiver : config.receivers()) {
-            if (receiver instanceof ReceiverConfig.Sentry sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
+            if (receiver instanceof SentryConfig sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
                 Properties props = consumerProperties(config);
                 props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-sentry-" + sentry.name());
                 SentryForwarder forwarder = new SentryForwarder(
                         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
                         List.of(config.topicCatalogue().name(Topic.ERRORS), config.topicCatalogue().name(Topic.FEEDBACK)),
-                        (dev.telemetry.alerts.notify.sentry.SentryNotifier) notifiers.get(sentry.name()), backoff,
+                        (SentryNotifier) notifiers.get(sentry.name()), backoff,
                         sentry.forwardErrors(), sentry.forwardFeedback());
                 Thread thread = new Thread(forwarder, "sentry-forward-" + sentry.name());
                 thread.setDaemon(true);
@@ -224,7 +201,7 @@ public final class AlertSink implements AutoCloseable {
         details.put("backlog", loop.backlogSize());
         details.put("receivers", receiverStatus(loop));
         return Health.of(Map.of("kafka_consumer_running", loop.running(), "notification_log_loaded", journal.ready(),
-                "silences_loaded", silences.ready()), details);
+                "journal_written", loop.journalWritten(), "silences_loaded", silences.ready()), details);
     }
 
     /** Per receiver: state, notifications owed, failures and the last error, so on-call sees which receiver is down. */

@@ -1,9 +1,10 @@
 package dev.telemetry.alerts;
 
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -72,8 +73,8 @@ class AlertSinkIntegrationTest {
                 .withTopic("alerts", topic)
                 .withHttp("127.0.0.1", 0)
                 .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
-                .withReceivers(List.of(new ReceiverConfig.Log("console"),
-                                new ReceiverConfig.Webhook("team", receiver.url("/hook"), Duration.ofSeconds(10), Map.of())),
+                .withReceivers(List.of(new LogConfig("console"),
+                                new WebhookConfig("team", receiver.url("/hook"), Duration.ofSeconds(10), Map.of())),
                         Map.of("#alerts", List.of("team")), List.of("console"));
     }
 

@@ -1,9 +1,10 @@
 package dev.telemetry.alerts;
 
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,8 +24,8 @@ class AlertSinkTest {
         return SinkConfig.defaults()
                 .withKafka("127.0.0.1:1")
                 .withHttp("127.0.0.1", 0)
-                .withReceivers(List.of(new ReceiverConfig.Log("console"),
-                                new ReceiverConfig.Webhook("team", "https://hooks.example.com/services/XXXXsecretXXXX")),
+                .withReceivers(List.of(new LogConfig("console"),
+                                new WebhookConfig("team", "https://hooks.example.com/services/XXXXsecretXXXX")),
                         Map.of("#alerts", List.of("team")), List.of("console"));
     }
 

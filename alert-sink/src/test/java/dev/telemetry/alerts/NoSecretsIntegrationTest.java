@@ -1,5 +1,10 @@
 package dev.telemetry.alerts;
 
+import dev.telemetry.alerts.notify.email.EmailConfig;
+import dev.telemetry.alerts.notify.pagerduty.PagerDutyConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
+import dev.telemetry.alerts.notify.slack.SlackConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +13,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -70,13 +74,13 @@ class NoSecretsIntegrationTest {
              RecordingReceiver pagerRefuses = new RecordingReceiver(Reply.status(400, "{\"message\":\"invalid key R0utingKeySecret\"}"))) {
             SinkConfig config = TestSinks.config(kafka, topic).withMaxAge(Duration.ofSeconds(2)).withAdminToken("adminT0kenSecret")
                     .withReceivers(List.of(
-                            new ReceiverConfig.Webhook("hook", failing.url("/services/XXXXwebhookSecretXXXX?token=tok3nQuerySecret"),
+                            new WebhookConfig("hook", failing.url("/services/XXXXwebhookSecretXXXX?token=tok3nQuerySecret"),
                                     Duration.ofSeconds(2), Map.of("Authorization", "Bearer-h3aderSecret")),
-                            new ReceiverConfig.Slack("slack", slackDown.url("/services/T0/B0/XXXXslackSecretXXXX"), Duration.ofSeconds(2)),
-                            new ReceiverConfig.PagerDuty("pager", "R0utingKeySecret", pagerRefuses.url("/v2/enqueue"), Duration.ofSeconds(2)),
-                            new ReceiverConfig.Email("mail", "127.0.0.1", closedPort, "sink", "smtpPa55Secret", "a@example.com",
+                            new SlackConfig("slack", slackDown.url("/services/T0/B0/XXXXslackSecretXXXX"), Duration.ofSeconds(2)),
+                            new PagerDutyConfig("pager", "R0utingKeySecret", pagerRefuses.url("/v2/enqueue"), Duration.ofSeconds(2)),
+                            new EmailConfig("mail", "127.0.0.1", closedPort, "sink", "smtpPa55Secret", "a@example.com",
                                     List.of("b@example.com"), false, Duration.ofSeconds(2)),
-                            new ReceiverConfig.Sentry("sentry", "http://sentryKeySecret@127.0.0.1:" + closedPort + "/1", "test",
+                            new SentryConfig("sentry", "http://sentryKeySecret@127.0.0.1:" + closedPort + "/1", "test",
                                     Duration.ofSeconds(2))),
                     Map.of(), List.of("hook", "slack", "pager", "mail", "sentry"));
             try (AlertSink sink = AlertSink.start(config)) {

@@ -1,9 +1,9 @@
 package dev.telemetry.alerts;
 
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -73,8 +73,8 @@ class RecoveryIntegrationTest {
         }
         try (RecordingReceiver healthy = new RecordingReceiver()) {
             SinkConfig config = TestSinks.config(kafka, topic).withReceivers(List.of(
-                            new ReceiverConfig.Webhook("healthy", healthy.url("/hook")),
-                            new ReceiverConfig.Webhook("down", "http://127.0.0.1:" + downPort + "/hook", Duration.ofSeconds(2), Map.of())),
+                            new WebhookConfig("healthy", healthy.url("/hook")),
+                            new WebhookConfig("down", "http://127.0.0.1:" + downPort + "/hook", Duration.ofSeconds(2), Map.of())),
                     Map.of(), List.of("healthy", "down"));
             try (AlertSink sink = AlertSink.start(config)) {
                 produce(kafka, topic, Alerts.firing("fp-1", List.of()), Alerts.firing("fp-2", List.of()), Alerts.firing("fp-3", List.of()));
@@ -91,7 +91,8 @@ class RecoveryIntegrationTest {
                     await().atMost(PATIENCE).until(() -> recovered.requests().size() >= 3);
                     await().atMost(PATIENCE).until(() -> Long.valueOf(3).equals(committed(kafka, config.groupId(), topic)));
 
-                    assertThat(keys(recovered)).containsExactly("fp-1:firing:2024-05-01T10:00:00Z",
+                    // Three groups, each retried on its own since issue 13: all delivered, in no set order between groups.
+                    assertThat(keys(recovered)).containsExactlyInAnyOrder("fp-1:firing:2024-05-01T10:00:00Z",
                             "fp-2:firing:2024-05-01T10:00:00Z", "fp-3:firing:2024-05-01T10:00:00Z");
                     assertThat(keys(healthy)).hasSize(3);
                 }

@@ -1,5 +1,15 @@
 package dev.telemetry.alerts.config;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.telemetry.alerts.notify.ReceiverConfig;
+import dev.telemetry.alerts.notify.alertmanager.AlertmanagerConfig;
+import dev.telemetry.alerts.notify.email.EmailConfig;
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.pagerduty.PagerDutyConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
+import dev.telemetry.alerts.notify.slack.SlackConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
@@ -32,12 +42,25 @@ import java.util.Set;
  * @param adminToken       bearer token of the silences API; the API is off when blank
  * @param inhibitRules     Alertmanager's inhibit rules
  * @param grouping         Alertmanager's grouping, the same for every receiver
+ * @param delivery         how each receiver delivers concurrently
  */
 public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics, Http http, String externalUrl,
-                         Retry retry, List<ReceiverConfig> receivers, Map<String, List<String>> routes,
+                         Retry retry,
+                         // The receiver kinds YAML may name, listed here so that notify/ never imports its sub-packages.
+                         @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+                         @JsonSubTypes({
+                                 @JsonSubTypes.Type(value = LogConfig.class, name = "log"),
+                                 @JsonSubTypes.Type(value = WebhookConfig.class, name = "webhook"),
+                                 @JsonSubTypes.Type(value = SlackConfig.class, name = "slack"),
+                                 @JsonSubTypes.Type(value = PagerDutyConfig.class, name = "pagerduty"),
+                                 @JsonSubTypes.Type(value = AlertmanagerConfig.class, name = "alertmanager"),
+                                 @JsonSubTypes.Type(value = EmailConfig.class, name = "email"),
+                                 @JsonSubTypes.Type(value = SentryConfig.class, name = "sentry")
+                         })
+                         List<ReceiverConfig> receivers, Map<String, List<String>> routes,
                          List<String> defaultReceivers, List<String> knownChannels, String adminToken,
                          List<dev.telemetry.alerts.inhibit.InhibitRule> inhibitRules,
-                         dev.telemetry.alerts.dispatch.Grouping grouping) {
+                         dev.telemetry.alerts.dispatch.Grouping grouping, Delivery delivery) {
 
     public static final String DEFAULTS_RESOURCE = "/sink.yaml";
     public static final String ENV_PREFIX = "SINK";
@@ -58,6 +81,23 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         adminToken = adminToken == null ? "" : adminToken;
         inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
         grouping = grouping == null ? dev.telemetry.alerts.dispatch.Grouping.none() : grouping;
+        delivery = delivery == null ? new Delivery(null) : delivery;
+    }
+
+    /**
+     * Delivery settings of every receiver.
+     *
+     * @param maxInFlight attempts one receiver may have in flight at once, each for a different
+     *                    aggregation group; a notification waiting out its backoff holds none
+     */
+    public record Delivery(Integer maxInFlight) {
+
+        /** The most a receiver may be asked to take at once; more is a typo, not a plan. */
+        public static final int MAX_IN_FLIGHT_LIMIT = 64;
+
+        public Delivery {
+            maxInFlight = maxInFlight == null ? dev.telemetry.alerts.dispatch.DeliveryPolicy.DEFAULT_MAX_IN_FLIGHT : maxInFlight;
+        }
     }
 
     /**
@@ -169,6 +209,10 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         });
         requireKnown("default-receivers", defaultReceivers, seen.keySet());
         Require.positive("retry.max-age", retry.maxAge());
+        if (delivery.maxInFlight() < 1 || delivery.maxInFlight() > Delivery.MAX_IN_FLIGHT_LIMIT) {
+            throw new ConfigException("delivery.max-in-flight", "must be between 1 and " + Delivery.MAX_IN_FLIGHT_LIMIT
+                    + ", got " + delivery.maxInFlight());
+        }
         Require.notNegative("grouping.group-wait", grouping.groupWait());
         Require.notNegative("grouping.group-interval", grouping.groupInterval());
         Require.notNegative("grouping.repeat-interval", grouping.repeatInterval());
@@ -211,7 +255,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", topics=" + topics + ", http=" + http + ", externalUrl="
                 + externalUrl + ", retry=" + retry + ", receivers=" + receivers + ", routes=" + routes + ", defaultReceivers="
                 + defaultReceivers + ", knownChannels=" + knownChannels + ", adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>")
-                + ", inhibitRules=" + inhibitRules + ", grouping=" + grouping + "]";
+                + ", inhibitRules=" + inhibitRules + ", grouping=" + grouping + ", delivery=" + delivery + "]";
     }
 
     /** The topic names in use. */
@@ -226,53 +270,58 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
     }
 
     public SinkConfig withKafka(String bootstrapServers) {
-        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(new Kafka(bootstrapServers, kafka == null ? null : kafka.sessionTimeout()), groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withGroupId(String newGroupId) {
-        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, newGroupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     /** Renames one topic, e.g. {@code withTopic("alerts", "test.alerts.1")}. */
     public SinkConfig withTopic(String configKey, String name) {
         Map<String, String> renamed = new LinkedHashMap<>(topics);
         renamed.put(configKey, name);
-        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, renamed, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withHttp(String host, int port) {
-        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, topics, new Http(host, port), externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withRetry(Duration initialBackoff, Duration maxBackoff) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(initialBackoff, maxBackoff, retry.maxAge()), receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withMaxAge(Duration maxAge) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, new Retry(retry.initialBackoff(), retry.maxBackoff(), maxAge),
-                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping);
+                receivers, routes, defaultReceivers, knownChannels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withKnownChannels(List<String> channels) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, channels, adminToken, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withAdminToken(String token) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels, token, inhibitRules, grouping, delivery);
     }
 
     public SinkConfig withGrouping(dev.telemetry.alerts.dispatch.Grouping newGrouping) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
-                adminToken, inhibitRules, newGrouping);
+                adminToken, inhibitRules, newGrouping, delivery);
     }
 
     public SinkConfig withInhibitRules(List<dev.telemetry.alerts.inhibit.InhibitRule> rules) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
-                adminToken, rules, grouping);
+                adminToken, rules, grouping, delivery);
     }
 
     /** Replaces receivers and routing together, since routes must name existing receivers. */
     public SinkConfig withReceivers(List<ReceiverConfig> newReceivers, Map<String, List<String>> newRoutes, List<String> newDefaults) {
-        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules, grouping);
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, newReceivers, newRoutes, newDefaults, knownChannels, adminToken, inhibitRules, grouping, delivery);
+    }
+
+    public SinkConfig withMaxInFlight(int maxInFlight) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, inhibitRules, grouping, new Delivery(maxInFlight));
     }
 }

@@ -22,7 +22,16 @@ public final class DeliveryMetrics {
      * alert, empty value, no receiver, silenced, inhibited, already in the notification log, or a
      * resolution of a firing this receiver never got.
      */
-    public enum Skip { PENDING, INVALID, EMPTY, UNROUTED, SILENCED, INHIBITED, DUPLICATE, RESOLVED_UNNOTIFIED }
+    public enum Skip { PENDING, INVALID, EMPTY, UNROUTED, SILENCED, INHIBITED, DUPLICATE, RESOLVED_UNNOTIFIED;
+
+        /** The reason a mute of {@code kind} is counted under. */
+        public static Skip of(dev.telemetry.alerts.mute.Mute.Kind kind) {
+            return switch (kind) {
+                case SILENCED -> SILENCED;
+                case INHIBITED -> INHIBITED;
+            };
+        }
+    }
 
     /** Low-cardinality reasons of failed attempts, for {@code alerts.notifications.failed{receiver,reason}}. */
     public enum FailureReason { TIMEOUT, CONNECTION, HTTP_429, HTTP_5XX, HTTP_4XX, MAX_AGE, OTHER;

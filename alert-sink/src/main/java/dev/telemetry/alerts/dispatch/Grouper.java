@@ -1,7 +1,7 @@
 package dev.telemetry.alerts.dispatch;
 
+import dev.telemetry.alerts.model.Labels;
 import dev.telemetry.alerts.notify.Notification;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import java.time.Instant;
@@ -22,11 +22,15 @@ import java.util.TreeMap;
  */
 final class Grouper {
 
-    /** A notification ready for the receiver's queue, with the records it settles once delivered. */
-    record Flush(Notification notification, List<PendingAlert> covers, boolean repeat) {
+    /**
+     * A notification ready for the receiver's queue, with the records it settles once delivered;
+     * {@code group} identifies its aggregation group, whose notifications are sent in order.
+     */
+    record Flush(String group, Notification notification, List<PendingAlert> covers, boolean repeat) {
     }
 
     private static final class Group {
+        final String id;
         final String key;
         final Map<String, String> labels;
         final Map<String, AlertEvent> alerts = new LinkedHashMap<>();
@@ -35,7 +39,8 @@ final class Grouper {
         Instant nextFlush;
         Instant lastFlush;
 
-        Group(String key, Map<String, String> labels, Instant nextFlush) {
+        Group(String id, String key, Map<String, String> labels, Instant nextFlush) {
+            this.id = id;
             this.key = key;
             this.labels = labels;
             this.nextFlush = nextFlush;
@@ -51,7 +56,7 @@ final class Grouper {
 
     /** Adds (or updates, by fingerprint) an alert; {@code pending} is settled by the notification that carries it. */
     void add(AlertEvent alert, PendingAlert pending, Instant now) {
-        Map<String, String> all = WebhookMessage.labels(alert);
+        Map<String, String> all = Labels.of(alert);
         Map<String, String> labels;
         if (grouping.byAllLabels()) {
             labels = all;
@@ -66,7 +71,7 @@ final class Grouper {
         String key = Notification.groupKey(labels);
         // By all labels, each alert series is its own group, even if two rules produce the same labels.
         String id = grouping.byAllLabels() ? key + "/" + alert.fingerprint() : key;
-        Group group = groups.computeIfAbsent(id, k -> new Group(key, labels, now.plus(grouping.groupWait())));
+        Group group = groups.computeIfAbsent(id, k -> new Group(id, key, labels, now.plus(grouping.groupWait())));
         group.alerts.put(alert.fingerprint(), alert);
         group.covers.add(pending);
         group.changed = true;
@@ -79,7 +84,7 @@ final class Grouper {
             Group group = it.next();
             if (group.changed && !now.isBefore(group.nextFlush)) {
                 List<AlertEvent> alerts = new ArrayList<>(group.alerts.values());
-                due.add(new Flush(Notification.of(group.key, group.labels, alerts, ""), group.covers, false));
+                due.add(new Flush(group.id, Notification.of(group.key, group.labels, alerts, ""), group.covers, false));
                 group.covers = new ArrayList<>();
                 group.changed = false;
                 group.lastFlush = now;
@@ -88,7 +93,7 @@ final class Grouper {
                 group.alerts.values().removeIf(a -> a.status() == AlertStatus.RESOLVED);
             } else if (!group.changed && repeatDue(group, now)) {
                 List<AlertEvent> firing = new ArrayList<>(group.alerts.values());
-                due.add(new Flush(Notification.of(group.key, group.labels, firing, ":repeat:" + now), List.of(), true));
+                due.add(new Flush(group.id, Notification.of(group.key, group.labels, firing, ":repeat:" + now), List.of(), true));
                 group.lastFlush = now;
             }
             if (group.alerts.isEmpty() && !group.changed) {

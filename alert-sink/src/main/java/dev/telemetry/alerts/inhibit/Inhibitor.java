@@ -1,8 +1,8 @@
 package dev.telemetry.alerts.inhibit;
 
-import dev.telemetry.alerts.dispatch.DeliveryMetrics;
-import dev.telemetry.alerts.dispatch.Muter;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
+import dev.telemetry.alerts.model.Labels;
+import dev.telemetry.alerts.mute.Mute;
+import dev.telemetry.alerts.mute.Muter;
 import dev.telemetry.alerts.silence.Matcher;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dispatch stage that mutes alerts inhibited by a firing one (e.g. a critical alert of an app
+ * The muter that mutes alerts inhibited by a firing one (e.g. a critical alert of an app
  * mutes its lower severities). It learns which alerts fire from the alerts it sees, so after a
  * restart it knows the sources consumed since then.
  */
@@ -40,8 +40,8 @@ public final class Inhibitor implements Muter {
     }
 
     @Override
-    public Optional<String> muted(AlertEvent alert, Instant now) {
-        Map<String, String> target = WebhookMessage.labels(alert);
+    public Optional<Mute> muted(AlertEvent alert, Instant now) {
+        Map<String, String> target = Labels.of(alert);
         for (Rule rule : rules) {
             if (!rule.targets().stream().allMatch(m -> m.matches(target))) {
                 continue;
@@ -50,18 +50,13 @@ public final class Inhibitor implements Muter {
                 if (source.fingerprint().equals(alert.fingerprint())) {
                     continue;
                 }
-                Map<String, String> labels = WebhookMessage.labels(source);
+                Map<String, String> labels = Labels.of(source);
                 if (rule.sources().stream().allMatch(m -> m.matches(labels))
                         && rule.equal().stream().allMatch(name -> Objects.equals(labels.get(name), target.get(name)))) {
-                    return Optional.of("inhibited by " + source.rule() + " [" + source.fingerprint() + "]");
+                    return Optional.of(Mute.inhibited("inhibited by " + source.rule() + " [" + source.fingerprint() + "]"));
                 }
             }
         }
         return Optional.empty();
-    }
-
-    @Override
-    public DeliveryMetrics.Skip skip() {
-        return DeliveryMetrics.Skip.INHIBITED;
     }
 }

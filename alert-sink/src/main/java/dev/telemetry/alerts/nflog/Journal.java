@@ -33,6 +33,9 @@ public interface Journal {
     /** Records a notification given up on (permanent failure, maximum age, unreadable record). */
     void deadLettered(DeadLetter letter);
 
-    /** Blocks until everything recorded so far is durable. */
+    /**
+     * Blocks until everything recorded so far is durable; throws {@link JournalUnavailableException}
+     * (after a bounded wait) while it is not, and the caller tries again later.
+     */
     void flush();
 }

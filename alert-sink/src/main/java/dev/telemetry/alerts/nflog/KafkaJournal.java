@@ -7,20 +7,18 @@ import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The journal on Kafka: the notification log in the compacted {@code telemetry.notification-log}
  * (read whole at start-up and tailed, so restarts and other instances see it), attempts on
- * {@code telemetry.notifications}, dead letters on {@code telemetry.alerts.dlq}. A failed write
- * fails the next {@link #flush()}, so offsets are never committed past a lost record.
+ * {@code telemetry.notifications}, dead letters on {@code telemetry.alerts.dlq}. A write not yet
+ * acknowledged fails the next {@link #flush()} and is sent again, so offsets are never committed past
+ * an unwritten record and the sink recovers by itself when the broker is back.
  */
 public final class KafkaJournal implements Journal, AutoCloseable {
 
@@ -31,17 +29,15 @@ public final class KafkaJournal implements Journal, AutoCloseable {
      */
     public static final java.time.Duration RETENTION = java.time.Duration.ofHours(120);
 
+    /** How long one flush waits for the broker before the caller moves on and tries again later. */
+    static final Duration FLUSH_WAIT = Duration.ofSeconds(5);
+
     private final KafkaProducer<String, byte[]> producer;
+    private final JournalWriter writer;
     private final CompactedView<NotificationLogEntry> log;
     private final String logTopic;
     private final String attemptsTopic;
     private final String dlqTopic;
-    private final AtomicReference<Exception> failed = new AtomicReference<>();
-    private final Callback onSent = (metadata, error) -> {
-        if (error != null) {
-            failed.compareAndSet(null, error);
-        }
-    };
 
     private final java.time.Clock clock;
 
@@ -49,6 +45,7 @@ public final class KafkaJournal implements Journal, AutoCloseable {
                          java.time.Clock clock) {
         this.clock = clock;
         this.producer = producer;
+        this.writer = new JournalWriter(producer, FLUSH_WAIT);
         this.log = log;
         this.logTopic = topics.name(Topic.NOTIFICATION_LOG);
         this.attemptsTopic = topics.name(Topic.NOTIFICATIONS);
@@ -64,6 +61,11 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Bounded, so that with the broker away the dispatch loop is never blocked long and a write the
+        // producer gives up on comes back to the JournalWriter, which sends it again.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, topics, clock);
     }
 
@@ -90,7 +92,7 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         for (NotificationLogEntry entry : log.values()) {
             if (entry.deliveredAt() != null && entry.deliveredAt().isBefore(cutoff)) {
                 log.removeLocal(entry.key());
-                producer.send(new ProducerRecord<>(logTopic, entry.key(), null), onSent);
+                writer.send(new ProducerRecord<>(logTopic, entry.key(), null));
             }
         }
     }
@@ -108,27 +110,24 @@ public final class KafkaJournal implements Journal, AutoCloseable {
     @Override
     public void delivered(NotificationLogEntry entry) {
         log.putLocal(entry.key(), entry);
-        producer.send(new ProducerRecord<>(logTopic, entry.key(), JSON.write(entry)), onSent);
+        writer.send(new ProducerRecord<>(logTopic, entry.key(), JSON.write(entry)));
     }
 
     @Override
     public void attempted(AttemptRecord attempt) {
-        producer.send(new ProducerRecord<>(attemptsTopic, attempt.receiver(), JSON.write(attempt)), onSent);
+        writer.send(new ProducerRecord<>(attemptsTopic, attempt.receiver(), JSON.write(attempt)));
     }
 
     @Override
     public void deadLettered(DeadLetter letter) {
         String key = letter.alert() != null ? letter.alert().fingerprint() : letter.source();
-        producer.send(new ProducerRecord<>(dlqTopic, key, JSON.write(letter)), onSent);
+        writer.send(new ProducerRecord<>(dlqTopic, key, JSON.write(letter)));
     }
 
+    /** Throws {@link JournalUnavailableException} while the broker has not acknowledged every record; nothing is dropped. */
     @Override
     public void flush() {
-        producer.flush();
-        Exception error = failed.get();
-        if (error != null) {
-            throw new KafkaException("a notification-log, attempt or dead-letter record was not written: " + error.getMessage(), error);
-        }
+        writer.flush();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.telemetry.alerts.notify;
 
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
+import dev.telemetry.alerts.model.Labels;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public record AlertText(String headline, String value, String since, String labe
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     public static AlertText of(AlertEvent alert) {
-        Map<String, String> labels = WebhookMessage.labels(alert);
+        Map<String, String> labels = Labels.of(alert);
         String status = alert.status() == AlertStatus.RESOLVED ? "RESOLVED" : "FIRING";
         String app = labels.get("app");
         String headline = "[" + status + "] " + alert.rule() + (app == null ? "" : " on " + app)

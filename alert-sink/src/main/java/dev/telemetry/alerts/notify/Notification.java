@@ -1,6 +1,6 @@
 package dev.telemetry.alerts.notify;
 
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
+import dev.telemetry.alerts.model.Labels;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public record Notification(String groupKey, Map<String, String> groupLabels, Lis
 
     /** A group of one alert grouped by all its labels, keyed like the alert itself. */
     public static Notification single(AlertEvent alert, String idempotencyKey) {
-        Map<String, String> labels = WebhookMessage.labels(alert);
+        Map<String, String> labels = Labels.of(alert);
         return new Notification(groupKey(labels), labels, List.of(alert), idempotencyKey);
     }
 

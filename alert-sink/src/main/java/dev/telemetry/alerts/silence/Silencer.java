@@ -1,8 +1,8 @@
 package dev.telemetry.alerts.silence;
 
-import dev.telemetry.alerts.dispatch.DeliveryMetrics;
-import dev.telemetry.alerts.dispatch.Muter;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
+import dev.telemetry.alerts.model.Labels;
+import dev.telemetry.alerts.mute.Mute;
+import dev.telemetry.alerts.mute.Muter;
 import dev.telemetry.events.derived.AlertEvent;
 import java.time.Instant;
 import java.util.Collection;
@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** The dispatch stage that mutes a firing alert matched by a silence active at the time it is consumed. */
+/** The muter that mutes a firing alert matched by a silence active at the time it is consumed. */
 public final class Silencer implements Muter {
 
     private final Supplier<? extends Collection<Silence>> silences;
@@ -34,14 +34,9 @@ public final class Silencer implements Muter {
     }
 
     @Override
-    public Optional<String> muted(AlertEvent alert, Instant now) {
-        Map<String, String> labels = WebhookMessage.labels(alert);
+    public Optional<Mute> muted(AlertEvent alert, Instant now) {
+        Map<String, String> labels = Labels.of(alert);
         return silences.get().stream().filter(s -> s.active(now) && s.matches(labels)).findFirst()
-                .map(s -> "silenced by " + s.id() + " (" + s.createdBy() + ": " + s.comment() + ")");
-    }
-
-    @Override
-    public DeliveryMetrics.Skip skip() {
-        return DeliveryMetrics.Skip.SILENCED;
+                .map(s -> Mute.silenced("silenced by " + s.id() + " (" + s.createdBy() + ": " + s.comment() + ")"));
     }
 }

@@ -1,5 +1,11 @@
 package dev.telemetry.alerts.config;
 
+import dev.telemetry.alerts.notify.ReceiverConfig;
+import dev.telemetry.alerts.notify.alertmanager.AlertmanagerConfig;
+import dev.telemetry.alerts.notify.email.EmailConfig;
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.pagerduty.PagerDutyConfig;
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,10 +46,16 @@ class SinkConfigTest {
         assertThat(config.groupId()).isEqualTo("telemetry-alert-sink");
         assertThat(config.http()).isEqualTo(new SinkConfig.Http("0.0.0.0", 8082));
         assertThat(config.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(500), Duration.ofSeconds(30)));
-        assertThat(config.receivers()).containsExactly(new ReceiverConfig.Log("console"));
+        assertThat(config.receivers()).containsExactly(new LogConfig("console"));
         assertThat(config.routes()).isEmpty();
         assertThat(config.defaultReceivers()).containsExactly("console");
         assertThat(config.externalUrl()).isEmpty();
+    }
+
+    @Test
+    void shouldBoundEachReceiversDeliveriesInFlightWhenNothingIsConfigured() {
+        assertThat(SinkConfig.defaults().delivery()).isEqualTo(new SinkConfig.Delivery(4));
+        assertThat(SinkConfig.load(null, Map.of("SINK_DELIVERY_MAX_IN_FLIGHT", "8")).delivery().maxInFlight()).isEqualTo(8);
     }
 
     @Test
@@ -101,8 +113,8 @@ class SinkConfigTest {
 
         SinkConfig config = SinkConfig.load(file, Map.of());
 
-        assertThat(config.receivers()).containsExactly(new ReceiverConfig.Log("console"),
-                new ReceiverConfig.Webhook("team", "https://hooks.example.com/a/b", Duration.ofSeconds(2),
+        assertThat(config.receivers()).containsExactly(new LogConfig("console"),
+                new WebhookConfig("team", "https://hooks.example.com/a/b", Duration.ofSeconds(2),
                         Map.of("Authorization", "Bearer x")));
         assertThat(config.routes()).containsExactly(Map.entry("#alerts", List.of("console", "team")),
                 Map.entry("#security", List.of("team")));
@@ -117,8 +129,8 @@ class SinkConfigTest {
                   - {name: team, type: webhook, url: "http://localhost:9/x"}
                 """), Map.of());
 
-        assertThat(((ReceiverConfig.Webhook) config.receiver("team")).timeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(((ReceiverConfig.Webhook) config.receiver("team")).headers()).isEmpty();
+        assertThat(((WebhookConfig) config.receiver("team")).timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(((WebhookConfig) config.receiver("team")).headers()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -144,6 +156,8 @@ class SinkConfigTest {
             port out of range              | http: {port: 70000}                                                                    | http.port
             max backoff below initial      | retry: {initial-backoff: 10s, max-backoff: 1s}                                         | retry.max-backoff
             bad duration                   | retry: {initial-backoff: soon}                                                         | retry.initial-backoff
+            nothing in flight              | delivery: {max-in-flight: 0}                                                           | delivery.max-in-flight
+            too much in flight             | delivery: {max-in-flight: 65}                                                          | delivery.max-in-flight
             """)
     void shouldNameTheKeyWhenConfigurationIsInvalid(String name, String yaml, String key) throws IOException {
         ConfigException e = failure(yaml);
@@ -245,12 +259,12 @@ class SinkConfigTest {
                 """), Map.of());
 
         assertThat(config.receivers()).extracting(ReceiverConfig::name).containsExactly("console", "slack", "pager", "am", "mail", "sentry");
-        assertThat(config.receiver("pager")).isEqualTo(new ReceiverConfig.PagerDuty("pager", "R0utingKeySecret",
-                ReceiverConfig.PagerDuty.EVENTS_URL, ReceiverConfig.DEFAULT_TIMEOUT));
-        ReceiverConfig.Email mail = (ReceiverConfig.Email) config.receiver("mail");
+        assertThat(config.receiver("pager")).isEqualTo(new PagerDutyConfig("pager", "R0utingKeySecret",
+                PagerDutyConfig.EVENTS_URL, ReceiverConfig.DEFAULT_TIMEOUT));
+        EmailConfig mail = (EmailConfig) config.receiver("mail");
         assertThat(mail.startTls()).isTrue();
         assertThat(mail.to()).containsExactly("oncall@example.com");
-        assertThat(((ReceiverConfig.Alertmanager) config.receiver("am")).alertsUri()).hasToString("http://alertmanager:9093/api/v2/alerts");
+        assertThat(((AlertmanagerConfig) config.receiver("am")).alertsUri()).hasToString("http://alertmanager:9093/api/v2/alerts");
         assertThat(config.toString()).doesNotContain("XXXXslackSecret").doesNotContain("R0utingKeySecret").doesNotContain("smtpSecret")
                 .doesNotContain("sentryKeySecret").doesNotContain("adminSecret");
     }

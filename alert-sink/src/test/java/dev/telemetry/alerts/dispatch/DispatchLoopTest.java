@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.inhibit.InhibitRule;
+import dev.telemetry.alerts.mute.Muter;
 import dev.telemetry.alerts.inhibit.Inhibitor;
 import dev.telemetry.alerts.silence.Matcher;
 import dev.telemetry.alerts.silence.Silence;
@@ -153,21 +154,56 @@ class DispatchLoopTest {
         assertThat(committed()).isEqualTo(1L);
     }
 
-    @Test
-    void shouldHoldLaterAlertsWhenAnEarlierOneIsBeingRetried() {
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> behindARetry() {
+        return java.util.stream.Stream.of(
+                // Issue 13: another group used to wait until fp-1 got through; each group now retries on its own.
+                org.junit.jupiter.params.provider.Arguments.of("another group", Alerts.firing("fp-2", List.of()),
+                        List.of("fp-1/firing", "fp-2/firing"), List.of("fp-1/firing", "fp-2/firing", "fp-1/firing")),
+                org.junit.jupiter.params.provider.Arguments.of("the same group", Alerts.resolved("fp-1", List.of()),
+                        List.of("fp-1/firing"), List.of("fp-1/firing", "fp-1/firing", "fp-1/resolved")));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("behindARetry")
+    void shouldHoldOnlyTheSameGroupAndCommitNothingPastTheRetryWhenAnEarlierNotificationIsBeingRetried(
+            String name, AlertEvent next, List<String> first, List<String> then) {
         ScriptedNotifier team = new ScriptedNotifier("team", new DeliveryResult.Retryable("HTTP 500"));
         DispatchLoop loop = loop(List.of("team"), team);
         produce(Alerts.firing("fp-1", List.of()));
-        produce(Alerts.firing("fp-2", List.of()));
+        produce(next);
 
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing");
+        assertThat(team.fingerprintsAndStatuses()).isEqualTo(first);
+        assertThat(committed()).as("fp-1 is still owed").isNull();
         assertThat(loop.backlogSize()).isEqualTo(2);
 
         clock.advance(INITIAL);
         loop.step();
-        assertThat(team.fingerprintsAndStatuses()).containsExactly("fp-1/firing", "fp-1/firing", "fp-2/firing");
+        assertThat(team.fingerprintsAndStatuses()).isEqualTo(then);
         assertThat(committed()).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldSendOtherGroupsConcurrentlyUpToTheBoundWhenOneReceiverIsSlow() {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedNotifier slow = new ScriptedNotifier("team").holdUntil(release);
+        DispatchLoop loop = new DispatchLoop(consumer, TOPIC, new Router(Map.of(), List.of("team"), Map.of("team", slow)),
+                new DeliveryPolicy(new Backoff(INITIAL, Duration.ofSeconds(30)), MAX_AGE, 3), Grouping.none(),
+                new DeliveryMetrics(registry, List.of("team")), journal, List.of(), clock);
+        for (int i = 1; i <= 5; i++) {
+            produce(Alerts.firing("fp-" + i, List.of()));
+        }
+
+        loop.step();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slow.inFlight() == 3);
+        assertThat(loop.queueSizes()).containsEntry("team", 5);
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            loop.step();
+            return Long.valueOf(5).equals(committed());
+        });
+        assertThat(slow.mostAtOnce()).as("never more than max-in-flight at once").isEqualTo(3);
     }
 
     @Test

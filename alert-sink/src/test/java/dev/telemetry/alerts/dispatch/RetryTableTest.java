@@ -1,9 +1,9 @@
 package dev.telemetry.alerts.dispatch;
 
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.webhook.WebhookNotifier;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.InMemoryJournal;
@@ -65,7 +65,7 @@ class RetryTableTest {
         MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:10:00Z"));
         InMemoryJournal journal = new InMemoryJournal();
         try (RecordingReceiver receiver = new RecordingReceiver(reply)) {
-            WebhookNotifier team = new WebhookNotifier(new ReceiverConfig.Webhook("team", receiver.url("/hook"), Duration.ofSeconds(2),
+            WebhookNotifier team = new WebhookNotifier(new WebhookConfig("team", receiver.url("/hook"), Duration.ofSeconds(2),
                     Map.of()), "", clock);
             DispatchLoop loop = new DispatchLoop(consumer, TOPIC, new Router(Map.of(), List.of("team"), Map.of("team", team)),
                     new Backoff(INITIAL, Duration.ofSeconds(30), () -> 0.999_999_999), Duration.ofHours(1),

@@ -1,12 +1,13 @@
 package dev.telemetry.alerts.forward;
 
+import dev.telemetry.alerts.notify.log.LogConfig;
+import dev.telemetry.alerts.notify.sentry.SentryConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemetry.alerts.AlertSink;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.RecordingReceiver;
 import dev.telemetry.alerts.testing.RecordingReceiver.Reply;
@@ -64,8 +65,8 @@ class SentryForwarderIntegrationTest {
         try (RecordingReceiver sentry = new RecordingReceiver(Reply.status(503))) {
             String dsn = sentry.url("/7").replace("http://", "http://publicKey@");
             SinkConfig config = TestSinks.config(kafka, alerts).withTopic("errors", errors).withTopic("feedback", feedback)
-                    .withReceivers(List.of(new ReceiverConfig.Log("console"),
-                            new ReceiverConfig.Sentry("sentry", dsn, "test", Duration.ofSeconds(5), true, true)), Map.of(), List.of("console"));
+                    .withReceivers(List.of(new LogConfig("console"),
+                            new SentryConfig("sentry", dsn, "test", Duration.ofSeconds(5), true, true)), Map.of(), List.of("console"));
             Instant now = Instant.parse("2026-11-27T10:00:00Z");
             ErrorEvent error = new ErrorEvent("Cannot read properties of undefined", "TypeError", "TypeError: x\n at a.js:1",
                     JSON.readTree("{\"component\":\"Checkout\",\"step\":2}"), Map.of("release", "1.2.3"), "error", "https://shop/checkout", null);

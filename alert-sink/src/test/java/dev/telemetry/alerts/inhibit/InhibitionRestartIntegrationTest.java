@@ -1,10 +1,10 @@
 package dev.telemetry.alerts.inhibit;
 
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.AlertSink;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -51,7 +51,7 @@ class InhibitionRestartIntegrationTest {
         kafka.createTopic(topic, 1);
         try (RecordingReceiver receiver = new RecordingReceiver()) {
             SinkConfig config = TestSinks.config(kafka, topic).withReceivers(
-                    List.of(new ReceiverConfig.Webhook("team", receiver.url("/hook"))), Map.of(), List.of("team"));
+                    List.of(new WebhookConfig("team", receiver.url("/hook"))), Map.of(), List.of("team"));
             try (AlertSink first = AlertSink.start(config)) {
                 produce(kafka, topic, alert("fp-crit", "shop", "critical"));
                 await().atMost(PATIENCE).until(() -> receiver.requests().size() == 1);

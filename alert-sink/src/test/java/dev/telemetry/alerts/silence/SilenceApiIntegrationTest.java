@@ -1,12 +1,12 @@
 package dev.telemetry.alerts.silence;
 
+import dev.telemetry.alerts.notify.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemetry.alerts.AlertSink;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -61,7 +61,7 @@ class SilenceApiIntegrationTest {
         kafka.createTopic(topic, 1);
         try (RecordingReceiver receiver = new RecordingReceiver()) {
             SinkConfig config = TestSinks.config(kafka, topic).withAdminToken(TOKEN)
-                    .withReceivers(List.of(new ReceiverConfig.Webhook("team", receiver.url("/hook"))),
+                    .withReceivers(List.of(new WebhookConfig("team", receiver.url("/hook"))),
                             Map.of("#alerts", List.of("team")), List.of("team"));
             String id;
             try (AlertSink sink = AlertSink.start(config)) {

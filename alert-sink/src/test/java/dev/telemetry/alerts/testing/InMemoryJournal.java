@@ -36,8 +36,18 @@ public final class InMemoryJournal implements Journal {
         deadLetters.add(letter);
     }
 
+    private volatile boolean brokerAway;
+
+    /** While set, {@link #flush} fails as the Kafka journal does with the broker away. */
+    public void brokerAway(boolean away) {
+        brokerAway = away;
+    }
+
     @Override
     public void flush() {
+        if (brokerAway) {
+            throw new dev.telemetry.alerts.nflog.JournalUnavailableException("1 journal record(s) not yet written");
+        }
     }
 
     public List<AttemptRecord> attempts() {

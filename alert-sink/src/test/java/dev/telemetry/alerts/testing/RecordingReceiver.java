@@ -72,14 +72,25 @@ public final class RecordingReceiver implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    private final java.util.function.Function<Request, Reply> answer;
 
     public RecordingReceiver(Reply... replies) {
         this(0, replies);
     }
 
+    /** A receiver that answers each request as {@code answer} decides from it, e.g. by its body. */
+    public RecordingReceiver(java.util.function.Function<Request, Reply> answer) {
+        this(0, answer);
+    }
+
     /** A receiver on {@code port}, e.g. one that was down and comes back where it was. */
     public RecordingReceiver(int port, Reply... replies) {
+        this(port, request -> Reply.status(200));
         script.addAll(List.of(replies));
+    }
+
+    private RecordingReceiver(int port, java.util.function.Function<Request, Reply> answer) {
+        this.answer = answer;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
@@ -93,11 +104,12 @@ public final class RecordingReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                    Map.copyOf(exchange.getRequestHeaders()), body));
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                    Map.copyOf(exchange.getRequestHeaders()), body);
+            requests.add(request);
             Reply reply = script.poll();
             if (reply == null) {
-                reply = Reply.status(200);
+                reply = answer.apply(request);
             }
             if (reply.gate() != null) {
                 try {

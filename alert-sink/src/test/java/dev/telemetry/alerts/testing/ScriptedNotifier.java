@@ -18,6 +18,9 @@ public final class ScriptedNotifier implements Notifier {
     private final String name;
     private final ConcurrentLinkedQueue<DeliveryResult> script = new ConcurrentLinkedQueue<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     public ScriptedNotifier(String name, DeliveryResult... results) {
         this.name = name;
@@ -32,8 +35,32 @@ public final class ScriptedNotifier implements Notifier {
     @Override
     public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
         calls.add(new Call(alert, idempotencyKey));
+        mostAtOnce.accumulateAndGet(inside.incrementAndGet(), Math::max);
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inside.decrementAndGet();
+        }
         DeliveryResult next = script.poll();
         return next == null ? DeliveryResult.delivered() : next;
+    }
+
+    /** Holds every call until {@code gate} opens: a slow receiver. */
+    public ScriptedNotifier holdUntil(java.util.concurrent.CountDownLatch gate) {
+        this.gate = gate;
+        return this;
+    }
+
+    /** Calls being held now. */
+    public int inFlight() {
+        return inside.get();
+    }
+
+    /** The most calls ever held at once. */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
     }
 
     public List<Call> calls() {

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations endpoint of the back-end services (processor, sink): {@code GET /health} and
- * {@code GET /metrics} on a small JDK HTTP server, so they need no web framework. Extra read-only
- * routes can be added with {@link #route}.
+ * The operations endpoint of the back-end services (processor, sink, prober): {@code GET /health}
+ * and {@code GET /metrics} on a small JDK HTTP server, so they need no web framework. Extra
+ * read-only routes can be added with {@link #route}; routes that take other methods (the sink's
+ * silences API) with {@link #handle}, whose refusals are rendered in one place.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -58,6 +59,64 @@ public final class OpsServer implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000.0);
             respond(exchange, h.status().httpStatus(), "application/json", JSON.writeValueAsBytes(body));
         });
+    }
+
+    /** What a {@link #handle} route answers. */
+    public record Response(int status, String contentType, byte[] body) {
+
+        public static Response json(int status, byte[] body) {
+            return new Response(status, "application/json", body);
+        }
+    }
+
+    /** A request a route refuses, with the status that says why; rendered as {@code {"error": "..."}}. */
+    public static final class HttpError extends RuntimeException {
+        private final int status;
+
+        public HttpError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Answers one request of any method; throws {@link HttpError} to refuse it. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(HttpExchange exchange) throws IOException;
+    }
+
+    /**
+     * Adds a route under {@code path} (and below it) for any method. An {@link HttpError} becomes its
+     * status; any other exception 503 when something is not ready ({@link IllegalStateException}),
+     * else 500, logged: only server errors are.
+     */
+    public OpsServer handle(String path, Handler handler) {
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                Response response;
+                try {
+                    response = handler.handle(exchange);
+                } catch (HttpError e) {
+                    response = Response.json(e.status(), JSON.writeValueAsBytes(Map.of("error", e.getMessage())));
+                } catch (RuntimeException e) {
+                    LOG.warn("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.toString());
+                    response = Response.json(e instanceof IllegalStateException ? 503 : 500,
+                            JSON.writeValueAsBytes(Map.of("error", String.valueOf(e.getMessage()))));
+                }
+                exchange.getResponseHeaders().set("Content-Type", response.contentType());
+                exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+                if (response.body().length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(response.body());
+                    }
+                }
+            }
+        });
+        return this;
     }
 
     /** Adds a GET route answering JSON. */

@@ -1,13 +1,12 @@
 package dev.telemetry.alerts.notify.alertmanager;
 
+import dev.telemetry.alerts.model.Labels;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
-import dev.telemetry.alerts.notify.JsonPoster;
+import dev.telemetry.alerts.notify.HttpNotifier;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -22,7 +21,7 @@ import java.util.Map;
  *
  * @see <a href="https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml">API v2</a>
  */
-public final class AlertmanagerNotifier implements Notifier.Grouped {
+public final class AlertmanagerNotifier extends HttpNotifier<AlertmanagerConfig> implements Notifier.Grouped {
 
     /** One element of the posted array ({@code postableAlert}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,27 +29,19 @@ public final class AlertmanagerNotifier implements Notifier.Grouped {
                                 String generatorURL) {
 
         public static PostableAlert of(AlertEvent alert, String generatorUrl) {
-            return new PostableAlert(WebhookMessage.labels(alert), new java.util.TreeMap<>(alert.annotations()),
+            return new PostableAlert(Labels.of(alert), new java.util.TreeMap<>(alert.annotations()),
                     alert.startsAt() == null ? null : alert.startsAt().toString(),
                     alert.status() == AlertStatus.RESOLVED && alert.endsAt() != null ? alert.endsAt().toString() : null,
                     generatorUrl.isEmpty() ? null : generatorUrl);
         }
     }
 
-    private final ReceiverConfig.Alertmanager config;
     private final String generatorUrl;
-    private final JsonPoster poster;
 
-    public AlertmanagerNotifier(ReceiverConfig.Alertmanager config, String externalUrl, Clock clock) {
-        this.config = config;
+    public AlertmanagerNotifier(AlertmanagerConfig config, String externalUrl, Clock clock) {
+        super(config, clock);
         // AlertEvent has no generatorURL; the sink's external URL is the best link back until the contract carries one.
         this.generatorUrl = externalUrl == null ? "" : externalUrl;
-        this.poster = new JsonPoster(config.alertsUri(), config.timeout(), clock);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
     }
 
     /** The whole group in one call: the API takes an array. */

@@ -1,6 +1,5 @@
 package dev.telemetry.alerts.notify.email;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.AlertText;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notification;
@@ -33,10 +32,10 @@ public final class EmailNotifier implements Notifier.Grouped {
     /** The idempotency key, so that a mail filter can drop a repeat. */
     public static final String IDEMPOTENCY_HEADER = "X-Idempotency-Key";
 
-    private final ReceiverConfig.Email config;
+    private final EmailConfig config;
     private final Session session;
 
-    public EmailNotifier(ReceiverConfig.Email config) {
+    public EmailNotifier(EmailConfig config) {
         this.config = config;
         Properties props = new Properties();
         String timeout = String.valueOf(config.timeout().toMillis());

@@ -1,10 +1,10 @@
 package dev.telemetry.alerts.notify.pagerduty;
 
+import dev.telemetry.alerts.model.Labels;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.telemetry.alerts.notify.AlertText;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -45,7 +45,7 @@ public record PagerDutyEvent(@JsonProperty("routing_key") String routingKey, @Js
             return new PagerDutyEvent(routingKey, "resolve", alert.fingerprint(), null, null, null);
         }
         AlertText text = AlertText.of(alert);
-        Map<String, String> labels = WebhookMessage.labels(alert);
+        Map<String, String> labels = Labels.of(alert);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("value", text.value());
         details.put("since", text.since());

@@ -1,9 +1,7 @@
 package dev.telemetry.alerts.notify.pagerduty;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
-import dev.telemetry.alerts.notify.JsonPoster;
-import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.notify.HttpNotifier;
 import dev.telemetry.alerts.notify.Redact;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
@@ -15,19 +13,10 @@ import java.util.Map;
  * for an invalid one (permanent) and 429 when throttled (retried): exactly the shared classifier's
  * rules, so nothing is added on top. Reasons never contain the routing key.
  */
-public final class PagerDutyNotifier implements Notifier {
+public final class PagerDutyNotifier extends HttpNotifier<PagerDutyConfig> {
 
-    private final ReceiverConfig.PagerDuty config;
-    private final JsonPoster poster;
-
-    public PagerDutyNotifier(ReceiverConfig.PagerDuty config, Clock clock) {
-        this.config = config;
-        this.poster = new JsonPoster(config.uri(), config.timeout(), clock);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
+    public PagerDutyNotifier(PagerDutyConfig config, Clock clock) {
+        super(config, clock);
     }
 
     @Override

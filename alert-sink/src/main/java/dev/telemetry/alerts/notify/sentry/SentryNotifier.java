@@ -1,11 +1,10 @@
 package dev.telemetry.alerts.notify.sentry;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
+import dev.telemetry.alerts.model.Labels;
 import dev.telemetry.alerts.notify.AlertText;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
-import dev.telemetry.alerts.notify.webhook.WebhookMessage;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import io.sentry.SentryClient;
@@ -32,11 +31,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SentryNotifier implements Notifier {
 
-    private final ReceiverConfig.Sentry config;
+    private final SentryConfig config;
     private final SentryClient client;
     private final SentryOptions options;
 
-    public SentryNotifier(ReceiverConfig.Sentry config) {
+    public SentryNotifier(SentryConfig config) {
         this.config = config;
         SentryOptions options = new SentryOptions();
         options.setDsn(config.dsn());
@@ -127,7 +126,7 @@ public final class SentryNotifier implements Notifier {
         event.setLevel(alert.status() == AlertStatus.RESOLVED ? SentryLevel.INFO : level(alert.severity()));
         event.setLogger("telemetry.alert-sink");
         event.setFingerprints(List.of(alert.fingerprint()));
-        WebhookMessage.labels(alert).forEach(event::setTag);
+        Labels.of(alert).forEach(event::setTag);
         event.setTag("alert_status", alert.status().wireName());
         event.setExtra("value", alert.value());
         event.setExtra("threshold", alert.threshold());

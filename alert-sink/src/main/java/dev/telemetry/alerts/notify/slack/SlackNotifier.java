@@ -1,9 +1,7 @@
 package dev.telemetry.alerts.notify.slack;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
-import dev.telemetry.alerts.notify.JsonPoster;
-import dev.telemetry.alerts.notify.Notifier;
+import dev.telemetry.alerts.notify.HttpNotifier;
 import dev.telemetry.alerts.notify.Redact;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
@@ -14,19 +12,10 @@ import java.util.Map;
  * Posts each notification to a Slack incoming webhook. Slack has no idempotency key, so a retry
  * after a lost answer can show a message twice; the notification log keeps that to such retries.
  */
-public final class SlackNotifier implements Notifier {
+public final class SlackNotifier extends HttpNotifier<SlackConfig> {
 
-    private final ReceiverConfig.Slack config;
-    private final JsonPoster poster;
-
-    public SlackNotifier(ReceiverConfig.Slack config, Clock clock) {
-        this.config = config;
-        this.poster = new JsonPoster(config.uri(), config.timeout(), clock);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
+    public SlackNotifier(SlackConfig config, Clock clock) {
+        super(config, clock);
     }
 
     @Override

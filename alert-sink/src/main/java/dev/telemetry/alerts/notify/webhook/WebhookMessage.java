@@ -2,6 +2,8 @@ package dev.telemetry.alerts.notify.webhook;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.telemetry.alerts.model.Labels;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.events.derived.AlertEvent;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +36,17 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
 
     /** The payload notifying {@code receiver} of one alert (firing or resolved). */
     public static WebhookMessage of(String receiver, String externalUrl, AlertEvent alert) {
-        return of(receiver, externalUrl, dev.telemetry.alerts.notify.Notification.single(alert, ""));
+        return of(receiver, externalUrl, Notification.single(alert, ""));
     }
 
     /** The payload notifying {@code receiver} of a group: common labels and annotations are those all alerts share. */
-    public static WebhookMessage of(String receiver, String externalUrl, dev.telemetry.alerts.notify.Notification notification) {
+    public static WebhookMessage of(String receiver, String externalUrl, Notification notification) {
         List<Alert> items = new java.util.ArrayList<>();
         Map<String, String> commonLabels = null;
         Map<String, String> commonAnnotations = null;
         for (AlertEvent alert : notification.alerts()) {
-            Map<String, String> labels = labels(alert);
-            Map<String, String> annotations = annotations(alert);
+            Map<String, String> labels = Labels.of(alert);
+            Map<String, String> annotations = Labels.annotations(alert);
             items.add(new Alert(alert.status().wireName(), labels, annotations,
                     alert.startsAt() == null ? ZERO_TIME : alert.startsAt().toString(),
                     alert.endsAt() == null ? ZERO_TIME : alert.endsAt().toString(), "", alert.fingerprint()));
@@ -63,30 +65,9 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
         return common;
     }
 
-    /**
-     * Labels sorted by name, with {@code alertname} and {@code severity} filled from the rule when
-     * the processor did not set them: Alertmanager receivers key on {@code alertname}.
-     */
-    public static Map<String, String> labels(AlertEvent alert) {
-        Map<String, String> labels = new TreeMap<>(alert.labels());
-        if (alert.rule() != null) {
-            labels.putIfAbsent("alertname", alert.rule());
-        }
-        if (alert.severity() != null) {
-            labels.putIfAbsent("severity", alert.severity());
-        }
-        return labels;
-    }
-
-    /** The rule's annotations plus a {@code description} a person can read when the rule gave none. */
-    public static Map<String, String> annotations(AlertEvent alert) {
-        Map<String, String> annotations = new TreeMap<>(alert.annotations());
-        annotations.putIfAbsent("description", alert.message());
-        return annotations;
-    }
 
     /** Alertmanager's form: route key, then the group labels as {@code {name="value", ...}}. */
     static String groupKey(Map<String, String> labels) {
-        return dev.telemetry.alerts.notify.Notification.groupKey(labels);
+        return Notification.groupKey(labels);
     }
 }

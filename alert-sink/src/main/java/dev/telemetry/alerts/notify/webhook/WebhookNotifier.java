@@ -1,8 +1,7 @@
 package dev.telemetry.alerts.notify.webhook;
 
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
-import dev.telemetry.alerts.notify.JsonPoster;
+import dev.telemetry.alerts.notify.HttpNotifier;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.notify.Redact;
@@ -16,23 +15,15 @@ import java.util.Map;
  * Sends each alert to a generic webhook as Alertmanager's version-4 payload, with an
  * {@code Idempotency-Key} header that stays the same across retries of one notification.
  */
-public final class WebhookNotifier implements Notifier.Grouped {
+public final class WebhookNotifier extends HttpNotifier<WebhookConfig> implements Notifier.Grouped {
 
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
-    private final ReceiverConfig.Webhook config;
     private final String externalUrl;
-    private final JsonPoster poster;
 
-    public WebhookNotifier(ReceiverConfig.Webhook config, String externalUrl, Clock clock) {
-        this.config = config;
+    public WebhookNotifier(WebhookConfig config, String externalUrl, Clock clock) {
+        super(config, clock);
         this.externalUrl = externalUrl;
-        this.poster = new JsonPoster(config.uri(), config.timeout(), clock);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
     }
 
     /** One payload for the whole group, as Alertmanager sends it. */

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -38,7 +37,7 @@ class AlertmanagerNotifierTest {
     @Test
     void shouldPostPostableAlertsWhenAlertFiresAndResolves() throws Exception {
         try (RecordingReceiver receiver = new RecordingReceiver()) {
-            AlertmanagerNotifier notifier = new AlertmanagerNotifier(new ReceiverConfig.Alertmanager("am", receiver.url("/am/"),
+            AlertmanagerNotifier notifier = new AlertmanagerNotifier(new AlertmanagerConfig("am", receiver.url("/am/"),
                     Duration.ofSeconds(5)), "http://sink.example:8082", Clock.systemUTC());
 
             notifier.deliver(Alerts.firing("fp-1", List.of()), "k");
@@ -70,7 +69,7 @@ class AlertmanagerNotifierTest {
         try {
             String base = "http://127.0.0.1:" + port;
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/-/ready").statusCode() == 200);
-            AlertmanagerNotifier notifier = new AlertmanagerNotifier(new ReceiverConfig.Alertmanager("am", base, Duration.ofSeconds(5)),
+            AlertmanagerNotifier notifier = new AlertmanagerNotifier(new AlertmanagerConfig("am", base, Duration.ofSeconds(5)),
                     "", Clock.systemUTC());
             // Recent enough that Alertmanager does not treat it as long resolved.
             var firing = Alerts.alert("fp-am", dev.telemetry.events.derived.AlertStatus.FIRING, 0.07, List.of(),

@@ -6,7 +6,6 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.events.derived.AlertEvent;
@@ -29,7 +28,7 @@ class EmailNotifierTest {
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("sink", PASSWORD));
 
     private static EmailNotifier notifier(String password) {
-        return new EmailNotifier(new ReceiverConfig.Email("mail", "127.0.0.1", SMTP.getSmtp().getPort(), "sink", password,
+        return new EmailNotifier(new EmailConfig("mail", "127.0.0.1", SMTP.getSmtp().getPort(), "sink", password,
                 "alerts@example.com", List.of("oncall@example.com"), false, Duration.ofSeconds(5)));
     }
 

@@ -3,7 +3,6 @@ package dev.telemetry.alerts.notify.pagerduty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -23,7 +22,7 @@ class PagerDutyNotifierTest {
     private static final String ROUTING_KEY = "R0UTINGKEYsecret0000000000000000";
 
     private static PagerDutyNotifier notifier(RecordingReceiver receiver) {
-        return new PagerDutyNotifier(new ReceiverConfig.PagerDuty("pager", ROUTING_KEY, receiver.url("/v2/enqueue"),
+        return new PagerDutyNotifier(new PagerDutyConfig("pager", ROUTING_KEY, receiver.url("/v2/enqueue"),
                 Duration.ofSeconds(5)), Clock.systemUTC());
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -24,7 +23,7 @@ class SentryNotifierTest {
 
     private static SentryNotifier notifier(RecordingReceiver receiver) {
         String dsn = receiver.url("/42").replace("http://", "http://publicKeySecret@");
-        return new SentryNotifier(new ReceiverConfig.Sentry("sentry", dsn, "test", Duration.ofSeconds(5)));
+        return new SentryNotifier(new SentryConfig("sentry", dsn, "test", Duration.ofSeconds(5)));
     }
 
     /** The envelope's lines: envelope header, item header, item payload (the event). */

@@ -3,7 +3,6 @@ package dev.telemetry.alerts.notify.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.RecordingReceiver;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SlackNotifierTest {
 
     private static SlackNotifier notifier(RecordingReceiver receiver) {
-        return new SlackNotifier(new ReceiverConfig.Slack("slack", receiver.url("/services/T000/B000/XXXXsecretXXXX"),
+        return new SlackNotifier(new SlackConfig("slack", receiver.url("/services/T000/B000/XXXXsecretXXXX"),
                 Duration.ofSeconds(5)), Clock.systemUTC());
     }
 

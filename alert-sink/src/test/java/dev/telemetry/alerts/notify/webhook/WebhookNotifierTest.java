@@ -3,7 +3,6 @@ package dev.telemetry.alerts.notify.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.telemetry.alerts.config.ReceiverConfig;
 import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.testing.Alerts;
@@ -29,7 +28,7 @@ class WebhookNotifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     private static WebhookNotifier notifier(String url, Duration timeout) {
-        return new WebhookNotifier(new ReceiverConfig.Webhook("team", url, timeout, Map.of("Authorization", "Bearer s3cret")),
+        return new WebhookNotifier(new WebhookConfig("team", url, timeout, Map.of("Authorization", "Bearer s3cret")),
                 "http://alert-sink.example:8082", CLOCK);
     }
 

@@ -1,108 +1,53 @@
-package dev.telemetry.alerts.http;
+package dev.telemetry.alerts.silence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.telemetry.alerts.silence.Matcher;
-import dev.telemetry.alerts.silence.Silence;
-import dev.telemetry.alerts.silence.SilenceStore;
 import dev.telemetry.events.codec.JsonCodec;
-import dev.telemetry.service.ops.Health;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.telemetry.service.ops.OpsServer;
+import dev.telemetry.service.ops.OpsServer.HttpError;
+import dev.telemetry.service.ops.OpsServer.Response;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's operations port: {@code GET /health}, {@code GET /metrics} (as every service's), and
- * the silences API, which writes and so needs more than the service kit's read-only endpoint:
+ * The silences API, mounted on the sink's operations port ({@link OpsServer}):
  * {@code GET /api/silences}, {@code POST /api/silences}, {@code DELETE /api/silences/{id}}, each
- * with {@code Authorization: Bearer <admin-token>}. Errors are rendered in one place as
- * {@code {"error": "..."}}.
+ * with {@code Authorization: Bearer <admin-token>}. Refusals are {@link HttpError}s, which the ops
+ * server renders in one place as {@code {"error": "..."}}.
  */
-public final class SinkHttpServer implements AutoCloseable {
+public final class SilenceApi {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SinkHttpServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SilenceApi.class);
     private static final ObjectMapper JSON = JsonCodec.standard().mapper();
     private static final String SILENCES = "/api/silences";
 
-    /** A request the API refuses, with the status that says why. */
-    private static final class HttpError extends RuntimeException {
-        final int status;
-
-        HttpError(int status, String message) {
-            super(message);
-            this.status = status;
-        }
-    }
-
-    private final HttpServer server;
-    private final Instant started = Instant.now();
     private final SilenceStore silences;
     private final byte[] adminToken;
     private final Clock clock;
 
-    public SinkHttpServer(String host, int port, String version, PrometheusMeterRegistry registry, Supplier<Health> health,
-                          SilenceStore silences, String adminToken, Clock clock) {
+    public SilenceApi(SilenceStore silences, String adminToken, Clock clock) {
         this.silences = silences;
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " for /health and /metrics: " + e.getMessage(), e);
+    }
+
+    /** Mounts the API on {@code ops}. */
+    public OpsServer mount(OpsServer ops) {
+        if (adminToken.length == 0) {
+            LOG.info("silences API on {} disabled: no admin token", SILENCES);
         }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "sink-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/metrics", exchange -> handle(exchange, () -> {
-            requireMethod(exchange, "GET");
-            return new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
-        }));
-        server.createContext("/health", exchange -> handle(exchange, () -> {
-            requireMethod(exchange, "GET");
-            long t0 = System.nanoTime();
-            Health h = health.get();
-            Map<String, Object> body = h.body(version, Duration.between(started, Instant.now()), (System.nanoTime() - t0) / 1_000_000.0);
-            return json(h.status().httpStatus(), body);
-        }));
-        server.createContext(SILENCES, exchange -> handle(exchange, () -> silences(exchange)));
-    }
-
-    private record Response(int status, String contentType, byte[] body) {
-    }
-
-    private interface Handler {
-        Response handle() throws IOException;
-    }
-
-    public SinkHttpServer start() {
-        server.start();
-        LOG.info("operations endpoint on http://{}:{}/health and /metrics, silences API on /api/silences{} (pid {})",
-                server.getAddress().getHostString(), port(), adminToken.length == 0 ? " (disabled: no admin token)" : "",
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getPid());
-        return this;
-    }
-
-    public int port() {
-        return server.getAddress().getPort();
+        return ops.handle(SILENCES, this::silences);
     }
 
     private Response silences(HttpExchange exchange) throws IOException {
@@ -211,41 +156,7 @@ public final class SinkHttpServer implements AutoCloseable {
         }
     }
 
-    private static void requireMethod(HttpExchange exchange, String method) {
-        String actual = exchange.getRequestMethod();
-        if (!actual.equals(method) && !(method.equals("GET") && actual.equals("HEAD"))) {
-            throw new HttpError(405, "use " + method);
-        }
-    }
-
     private static Response json(int status, Object body) throws IOException {
-        return new Response(status, "application/json", JSON.writeValueAsBytes(body));
-    }
-
-    /** The one place that turns an outcome or an error into an HTTP answer; only server errors are logged. */
-    private static void handle(HttpExchange exchange, Handler handler) throws IOException {
-        try (exchange) {
-            Response response;
-            try {
-                response = handler.handle();
-            } catch (HttpError e) {
-                response = json(e.status, Map.of("error", e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.warn("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.toString());
-                response = json(e instanceof IllegalStateException ? 503 : 500, Map.of("error", String.valueOf(e.getMessage())));
-            }
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
-            if (response.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        return Response.json(status, JSON.writeValueAsBytes(body));
     }
 }

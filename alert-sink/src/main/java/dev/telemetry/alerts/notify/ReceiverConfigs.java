@@ -1,16 +1,16 @@
-package dev.telemetry.alerts.config;
+package dev.telemetry.alerts.notify;
 
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.Require;
 
 /** Checks shared by every receiver kind. */
-final class ReceiverConfigs {
+public final class ReceiverConfigs {
 
     private ReceiverConfigs() {
     }
 
     /** Names become metric tags and log fields, so they stay short and plain. */
-    static void requireName(String key, String name) {
+    public static void requireName(String key, String name) {
         Require.notBlank(key + ".name", name);
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
             throw new ConfigException(key + ".name", "'" + name
@@ -19,7 +19,7 @@ final class ReceiverConfigs {
     }
 
     /** An http(s) URL with a host; the value is never repeated in the message, since it may hold a token. */
-    static void requireHttpUrl(String key, String url) {
+    public static void requireHttpUrl(String key, String url) {
         if (url == null || url.isBlank()) {
             throw new ConfigException(key, "must be set");
         }
@@ -36,5 +36,15 @@ final class ReceiverConfigs {
         if (parsed.getHost() == null || parsed.getHost().isBlank()) {
             throw new ConfigException(key, "must name a host (value not shown: it may contain a secret)");
         }
+    }
+
+    /** A configured URL or DSN without surrounding blanks; null stays null, for validation to name. */
+    public static String strip(String url) {
+        return url == null ? null : url.strip();
+    }
+
+    /** The configured bound of one delivery call, or the default. */
+    public static java.time.Duration timeout(java.time.Duration timeout) {
+        return timeout == null ? ReceiverConfig.DEFAULT_TIMEOUT : timeout;
     }
 }
