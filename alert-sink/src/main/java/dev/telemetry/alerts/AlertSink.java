@@ -11,6 +11,7 @@ import dev.telemetry.alerts.notify.ReceiverConfig;
 import dev.telemetry.alerts.notify.sentry.SentryConfig;
 import dev.telemetry.alerts.notify.sentry.SentryNotifier;
 import dev.telemetry.events.topic.Topic;
+import dev.telemetry.service.ops.ErrorReporter;
 import dev.telemetry.service.ops.Health;
 import dev.telemetry.service.ops.Metrics;
 import dev.telemetry.service.ops.OpsServer;
@@ -57,10 +58,12 @@ public final class AlertSink implements AutoCloseable {
     private final KafkaJournal journal;
     private final SilenceStore silences;
     private final List<SentryForwarder> forwarders;
+    private final ErrorReporter errors;
 
     private AlertSink(DispatchLoop loop, Thread thread, KafkaClientMetrics kafkaMetrics, OpsServer ops, KafkaJournal journal,
-                      SilenceStore silences, List<SentryForwarder> forwarders) {
+                      SilenceStore silences, List<SentryForwarder> forwarders, ErrorReporter errors) {
         this.forwarders = forwarders;
+        this.errors = errors;
         this.journal = journal;
         this.silences = silences;
         this.loop = loop;
@@ -69,8 +72,16 @@ public final class AlertSink implements AutoCloseable {
         this.ops = ops;
     }
 
-    /** Starts consuming and serving; returns once the operations endpoint listens. */
+    /**
+     * Starts consuming and serving; returns once the operations endpoint listens. The sink's own unexpected
+     * exceptions go to Sentry when {@code SENTRY_DSN} is set.
+     */
     public static AlertSink start(SinkConfig config) {
+        return start(config, ErrorReporter.fromEnvironment(System.getenv(), "alert-sink", version()));
+    }
+
+    /** As {@link #start(SinkConfig)}, with the sink's own unexpected exceptions going to {@code errors}. */
+    public static AlertSink start(SinkConfig config, ErrorReporter errors) {
         Clock clock = Clock.systemUTC();
         String topic = config.topicCatalogue().name(Topic.ALERTS);
         PrometheusMeterRegistry registry = Metrics.registry("alert-sink");
@@ -87,7 +98,8 @@ public final class AlertSink implements AutoCloseable {
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
         DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight());
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, policy, config.grouping(), metrics, journal,
-                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock)
+                List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock,
+                errors)
                 .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
@@ -102,14 +114,15 @@ public final class AlertSink implements AutoCloseable {
             consumer.close();
             journal.close();
             silences.close();
+            errors.close();
             throw e;
         }
         Thread thread = new Thread(loop, "alert-sink-dispatch");
         thread.start();
-        List<SentryForwarder> forwarders = forwarders(config, notifiers, backoff);
+        List<SentryForwarder> forwarders = forwarders(config, notifiers, backoff, errors);
         LOG.info("alert sink consuming {} as group {}; receivers: {}; routes: {}; default receivers: {}", topic,
                 config.groupId(), describe(notifiers), config.routes(), config.defaultReceivers());
-        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences, forwarders);
+        return new AlertSink(loop, thread, kafkaMetrics, ops, journal, silences, forwarders, errors);
     }
 
     /** The port of {@code /health} and {@code /metrics}; useful with {@code http.port: 0}. */
@@ -141,6 +154,7 @@ public final class AlertSink implements AutoCloseable {
         journal.close();
         silences.close();
         ops.close();
+        errors.close();
     }
 
     private static Map<String, Notifier> notifiers(SinkConfig config, Clock clock) {
@@ -152,7 +166,8 @@ public final class AlertSink implements AutoCloseable {
     }
 
     /** One forwarder per Sentry receiver that forwards errors or feedback, each in its own consumer group. */
-    private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff) {
+    private static List<SentryForwarder> forwarders(SinkConfig config, Map<String, Notifier> notifiers, Backoff backoff,
+                                                    ErrorReporter errors) {
         List<SentryForwarder> forwarders = new java.util.ArrayList<>();
         for (ReceiverConfig receiver : config.receivers()) {
             if (receiver instanceof SentryConfig sentry && (sentry.forwardErrors() || sentry.forwardFeedback())) {
@@ -162,7 +177,7 @@ public final class AlertSink implements AutoCloseable {
                         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()),
                         List.of(config.topicCatalogue().name(Topic.ERRORS), config.topicCatalogue().name(Topic.FEEDBACK)),
                         (SentryNotifier) notifiers.get(sentry.name()), backoff,
-                        sentry.forwardErrors(), sentry.forwardFeedback());
+                        sentry.forwardErrors(), sentry.forwardFeedback(), errors);
                 Thread thread = new Thread(forwarder, "sentry-forward-" + sentry.name());
                 thread.setDaemon(true);
                 thread.start();

@@ -3,6 +3,7 @@ package dev.telemetry.alerts.dispatch;
 import dev.telemetry.alerts.mute.Muter;
 import dev.telemetry.alerts.mute.Muting;
 import dev.telemetry.alerts.nflog.Journal;
+import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public final class DispatchLoop implements Runnable {
     private volatile boolean running;
     private volatile int backlogSize;
     private volatile Throwable failure;
+    private final ErrorReporter errors;
 
     /** A loop without grouping that sends one attempt per receiver at a time, so calls happen in the order they start. */
     public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, Backoff backoff, Duration maxAge,
@@ -73,12 +75,20 @@ public final class DispatchLoop implements Runnable {
 
     public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, DeliveryPolicy policy, Grouping grouping,
                         DeliveryMetrics metrics, Journal journal, List<? extends Muter> muters, Clock clock) {
+        this(consumer, topic, router, policy, grouping, metrics, journal, muters, clock, ErrorReporter.none());
+    }
+
+    /** As above, with the sink's own unexpected exceptions (a notifier's, the loop's) also going to {@code errors}. */
+    public DispatchLoop(Consumer<String, byte[]> consumer, String topic, Router router, DeliveryPolicy policy, Grouping grouping,
+                        DeliveryMetrics metrics, Journal journal, List<? extends Muter> muters, Clock clock,
+                        ErrorReporter errors) {
         this.consumer = consumer;
+        this.errors = errors;
         this.topic = topic;
         this.journal = journal;
         this.clock = clock;
         this.muting = new Muting(muters);
-        this.dispatcher = new Dispatcher(router, grouping, policy, metrics, journal, muting, clock);
+        this.dispatcher = new Dispatcher(router, grouping, policy, metrics, journal, muting, clock, errors);
         this.offsets = new Offsets(consumer, journal, new Backoff(JOURNAL_BACKOFF_INITIAL, JOURNAL_BACKOFF_MAX));
     }
 
@@ -106,10 +116,12 @@ public final class DispatchLoop implements Runnable {
             if (!stopping.isDone()) {
                 failure = e;
                 LOG.error("consumer woken up unexpectedly; no longer consuming {}", topic, e);
+                errors.report(e, "dispatch loop");
             }
         } catch (RuntimeException e) {
             failure = e;
             LOG.error("stopped consuming {}: {}", topic, e.toString(), e);
+            errors.report(e, "dispatch loop");
         } finally {
             // First, so that health reports a stopped consumer even if closing hangs or fails.
             running = false;

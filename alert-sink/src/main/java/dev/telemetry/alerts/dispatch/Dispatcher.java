@@ -7,6 +7,7 @@ import dev.telemetry.alerts.nflog.Dedup;
 import dev.telemetry.alerts.nflog.Journal;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ final class Dispatcher {
     private final Map<String, ReceiverQueue> queues = new LinkedHashMap<>();
 
     Dispatcher(Router router, Grouping grouping, DeliveryPolicy policy, DeliveryMetrics metrics, Journal journal, Muting muting,
-               Clock clock) {
+               Clock clock, ErrorReporter errors) {
         this.router = router;
         this.metrics = metrics;
         this.journal = journal;
@@ -67,7 +68,8 @@ final class Dispatcher {
         this.clock = clock;
         Dedup dedup = new Dedup(journal, grouping.sendResolved());
         for (Notifier notifier : router.receivers()) {
-            queues.put(notifier.name(), new ReceiverQueue(notifier, grouping, policy, dedup, journal, metrics, deliveries));
+            queues.put(notifier.name(), new ReceiverQueue(notifier, grouping, policy, dedup, journal, metrics, deliveries,
+                    errors));
         }
     }
 

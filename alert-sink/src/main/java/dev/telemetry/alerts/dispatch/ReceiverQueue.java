@@ -9,6 +9,7 @@ import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -77,6 +78,8 @@ final class ReceiverQueue {
     private final DeliveryMetrics metrics;
     private final ExecutorService deliveries;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** Where a notifier's exception goes besides the log: it is our bug, not the receiver's answer. */
+    private final ErrorReporter errors;
     private String lastOutcome;
     private String lastReason;
     private Instant lastAttemptAt;
@@ -84,8 +87,9 @@ final class ReceiverQueue {
     private volatile ReceiverStatus status = new ReceiverStatus(0, 0, null, null, null);
 
     ReceiverQueue(Notifier notifier, Grouping grouping, DeliveryPolicy policy, Dedup dedup, Journal journal,
-                  DeliveryMetrics metrics, ExecutorService deliveries) {
+                  DeliveryMetrics metrics, ExecutorService deliveries, ErrorReporter errors) {
         this.notifier = notifier;
+        this.errors = errors;
         this.grouper = new Grouper(grouping);
         this.policy = policy;
         this.dedup = dedup;
@@ -219,6 +223,7 @@ final class ReceiverQueue {
         } catch (RuntimeException e) {
             // A notifier bug would repeat on every retry; blocking the group on it is worse than dead-lettering this one.
             LOG.error("receiver {} threw while delivering {}", name(), notification.groupKey(), e);
+            errors.report(e, "receiver " + name());
             result = new DeliveryResult.Permanent("notifier failed: " + e.getClass().getSimpleName());
         }
         return new Attempt(result, System.nanoTime() - started);

@@ -7,6 +7,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
 import dev.telemetry.events.FeedbackEvent;
 import dev.telemetry.events.serde.JsonSerde;
+import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,10 +50,18 @@ public final class SentryForwarder implements Runnable {
     private final Deserializer<Envelope> reader = JsonSerde.envelope().deserializer();
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
     private volatile boolean running;
+    private final ErrorReporter reporter;
 
     public SentryForwarder(Consumer<String, byte[]> consumer, List<String> topics, SentryNotifier sentry, Backoff backoff,
                            boolean errors, boolean feedback) {
+        this(consumer, topics, sentry, backoff, errors, feedback, ErrorReporter.none());
+    }
+
+    /** As above, with an unexpected exception that stops forwarding also going to {@code reporter}. */
+    public SentryForwarder(Consumer<String, byte[]> consumer, List<String> topics, SentryNotifier sentry, Backoff backoff,
+                           boolean errors, boolean feedback, ErrorReporter reporter) {
         this.consumer = consumer;
+        this.reporter = reporter;
         this.topics = List.copyOf(topics);
         this.sentry = sentry;
         this.backoff = backoff;
@@ -106,6 +115,7 @@ public final class SentryForwarder implements Runnable {
             // stopping
         } catch (RuntimeException e) {
             LOG.error("stopped forwarding to Sentry: {}", e.toString(), e);
+            reporter.report(e, "sentry forwarder");
         } finally {
             running = false;
             try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.alerts.nflog.Dedup;
 import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.InMemoryJournal;
 import dev.telemetry.alerts.testing.MutableClock;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.common.TopicPartition;
@@ -36,10 +38,13 @@ class ReceiverQueueTest {
         deliveries.shutdownNow();
     }
 
-    private ReceiverQueue queue(ScriptedNotifier notifier, Duration maxAge) {
+    private final List<String> reported = new CopyOnWriteArrayList<>();
+
+    private ReceiverQueue queue(Notifier notifier, Duration maxAge) {
         DeliveryPolicy policy = new DeliveryPolicy(new Backoff(INITIAL, Duration.ofSeconds(30), () -> 0.999_999_999), maxAge, 1);
         return new ReceiverQueue(notifier, Grouping.none(), policy, new Dedup(journal, true), journal,
-                new DeliveryMetrics(new SimpleMeterRegistry(), List.of(notifier.name())), deliveries);
+                new DeliveryMetrics(new SimpleMeterRegistry(), List.of(notifier.name())), deliveries,
+                (error, where) -> reported.add(where + ": " + error.getMessage()));
     }
 
     private PendingAlert add(ReceiverQueue queue, AlertEvent alert) {
@@ -84,6 +89,30 @@ class ReceiverQueueTest {
         assertThat(firing.done()).isTrue();
         assertThat(resolved.done()).isTrue();
         assertThat(queue.status()).isEqualTo(new ReceiverStatus(0, 0, "delivered", "", clock.instant()));
+    }
+
+    @Test
+    void shouldDeadLetterAndReportTheExceptionWhenANotifierThrows() {
+        Notifier broken = new Notifier() {
+            @Override
+            public String name() {
+                return "team";
+            }
+
+            @Override
+            public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
+                throw new IllegalStateException("bug in the notifier");
+            }
+        };
+        ReceiverQueue queue = queue(broken, Duration.ofHours(1));
+        PendingAlert failing = add(queue, Alerts.firing("fp-1", List.of()));
+
+        pump(queue, clock.instant());
+
+        assertThat(failing.done()).isTrue();
+        assertThat(journal.deadLetters()).singleElement().satisfies(letter ->
+                assertThat(letter.reason()).contains("notifier failed: IllegalStateException"));
+        assertThat(reported).containsExactly("receiver team: bug in the notifier");
     }
 
     @Test
