@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
  *   <li><b>XSS</b> — {@link XssScanner} reads tags and attributes, script URLs, sink calls and DOM access.</li>
  * </ul>
  *
+ * <p>Round 5: an input that is a query string or form body ({@code id=1%20AND%201=1&page=2}, {@link QueryString}) is
+ * also inspected value by value, since the application reads each value from its own start; double-quoted code
+ * fragments in prose ("\"&lt;script&gt;\" tag placement ...") are read as mentions ({@link Prose#withoutQuotedMentions});
+ * block comments that split a word ({@code UNI/**}{@code /ON}) are removed in one more form.
+ *
  * <p>Every input is checked as given and after URL-decoding (up to three times: payloads are often double-encoded)
  * and HTML-entity/escape decoding, since what reaches a page or a query is the decoded form. Work is linear in the
  * input's length (at most five forms, each scanned a bounded number of times). Thread-safe. Measured on the public
@@ -63,18 +68,48 @@ public final class InjectionDetector {
         if (input == null || input.isBlank()) {
             return Verdict.CLEAN;
         }
-        for (String form : forms(input)) {
-            Verdict verdict = inspectForm(form);
+        List<int[]> values = QueryString.values(input);
+        List<String> inputForms = forms(input);
+        for (int f = 0; f < inputForms.size(); f++) {
+            // A query string's raw form is not what any reader sees: '+' is a space there, not SQL's plus
+            // (q=1+or+2+items read raw is "1 + or + 2 ..."), so it is read for script only.
+            boolean rawQuery = f == 0 && values != null && inputForms.size() > 1;
+            Verdict verdict = rawQuery ? xssOnly(inputForms.get(f)) : inspectForm(inputForms.get(f));
             if (verdict.attack()) {
                 return verdict;
+            }
+        }
+        // A query string or form body (id=1%20AND%201=1&page=2): each value is a separate input to the application,
+        // so each is also read from its own start, decoded like any input (round 5).
+        if (values != null) {
+            for (int[] v : values) {
+                String value = input.substring(v[2], v[3]);
+                if (value.isBlank()) {
+                    continue;
+                }
+                List<String> forms = forms(value);
+                // The application reads the value decoded ('+' is a space): the raw form is read only when decoding
+                // leaves it as it is.
+                for (String form : forms.subList(forms.size() > 1 ? 1 : 0, forms.size())) {
+                    Verdict verdict = inspectForm(form);
+                    if (verdict.attack()) {
+                        return Verdict.of(verdict.attackClass(), "param[" + input.substring(v[0], Math.min(v[1], v[0] + 64))
+                                + "]:" + verdict.rule());
+                    }
+                }
             }
         }
         return Verdict.CLEAN;
     }
 
+    private static Verdict xssOnly(String form) {
+        String xss = XssScanner.scan(Prose.withoutQuotedMentions(Prose.withoutCodeSpans(form.toLowerCase(Locale.ROOT))));
+        return xss == null ? Verdict.CLEAN : Verdict.of(AttackClass.XSS, xss);
+    }
+
     private static Verdict inspectForm(String form) {
         String lower = form.toLowerCase(Locale.ROOT);
-        String xss = XssScanner.scan(Prose.withoutCodeSpans(lower));
+        String xss = XssScanner.scan(Prose.withoutQuotedMentions(Prose.withoutCodeSpans(lower)));
         if (xss != null) {
             return Verdict.of(AttackClass.XSS, xss);
         }
@@ -144,7 +179,49 @@ public final class InjectionDetector {
         if (!squeezed.equals(decoded)) {
             forms.add(squeezed);
         }
+        String joined = withoutCommentsInsideWords(squeezed);
+        if (joined != squeezed) {
+            forms.add(joined);
+        }
         return forms;
+    }
+
+    /**
+     * The input with every block comment that splits a word removed ({@code UNI/**}{@code /ON SEL/**}{@code /ECT}
+     * becomes {@code UNION SELECT}), or the same string when there is none (round 5). No database joins the two halves
+     * — to SQL a comment separates tokens, so the split form is not itself valid SQL — but a payload is written that
+     * way for an application or filter that deletes comments before the query is built; ordinary text does not put
+     * a comment inside a word. A comment counts when a letter is right before {@code /*} and right after
+     * {@code *}{@code /}; MySQL's executable comments ({@code /*!}) are left alone. One forward pass.
+     */
+    static String withoutCommentsInsideWords(String s) {
+        int open = s.indexOf("/*");
+        if (open < 0) {
+            return s;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        while (open >= 0) {
+            int close = s.indexOf("*/", open + 2);
+            if (close < 0) {
+                break;
+            }
+            int after = close + 2;
+            if (open > 0 && Character.isLetter(s.charAt(open - 1)) && after < s.length()
+                    && Character.isLetter(s.charAt(after)) && (open + 2 >= s.length() || s.charAt(open + 2) != '!')) {
+                if (out == null) {
+                    out = new StringBuilder(s.length());
+                }
+                out.append(s, copied, open);
+                copied = after;
+            }
+            open = s.indexOf("/*", after);
+        }
+        if (out == null) {
+            return s;
+        }
+        out.append(s, copied, s.length());
+        return out.toString();
     }
 
     private static final Pattern PERCENT = Pattern.compile("%([0-9a-fA-F]{2})|%u([0-9a-fA-F]{4})");

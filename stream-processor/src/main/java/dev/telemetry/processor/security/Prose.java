@@ -49,6 +49,54 @@ final class Prose {
         return proseWords(blanked, 0, blanked.length()) >= 3 ? blanked : s;
     }
 
+    /** The longest double-quoted mention blanked by {@link #withoutQuotedMentions}, quotes excluded. */
+    static final int MAX_MENTION = 64;
+
+    /**
+     * The input with its double-quoted code mentions blanked when it is prose around them (round 5): a search query
+     * or question that quotes a fragment of code, {@code "<script>" tag placement head or body},
+     * {@code "alert(" function not working in edge}, {@code "javascript:void(0)" what does it mean}. A mention is a
+     * {@code "} at the start or after a space, {@code (} or {@code =}, at most {@value #MAX_MENTION} characters
+     * without a {@code "}, and a {@code "} before the end, a space or punctuation; it is blanked only when the
+     * fragment on its own is not script ({@link XssScanner#scan} finds nothing in it: {@code "<script>alert(1)</script>"}
+     * stays), and only when the text outside the mentions has at least three words of two or more letters. A
+     * breakout ({@code "><script>alert(1)</script>}, {@code " onmouseover="alert(1)}) has no such closing quote, or a
+     * single word outside it, and is scanned as it is. Linear: each mention is scanned once, mentions do not overlap.
+     */
+    static String withoutQuotedMentions(String s) {
+        int open = s.indexOf('"');
+        if (open < 0) {
+            return s;
+        }
+        int n = s.length();
+        StringBuilder out = null;
+        while (open >= 0 && open < n) {
+            int close = s.indexOf('"', open + 1);
+            if (close < 0) {
+                break;
+            }
+            boolean opens = open == 0 || " \t(=".indexOf(s.charAt(open - 1)) >= 0;
+            boolean closes = close + 1 >= n || " \t.,;:!?)&".indexOf(s.charAt(close + 1)) >= 0;
+            if (opens && closes && close - open > 1 && close - open - 1 <= MAX_MENTION
+                    && XssScanner.scan(s.substring(open + 1, close)) == null) {
+                if (out == null) {
+                    out = new StringBuilder(s);
+                }
+                for (int k = open; k <= close; k++) {
+                    out.setCharAt(k, ' ');
+                }
+                open = s.indexOf('"', close + 1);
+            } else {
+                open = close;
+            }
+        }
+        if (out == null) {
+            return s;
+        }
+        String blanked = out.toString();
+        return proseWords(blanked, 0, blanked.length()) >= 3 ? blanked : s;
+    }
+
     /**
      * Whether the string that an input closes with {@code quote} (its start, up to the first such quote) is a phrase of
      * several words: "BAMBOO CHARCOAL SOAP 1 '#", "Cast Iron Skillet 12" -- pre-seasoned", "awk -F';' ...". A

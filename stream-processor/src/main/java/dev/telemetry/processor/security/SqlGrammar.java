@@ -6,7 +6,8 @@ package dev.telemetry.processor.security;
  * data, because text that starts with a value and goes on like this can only be SQL:
  * <ul>
  *   <li><b>breakout</b>: a closed string and a comment ({@code admin'--}: {@code sc}), or a closed string, any
- *   closing parentheses, {@code ;} and a statement ({@code '; exec}, {@code '));drop}: {@code s));E}).</li>
+ *   closing parentheses, {@code ;} and a statement ({@code '; exec}, {@code '));drop}: {@code s));E}, or T-SQL's
+ *   {@code if(}, round 5); round 5: also a closed string, closing parentheses and a comment ({@code admin')--}).</li>
  *   <li><b>stacked</b>: a number, any closing parentheses, {@code ;}, a statement or T-SQL keyword
  *   ({@code select}, {@code exec}, {@code waitfor}, {@code shutdown}, ...) and, within the next three tokens, SQL
  *   rather than words ({@code 1; exec xp_cmdshell 'whoami'}, {@code 1; shutdown with nowait;--}) — not
@@ -20,8 +21,13 @@ package dev.telemetry.processor.security;
  *   <li><b>logic-call</b>: a value, any closing parentheses, logic and a call of a function SQL has
  *   ({@code 1) and dbms_pipe.receive_message('a',10)}, {@code ') or sleep(5)}, {@code '||utl_http.request(...)}).</li>
  *   <li><b>concat-compare</b>: closed strings joined by {@code ||} and compared ({@code ' or 'x'||'y'='xy}).</li>
+ *   <li>Round 5: <b>union-select</b>: {@code union select} at the start or after a value, then a select list with at
+ *   least one item that is SQL rather than a word ({@code null,null--}, {@code a || ':' || b}) — not "union select
+ *   committee"; <b>conditional</b>: T-SQL {@code if(condition)} then a statement ({@code ' if(1=1) waitfor ...});
+ *   <b>order-by</b>: a value, {@code order by}, a number, then the end, a comment, {@code ,} or {@code ;};
+ *   <b>logic-call</b> also after a comparison ({@code ' and 123=like(...)}).</li>
  * </ul>
- * Every rule needs the reading to start with a value: a number as given, or, read as if inside a string, a closed
+ * Every rule but a leading {@code union select} needs the reading to start with a value: a number as given, or, read as if inside a string, a closed
  * string that is one value (not a phrase: {@link Prose#isPhraseBeforeQuote}). Each rule looks at the at most
  * {@link SqlTokenizer#MAX_TOKENS} tokens of one reading: constant work per reading.
  */
@@ -33,13 +39,30 @@ final class SqlGrammar {
     /** The name of the grammar rule that {@code t} breaks, or null. */
     static String rule(SqlTokenizer.Tokens t) {
         char first = t.type(0);
+        if (t.context() == 0 && first == 'U' && t.type(1) == 'E' && t.text(1).equals("select") && selectList(t, 2)) {
+            return "union-select";
+        }
         if (t.context() == 0 ? first != '1' : first != 's' || Prose.isPhraseBeforeQuote(t.lower(), t.context())) {
             return null;
         }
-        if (t.context() != 0 && t.fingerprint().equals("sc")) {
-            return "breakout";
-        }
         String fp = t.fingerprint();
+        int k = 1;
+        while (t.type(k) == ')') {
+            k++;
+        }
+        if (first == 's' && t.type(k) == 'c') {
+            return "breakout"; // admin'--, admin')-- -
+        }
+        if (t.type(k) == 'U' && t.type(k + 1) == 'E' && t.text(k + 1).equals("select") && selectList(t, k + 2)) {
+            return "union-select";
+        }
+        if (conditional(t, k) || t.type(k) == ';' && conditional(t, k + 1)) {
+            return "conditional";
+        }
+        if (t.type(k) == 'B' && (t.text(k).startsWith("order") || t.text(k).startsWith("group")) && t.type(k + 1) == '1'
+                && endsProbe(t.type(k + 2))) {
+            return "order-by";
+        }
         for (int x = 1; x + 1 < fp.length(); x++) {
             char before = fp.charAt(x - 1);
             if (fp.charAt(x) == '(' && fp.charAt(x + 1) == 'E' && t.text(x + 1).equals("select")
@@ -52,11 +75,8 @@ final class SqlGrammar {
                 return "concat-compare";
             }
         }
-        int k = 1;
-        while (t.type(k) == ')') {
-            k++;
-        }
-        if (t.type(k) == ';' && (t.type(k + 1) == 'E' || t.type(k + 1) == 'T')) {
+        if (t.type(k) == ';' && (t.type(k + 1) == 'E' || t.type(k + 1) == 'T'
+                || t.type(k + 1) == 'f' && t.text(k + 1).equals("if") && t.type(k + 2) == '(')) {
             if (first == 's' || sqlWithin(t, k + 2, 3)) {
                 return first == 's' ? "breakout" : "stacked";
             }
@@ -73,8 +93,88 @@ final class SqlGrammar {
             if (t.type(k + 1) == 'f') {
                 return "logic-call";
             }
+            if (isValue(t.type(k + 1)) && t.type(k + 2) == 'o' && isComparison(t.text(k + 2)) && t.type(k + 3) == 'f') {
+                return "logic-call"; // ' and 123=like('abc',upper(hex(randomblob(...))))
+            }
         }
         return null;
+    }
+
+    /**
+     * A select list from {@code k} (after {@code union select}): items separated by {@code ,}, each an operand
+     * (number, string, {@code null} or another keyword literal, function call, variable, {@code *}, or a name) or
+     * operands joined by {@code ||} or arithmetic; then the end of the input, a comment, {@code from}, {@code ;},
+     * {@code )}, a clause or another union — or the end of the token window. At least one item must be SQL rather
+     * than a word: a value, a call, a variable, {@code *} or a concatenation ({@code null,null--},
+     * {@code username || ':' || password}). "Union select committee" ({@code UEn}) and "union select hotel, brighton"
+     * ({@code UEn,n}) are words only.
+     */
+    private static boolean selectList(SqlTokenizer.Tokens t, int k) {
+        boolean sql = false;
+        boolean operand = true; // an operand is expected next
+        for (; k < SqlTokenizer.MAX_TOKENS; k++) {
+            char c = t.type(k);
+            if (c == 0) {
+                return sql && !operand;
+            }
+            if (operand) {
+                if (c == 'n') {
+                    operand = false;
+                } else if (c == '1' || c == 's' || c == 'v' || c == 'k' && isLiteral(t.text(k))) {
+                    sql = true;
+                    operand = false;
+                } else if (c == 'f') {
+                    return true; // a SQL function call as a select item
+                } else if (c == 'o' && t.text(k).equals("*")) {
+                    sql = true;
+                    operand = false;
+                } else {
+                    return false;
+                }
+            } else if (c == ',') {
+                operand = true;
+            } else if (c == '&' && t.text(k).equals("||") || c == 'o' && "+-*/".indexOf(t.text(k).charAt(0)) >= 0
+                    && t.text(k).length() == 1) {
+                sql = true;
+                operand = true;
+            } else {
+                return sql && (c == 'c' || c == ';' || c == ')' || c == 'B' || c == 'U'
+                        || c == 'k' && t.text(k).equals("from"));
+            }
+        }
+        return sql && t.fingerprint().length() == SqlTokenizer.MAX_TOKENS; // the list goes on past the window
+    }
+
+    private static boolean isLiteral(String text) {
+        return text.equals("null") || text.equals("true") || text.equals("false");
+    }
+
+    /**
+     * T-SQL's {@code IF (condition) statement} at {@code k}: {@code if(}, its condition up to the matching {@code )}
+     * within the token window, then a statement or T-SQL keyword ({@code ' if(1=1) waitfor delay '0:0:4'--}).
+     */
+    private static boolean conditional(SqlTokenizer.Tokens t, int k) {
+        if (t.type(k) != 'f' || !t.text(k).equals("if") || t.type(k + 1) != '(') {
+            return false;
+        }
+        int depth = 0;
+        for (int j = k + 1; j < SqlTokenizer.MAX_TOKENS; j++) {
+            char c = t.type(j);
+            if (c == 0) {
+                return false;
+            }
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return t.type(j + 1) == 'E' || t.type(j + 1) == 'T';
+            }
+        }
+        return false;
+    }
+
+    /** What may follow {@code order by <n>} in a column-count probe: the end, a comment, {@code ,} or {@code ;}. */
+    private static boolean endsProbe(char c) {
+        return c == 0 || c == 'c' || c == ',' || c == ';';
     }
 
     private static boolean isValue(char type) {

@@ -295,6 +295,10 @@ final class SqlTokenizer {
                     return;
                 }
             }
+            if ((w.equals("like") || w.equals("glob")) && j < n && s.charAt(j) == '(' && operandExpected()) {
+                emit('f'); // SQLite's like(X, Y) / glob(X, Y) where a value is expected: "123=like('abc',...)"
+                return;
+            }
             if (sqlFunction && (j < n && s.charAt(j) == '(' || next == '(' && SPACED_FUNCTIONS.contains(w))) {
                 Character kw = WORDS.get(w);
                 // Statement keywords and logic stay themselves before "(": "select(", "and(".
@@ -310,7 +314,13 @@ final class SqlTokenizer {
                 return;
             }
             Character type = WORDS.get(w);
+            if (type == null && isStatementInContext(w, k)) {
+                type = 'E';
+            }
             if (type == null) {
+                // Remember where the word starts: "order" / "group" followed by "by" fold into one clause token
+                // (round 5: before, the start was only kept for keywords, so "order by" was never folded).
+                lastWordStart = start;
                 emit('n');
                 return;
             }
@@ -340,6 +350,58 @@ final class SqlTokenizer {
         }
 
         private int lastWordStart = -1;
+
+        /** The previous token leaves an operand to come: an operator, logic, "(", "," or the start. */
+        private boolean operandExpected() {
+            int len = out.length();
+            char prev = len == 0 ? 0 : out.charAt(len - 1);
+            return prev == 0 || prev == 'o' || prev == '&' || prev == '(' || prev == ',';
+        }
+
+        /**
+         * PostgreSQL's and SQLite's statements whose words are also English, read as a statement ('E') only where
+         * what follows them is that statement's syntax (bounded look-ahead from {@code k}, the first non-space after
+         * the word): {@code copy (}, {@code copy <name> to|from program|stdout|stdin|'...'}; {@code attach database},
+         * {@code attach '<file>'}; {@code pragma <name>} then {@code = ( ;} or the end. "Please attach the file",
+         * "copy files to the server" stay words.
+         */
+        private boolean isStatementInContext(String w, int k) {
+            switch (w) {
+                case "copy": {
+                    if (k < n && s.charAt(k) == '(') {
+                        return true;
+                    }
+                    int e = wordEnd(k);
+                    if (e == k) {
+                        return false;
+                    }
+                    int d = skipSpace(e);
+                    String dir = wordAt(d);
+                    if (!dir.equals("to") && !dir.equals("from")) {
+                        return false;
+                    }
+                    int a = skipSpace(d + dir.length());
+                    String arg = wordAt(a);
+                    return arg.equals("program") || arg.equals("stdout") || arg.equals("stdin")
+                            || a < n && s.charAt(a) == '\'' && a > d + dir.length();
+                }
+                case "attach":
+                    return wordAt(k).equals("database") || k < n && s.charAt(k) == '\'' && k > i;
+                case "pragma": {
+                    int e = wordEnd(k);
+                    if (e == k) {
+                        return false;
+                    }
+                    while (e < n && s.charAt(e) == '.' && e - k < 64) {
+                        e = wordEnd(e + 1);
+                    }
+                    int after = skipSpace(e);
+                    return after >= n || "=(;".indexOf(s.charAt(after)) >= 0;
+                }
+                default:
+                    return false;
+            }
+        }
 
         @Override
         public String toString() {

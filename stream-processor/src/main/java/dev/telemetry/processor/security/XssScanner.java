@@ -251,7 +251,7 @@ final class XssScanner {
             return false;
         }
         int j = skipSpace(s, k);
-        if (j >= n) {
+        if (j >= n || isVoidNoop(s, j)) {
             return false;
         }
         char c = s.charAt(j);
@@ -263,6 +263,26 @@ final class XssScanner {
             return looksLikeCode(s, j);
         }
         return looksLikeCode(s, j) || c == '%' || c == '&' || c == '\\';
+    }
+
+    /**
+     * {@code void(0)}, {@code void 0} or {@code void(0);} and then the end, a quote, a space or {@code >}: the idiomatic
+     * no-op link ({@code href="javascript:void(0)"}), which runs nothing (round 5). {@code javascript:void(0);alert(1)}
+     * goes on with code and is not a no-op.
+     */
+    private static boolean isVoidNoop(String s, int j) {
+        int e;
+        if (s.startsWith("void(0)", j)) {
+            e = j + 7;
+        } else if (s.startsWith("void 0", j)) {
+            e = j + 6;
+        } else {
+            return false;
+        }
+        if (e < s.length() && s.charAt(e) == ';') {
+            e++;
+        }
+        return e >= s.length() || "\"' \t>".indexOf(s.charAt(e)) >= 0;
     }
 
     private static boolean isDataUrl(String s, int d) {

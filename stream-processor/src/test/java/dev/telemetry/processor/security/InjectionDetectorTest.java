@@ -124,6 +124,121 @@ class InjectionDetectorTest {
     }
 
     /**
+     * Round 5: grammar gaps found by the round-2 confirmation set, each class tested with lines that are not in that
+     * set: a closed string, ")" and a comment; a tautology before ORDER BY (the tokenizer now folds "order by");
+     * UNION SELECT with a select list; PostgreSQL/SQLite statements; T-SQL IF(...) WAITFOR; SQLite's like(...) as a
+     * function; comments splitting keywords; a column-count probe.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiterString = " -> ", quoteCharacter = '\0', value = {
+            "bob')-- -> breakout",
+            "x'))# -> breakout",
+            "-5 or 2=2 order by 3 -> tautology",
+            "' UNION SELECT name || '-' || pass FROM accounts-- -> union-select",
+            "UNION ALL SELECT NULL,NULL,NULL-- -> union-select",
+            "union select 1,2,3 -> union-select",
+            "'; COPY (SELECT 1) TO PROGRAM 'touch /tmp/p'-- -> breakout",
+            "x'; ATTACH DATABASE 'evil.db' AS e;-- -> breakout",
+            "'; PRAGMA writable_schema=1;-- -> breakout",
+            "1 IF(2>1) WAITFOR DELAY '0:0:5'-- -> conditional",
+            "x'; IF(1=1) EXEC master..xp_cmdshell 'dir'-- -> breakout",
+            "' OR 7=LIKE('A',UPPER(HEX(RANDOMBLOB(100000000))))-- -> logic-call",
+            "2 ORDER BY 7-- -> order-by",
+            "1 UN/**/ION SE/**/LECT 1,2-- -> union-select"})
+    void shouldFlagSqlInjectionByRoundFiveGrammarRuleWhenShapeWasMissed(String input, String rule) {
+        Verdict verdict = detector.inspect(input);
+
+        assertThat(verdict.attack()).as(input).isTrue();
+        assertThat(verdict.attackClass()).isEqualTo(AttackClass.SQLI);
+        assertThat(verdict.rule()).as(input).startsWith("sqli-grammar:" + rule + ":");
+    }
+
+    /** Round 5: prose next to the new rules' shapes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"union select committee", "Union select hotel, Brighton", "union select hotel, brighton",
+            "Please attach the file; copy files to the server", "copy the table to a new sheet",
+            "Attach database diagrams to the ticket", "2 order by 4 pm", "pragma once is a C preprocessor thing",
+            "The IF(A1>0) formula returns TRUE", "Union select: 2 hotels near the station"})
+    void shouldNotFlagInputWhenItOnlyLooksLikeARoundFiveRule(String input) {
+        assertThat(detector.inspect(input)).as(input).isEqualTo(new Verdict(false, null, null));
+    }
+
+    /** Round 5: a whole query string is one input in production; each value is read from its own start. */
+    @ParameterizedTest
+    @CsvSource(delimiterString = " -> ", quoteCharacter = '\0', value = {
+            "id=1%20AND%201=1&page=2 -> param[id]:sqli-grammar:tautology",
+            "cat=3&item=7%20OR%202%3E1 -> param[item]:sqli-grammar:tautology",
+            "user=bob&pid=9;%20EXEC%20xp_cmdshell%20'dir'-- -> param[pid]:sqli-grammar:stacked",
+            "dir=asc&sort=1%20ORDER%20BY%203-- -> param[sort]:sqli-grammar:order-by",
+            "q=shoes&ref=4-(SELECT%201) -> param[ref]:sqli-grammar:subquery",
+            "?page=2&id=8+and+1%3D2 -> param[id]:sqli-grammar:tautology",
+            "q=rock & roll&n=1 OR 1=1 -> param[n]:sqli-grammar:tautology",
+            "filter%5Bid%5D=1%20or%201=1 -> param[filter%5Bid%5D]:sqli-grammar:tautology"})
+    void shouldFlagSqlInjectionInOneValueWhenInputIsQueryString(String input, String rule) {
+        Verdict verdict = detector.inspect(input);
+
+        assertThat(verdict.attack()).as(input).isTrue();
+        assertThat(verdict.attackClass()).isEqualTo(AttackClass.SQLI);
+        assertThat(verdict.rule()).as(input).startsWith(rule + ":");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q=select+a+dress&sort=price", "q=select%20a%20dress&sort=price&page=1",
+            "utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&utm_content=select-all",
+            "filter=a;b", "filter=a;b&page=2", "q=rock+%26+roll", "q=rock+%26+roll&sort=asc", "q=rock & roll&sort=asc",
+            "q=union+select+committee&page=1", "q=drop+table+lamp&sort=price_desc", "q=o%27brien&page=2",
+            "a[]=1&a[]=2&filter%5Bcolor%5D=red", "sort=-price&limit=20&offset=40", "q=1+or+2+items+left&page=3",
+            "q=%22javascript%3Avoid(0)%22+what+does+it+mean", "redirect=%2Faccount%2Forders%3Fpage%3D2&lang=en-GB",
+            "name=O'Brien&city=Cork", "q=delete+from+cart+not+working&source=help"})
+    void shouldNotFlagInputWhenItIsBenignQueryString(String input) {
+        assertThat(detector.inspect(input)).as(input).isEqualTo(new Verdict(false, null, null));
+    }
+
+    @Test
+    void shouldSplitPairsAtAmpersandBeforeNameWhenInputIsQueryString() {
+        String input = "?a=1&b=x & y&&c[]=&d%5B0%5D=z";
+
+        List<String> values = QueryString.values(input).stream().map(v -> input.substring(v[0], v[1]) + "="
+                + input.substring(v[2], v[3])).toList();
+
+        assertThat(values).containsExactly("a=1", "b=x & y", "c[]=", "d%5B0%5D=z");
+        assertThat(QueryString.values("1%09OR%091=1")).isNull();
+        assertThat(QueryString.values("please select an option")).isNull();
+        assertThat(QueryString.values("/products?x=1")).isNull();
+        assertThat(QueryString.values("a".repeat(65) + "=1")).isNull();
+    }
+
+    @Test
+    void shouldJoinWordsWhenACommentSplitsThem() {
+        assertThat(InjectionDetector.withoutCommentsInsideWords("1 UNI/**/ON SEL/*x*/ECT 1")).isEqualTo("1 UNION SELECT 1");
+        assertThat(InjectionDetector.withoutCommentsInsideWords("union/**/select")).isEqualTo("unionselect");
+        assertThat(InjectionDetector.withoutCommentsInsideWords("1 /**/ union /*!50000select*/")).isEqualTo(
+                "1 /**/ union /*!50000select*/");
+    }
+
+    /** Round 5: a quoted code fragment before prose is a search query; breakouts from a quoted attribute are not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"javascript:void(0)\" what does it mean", "\"<script>\" tag placement head or body",
+            "\"alert(\" function not working in edge", "\"onerror=\" attribute not firing on img tags",
+            "why does \"document.write(\" show a warning in chrome", "href=\"javascript:void(0)\" vs href=\"#\" which is better",
+            "javascript:void(0)"})
+    void shouldNotFlagInputWhenItQuotesCodeFragmentBeforeProse(String input) {
+        assertThat(detector.inspect(input)).as(input).isEqualTo(new Verdict(false, null, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"><script>alert(1)</script>", "\" onmouseover=\"alert(1)",
+            "\" onmouseover=\"alert(1)\" is what the page shows me", "\"<script>alert(1)</script>\" is what i typed in the box",
+            "\"><img src=x onerror=alert(1)> my display name is this", "javascript:void(0);alert(1)",
+            "\"javascript:alert(document.cookie)\" click here to win", "x\" onfocus=\"alert(1)\" autofocus=\""})
+    void shouldFlagXssWhenQuotedCodeIsABreakoutOrCompleteScript(String input) {
+        Verdict verdict = detector.inspect(input);
+
+        assertThat(verdict.attack()).as(input).isTrue();
+        assertThat(verdict.attackClass()).isEqualTo(AttackClass.XSS);
+    }
+
+    /**
      * Linear time (issue 12, item 6): the regex detector took up to 3 s on one 20 000-character input and overflowed
      * the stack on "union " repeated. 180 adversarial inputs of 20 000 and 100 000 characters take about 0.3 s here
      * (docs/security-detection.md); the limit is 20 s so that a loaded 2-core machine never fails it, while a
