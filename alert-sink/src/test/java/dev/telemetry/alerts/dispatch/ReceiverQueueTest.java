@@ -9,6 +9,7 @@ import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.InMemoryJournal;
 import dev.telemetry.alerts.testing.MutableClock;
 import dev.telemetry.alerts.testing.ScriptedNotifier;
+import dev.telemetry.alerts.testing.ThrowingNotifier;
 import dev.telemetry.events.derived.AlertEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -93,17 +94,7 @@ class ReceiverQueueTest {
 
     @Test
     void shouldDeadLetterAndReportTheExceptionWhenANotifierThrows() {
-        Notifier broken = new Notifier() {
-            @Override
-            public String name() {
-                return "team";
-            }
-
-            @Override
-            public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-                throw new IllegalStateException("bug in the notifier");
-            }
-        };
+        Notifier broken = new ThrowingNotifier("team", "bug in the notifier");
         ReceiverQueue queue = queue(broken, Duration.ofHours(1));
         PendingAlert failing = add(queue, Alerts.firing("fp-1", List.of()));
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.nflog.Dedup;
-import dev.telemetry.alerts.notify.DeliveryResult;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.alerts.testing.Alerts;
 import dev.telemetry.alerts.testing.InMemoryJournal;
 import dev.telemetry.alerts.testing.ScriptedNotifier;
+import dev.telemetry.alerts.testing.ThrowingNotifier;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.service.ops.ErrorReporter;
 import dev.telemetry.service.testing.FakeSentry;
@@ -35,17 +35,7 @@ class SinkErrorReportingTest {
         try (FakeSentry sentry = new FakeSentry()) {
             // Given a receiver queue reporting to the stand-in Sentry and a notifier with a bug
             ErrorReporter errors = ErrorReporter.fromEnvironment(Map.of("SENTRY_DSN", sentry.dsn(7)), "alert-sink", "test");
-            Notifier broken = new Notifier() {
-                @Override
-                public String name() {
-                    return "team";
-                }
-
-                @Override
-                public DeliveryResult deliver(AlertEvent alert, String idempotencyKey) {
-                    throw new IllegalStateException("notifier bug for sentry");
-                }
-            };
+            Notifier broken = new ThrowingNotifier("team", "notifier bug for sentry");
             InMemoryJournal journal = new InMemoryJournal();
             ReceiverQueue queue = new ReceiverQueue(broken, Grouping.none(),
                     new DeliveryPolicy(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofHours(1), 1),
