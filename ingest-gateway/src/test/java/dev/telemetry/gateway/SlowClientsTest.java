@@ -64,6 +64,13 @@ class SlowClientsTest {
      * swarm's own thread, a thousand reconnections and the server share the CPUs (seen: up to 2.8 s late).
      */
     private static final Duration MARGIN = Duration.ofSeconds(8);
+    /**
+     * How late the swarm may see a cut-off of the thousand-connection run: its one NIO thread notices endings late
+     * when the machine is busy (seen in CI beside other builds: 49 bodies seen cut at 19.7 s, all at once, while the
+     * ordinary client's p99 was 67 ms). Bounded so that every cut still comes before Jetty's 30 s idle timeout,
+     * which is what ended them before the limits existed.
+     */
+    private static final Duration SWARM_MARGIN = Duration.ofSeconds(19);
 
     private static GatewayServer gateway;
 
@@ -146,13 +153,13 @@ class SlowClientsTest {
             assertThat(bodyEndings).as(report).isNotEmpty();
             assertThat(bodyEndings).as(report).allSatisfy(e -> {
                 assertThat(e.status()).isIn(408, 0);
-                assertThat(e.lived()).isLessThanOrEqualTo(MIN_RATE_GRACE.plus(MARGIN));
+                assertThat(e.lived()).isLessThanOrEqualTo(MIN_RATE_GRACE.plus(SWARM_MARGIN));
             });
             assertThat(count(bodyEndings, 408)).as(report).isPositive();
-            assertThat(oldestBody).as(report).isLessThanOrEqualTo(MIN_RATE_GRACE.plus(MARGIN));
+            assertThat(oldestBody).as(report).isLessThanOrEqualTo(MIN_RATE_GRACE.plus(SWARM_MARGIN));
             assertThat(headEndings).as(report).isNotEmpty();
-            assertThat(headEndings).as(report).allSatisfy(e -> assertThat(e.lived()).isLessThanOrEqualTo(HEADER_TIMEOUT.plus(MARGIN)));
-            assertThat(oldestHead).as(report).isLessThanOrEqualTo(HEADER_TIMEOUT.plus(MARGIN));
+            assertThat(headEndings).as(report).allSatisfy(e -> assertThat(e.lived()).isLessThanOrEqualTo(HEADER_TIMEOUT.plus(SWARM_MARGIN)));
+            assertThat(oldestHead).as(report).isLessThanOrEqualTo(HEADER_TIMEOUT.plus(SWARM_MARGIN));
         }
         String metrics = scrape();
         assertThat(metricValue(metrics, "ingest_connections_cut_total{reason=\"body_too_slow\"}")).isPositive();
