@@ -127,6 +127,12 @@ final class Offsets {
 
     /** Keeps unsettled work only for partitions this member still owns; {@code forget} drops the rest downstream. */
     ConsumerRebalanceListener rebalanceListener(java.util.function.Consumer<Collection<TopicPartition>> forget) {
+        return rebalanceListener(forget, partitions -> { });
+    }
+
+    /** As above; {@code restore} is told the partitions assigned, before their first records are polled. */
+    ConsumerRebalanceListener rebalanceListener(java.util.function.Consumer<Collection<TopicPartition>> forget,
+                                                java.util.function.Consumer<Collection<TopicPartition>> restore) {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -151,6 +157,7 @@ final class Offsets {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.info("consuming {}", partitions);
+                restore.accept(partitions);
             }
 
             private void drop(Collection<TopicPartition> partitions) {
