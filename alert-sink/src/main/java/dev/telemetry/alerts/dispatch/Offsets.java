@@ -140,8 +140,10 @@ final class Offsets {
                 owned.keySet().retainAll(partitions);
                 if (!owned.isEmpty()) {
                     try {
-                        journal.flush();
-                        consumer.commitSync(owned);
+                        // Through flushJournal, so that health tells the journal is written again when this commit is the first after an outage.
+                        if (flushJournal()) {
+                            consumer.commitSync(owned);
+                        }
                     } catch (RuntimeException e) {
                         LOG.warn("commit on revocation failed; the new owner redelivers from the last commit: {}", e.toString());
                     }
