@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import dev.telemetry.alerts.forward.SentryForwarder;
 import dev.telemetry.alerts.inhibit.Inhibitor;
-import dev.telemetry.alerts.kafka.TopicHistory;
 import dev.telemetry.alerts.nflog.KafkaJournal;
 import dev.telemetry.alerts.silence.SilenceApi;
 import dev.telemetry.alerts.silence.SilenceStore;
@@ -99,8 +98,7 @@ public final class AlertSink implements AutoCloseable {
         DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight());
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, policy, config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock,
-                errors)
-                .withHistory((sink, giveUp) -> TopicHistory.replay(config.kafka().bootstrapServers(), topic, sink, giveUp));
+                errors);
         Gauge.builder("alerts.backlog", loop, DispatchLoop::backlogSize)
                 .description("Consumed alert records not yet delivered to every receiver")
                 .register(registry);

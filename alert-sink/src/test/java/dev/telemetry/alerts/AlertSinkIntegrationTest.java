@@ -48,7 +48,7 @@ class AlertSinkIntegrationTest {
         this.kafka = kafka;
         topic = kafka.uniqueTopicName("alerts");
         kafka.createTopic(topic, 1);
-        for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq")) {
+        for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq", "group-state")) {
             String name = kafka.uniqueTopicName(key);
             kafka.createTopic(name, 1);
             journalTopics.put(key, name);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
+import dev.telemetry.alerts.testing.ChildSink;
 import dev.telemetry.alerts.testing.RecordingReceiver;
 import dev.telemetry.alerts.testing.RecordingReceiver.Reply;
 import dev.telemetry.alerts.testing.TestSinks;
@@ -111,7 +112,7 @@ class RecoveryIntegrationTest {
             Path yaml = Files.writeString(dir.resolve("sink.yaml"), """
                     kafka: {bootstrap-servers: "%s", session-timeout: 6s}
                     group-id: %s
-                    topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s}
+                    topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s, group-state: %s}
                     http: {host: 127.0.0.1, port: 0}
                     retry: {initial-backoff: 100ms, max-backoff: 1s}
                     receivers:
@@ -121,10 +122,10 @@ class RecoveryIntegrationTest {
                     """.formatted(kafka.bootstrapServers(), config.groupId(), topic,
                     config.topicCatalogue().name(Topic.NOTIFICATIONS), config.topicCatalogue().name(Topic.NOTIFICATION_LOG),
                     config.topicCatalogue().name(Topic.SILENCES), config.topicCatalogue().name(Topic.ALERTS_DLQ),
-                    fast.url("/hook"), slow.url("/hook")));
+                    config.topicCatalogue().name(Topic.GROUP_STATE), fast.url("/hook"), slow.url("/hook")));
             produce(kafka, topic, Alerts.firing("fp-k", List.of()));
 
-            Process first = sink(yaml, dir.resolve("first.log"));
+            Process first = ChildSink.start(yaml, dir.resolve("first.log"));
             try {
                 // fast has it (and its notification-log entry is written); slow holds it, so the offset is not committed.
                 await().atMost(PATIENCE).until(() -> fast.requests().size() == 1 && slow.requests().size() == 1);
@@ -135,7 +136,7 @@ class RecoveryIntegrationTest {
             }
             assertThat(committed(kafka, config.groupId(), topic)).isNull();
 
-            Process second = sink(yaml, dir.resolve("second.log"));
+            Process second = ChildSink.start(yaml, dir.resolve("second.log"));
             try {
                 await().atMost(PATIENCE).until(() -> slow.requests().size() == 2);
                 never.countDown();
@@ -158,13 +159,5 @@ class RecoveryIntegrationTest {
             TopicPartition p = new TopicPartition(config.topicCatalogue().name(Topic.NOTIFICATION_LOG), 0);
             return consumer.endOffsets(List.of(p)).get(p) > 0;
         }
-    }
-
-    /** The sink in its own JVM, as it runs in production, so that SIGKILL ends it without any shutdown hook. */
-    private static Process sink(Path yaml, Path log) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), SinkMain.class.getName(),
-                "--config", yaml.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

@@ -37,14 +37,6 @@ public final class DispatchLoop implements Runnable {
     private static final Duration JOURNAL_BACKOFF_INITIAL = Duration.ofMillis(500);
     private static final Duration JOURNAL_BACKOFF_MAX = Duration.ofSeconds(5);
 
-    /** Replays the alerts topic up to now, for stages that must know the current state; none by default. */
-    @FunctionalInterface
-    public interface History {
-        boolean replay(java.util.function.Consumer<byte[]> sink, java.util.function.BooleanSupplier giveUp);
-
-        History NONE = (sink, giveUp) -> true;
-    }
-
     private final Consumer<String, byte[]> consumer;
     private final String topic;
     private final Dispatcher dispatcher;
@@ -52,7 +44,6 @@ public final class DispatchLoop implements Runnable {
     private final Journal journal;
     private final Clock clock;
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
-    private History history = History.NONE;
 
     private final Offsets offsets;
 
@@ -92,23 +83,18 @@ public final class DispatchLoop implements Runnable {
         this.offsets = new Offsets(consumer, journal, new Backoff(JOURNAL_BACKOFF_INITIAL, JOURNAL_BACKOFF_MAX));
     }
 
-    /** Sets where the alert history comes from before {@link #run()}. */
-    public DispatchLoop withHistory(History history) {
-        this.history = history;
-        return this;
-    }
-
     @Override
     public void run() {
         running = true;
         try {
             // Nothing is sent before the notification log and the silences are read: it could be a repeat, or muted.
-            // Inhibition needs the alerts that fire now, including those consumed before a restart.
-            if (!journal.awaitReady(stopping::isDone) || !muting.awaitReady(stopping::isDone)
-                    || !history.replay(value -> dispatcher.observe(topic, value), stopping::isDone)) {
+            // Inhibition needs the alerts that fire now, including those consumed before a restart: the journal has them,
+            // as it has the groups, restored with their due times as their partitions are assigned.
+            if (!journal.awaitReady(stopping::isDone) || !muting.awaitReady(stopping::isDone)) {
                 return;
             }
-            consumer.subscribe(List.of(topic), offsets.rebalanceListener(dispatcher::forget));
+            dispatcher.restoreFiring();
+            consumer.subscribe(List.of(topic), offsets.rebalanceListener(dispatcher::forget, dispatcher::restore));
             while (!stopping.isDone()) {
                 step();
             }

@@ -7,6 +7,7 @@ import dev.telemetry.alerts.nflog.Dedup;
 import dev.telemetry.alerts.nflog.Journal;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.service.ops.ErrorReporter;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,8 @@ final class Dispatcher {
         return thread;
     });
     private final Map<String, ReceiverQueue> queues = new LinkedHashMap<>();
+    /** The alerts that fire, as recorded in the journal for inhibition after a restart; by fingerprint. */
+    private final Map<String, AlertEvent> firing = new java.util.HashMap<>();
 
     Dispatcher(Router router, Grouping grouping, DeliveryPolicy policy, DeliveryMetrics metrics, Journal journal, Muting muting,
                Clock clock, ErrorReporter errors) {
@@ -73,11 +76,39 @@ final class Dispatcher {
         }
     }
 
-    /** Lets the muters learn from a record of the alerts' history; an unreadable one says nothing about what fires. */
-    void observe(String topic, byte[] value) {
-        AlertEvent alert = admission.admit(topic, value).alert();
-        if (alert != null && alert.status() != null) {
+    /**
+     * Lets the muters learn which alerts fire from the journal (what any instance recorded before a
+     * restart), instead of reading the alerts topic from its beginning. Call once the journal is ready.
+     */
+    void restoreFiring() {
+        for (AlertEvent alert : journal.firing()) {
+            firing.put(alert.fingerprint(), alert);
             muting.observe(alert);
+        }
+        LOG.info("{} firing alert(s) restored for inhibition", firing.size());
+    }
+
+    /** Takes back the aggregation groups of newly assigned partitions as the journal recorded them. */
+    void restore(Collection<TopicPartition> partitions) {
+        java.util.Set<Integer> assigned = new java.util.HashSet<>();
+        partitions.forEach(p -> assigned.add(p.partition()));
+        List<dev.telemetry.alerts.nflog.GroupSlice> slices = journal.groups().stream()
+                .filter(slice -> assigned.contains(slice.partition())).toList();
+        queues.values().forEach(queue -> queue.restore(slices));
+        if (!slices.isEmpty()) {
+            LOG.info("restored {} group slice(s) of partitions {}", slices.size(), partitions);
+        }
+    }
+
+    /** Lets the muters learn from {@code alert}, and records in the journal when it starts or stops firing. */
+    private void observe(AlertEvent alert) {
+        muting.observe(alert);
+        if (alert.status() == AlertStatus.FIRING) {
+            if (!alert.equals(firing.put(alert.fingerprint(), alert))) {
+                journal.firing(alert.fingerprint(), alert);
+            }
+        } else if (firing.remove(alert.fingerprint()) != null) {
+            journal.firing(alert.fingerprint(), null);
         }
     }
 
@@ -93,12 +124,12 @@ final class Dispatcher {
                 LOG.warn("skipping {}: {}", source, skip.deadLetter());
                 journal.deadLettered(new DeadLetter(null, skip.deadLetter(), null, 0, now, now, source, alert));
             } else if (alert != null) {
-                muting.observe(alert);
+                observe(alert);
                 LOG.debug("not notifying {} alert {} [{}]", alert.status().wireName(), alert.rule(), alert.fingerprint());
             }
             return PendingAlert.skip(partition, record.offset());
         }
-        muting.observe(alert);
+        observe(alert);
         Optional<Mute> mute = muting.muted(alert, now);
         if (mute.isPresent()) {
             metrics.skipped(DeliveryMetrics.Skip.of(mute.get().kind()));

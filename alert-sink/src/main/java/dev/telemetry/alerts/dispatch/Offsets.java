@@ -127,6 +127,12 @@ final class Offsets {
 
     /** Keeps unsettled work only for partitions this member still owns; {@code forget} drops the rest downstream. */
     ConsumerRebalanceListener rebalanceListener(java.util.function.Consumer<Collection<TopicPartition>> forget) {
+        return rebalanceListener(forget, partitions -> { });
+    }
+
+    /** As above; {@code restore} is told the partitions assigned, before their first records are polled. */
+    ConsumerRebalanceListener rebalanceListener(java.util.function.Consumer<Collection<TopicPartition>> forget,
+                                                java.util.function.Consumer<Collection<TopicPartition>> restore) {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -134,8 +140,10 @@ final class Offsets {
                 owned.keySet().retainAll(partitions);
                 if (!owned.isEmpty()) {
                     try {
-                        journal.flush();
-                        consumer.commitSync(owned);
+                        // Through flushJournal, so that health tells the journal is written again when this commit is the first after an outage.
+                        if (flushJournal()) {
+                            consumer.commitSync(owned);
+                        }
                     } catch (RuntimeException e) {
                         LOG.warn("commit on revocation failed; the new owner redelivers from the last commit: {}", e.toString());
                     }
@@ -151,6 +159,7 @@ final class Offsets {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.info("consuming {}", partitions);
+                restore.accept(partitions);
             }
 
             private void drop(Collection<TopicPartition> partitions) {

@@ -90,7 +90,7 @@ final class ReceiverQueue {
                   DeliveryMetrics metrics, ExecutorService deliveries, ErrorReporter errors) {
         this.notifier = notifier;
         this.errors = errors;
-        this.grouper = new Grouper(grouping);
+        this.grouper = new Grouper(notifier.name(), grouping, journal);
         this.policy = policy;
         this.dedup = dedup;
         this.journal = journal;
@@ -151,6 +151,11 @@ final class ReceiverQueue {
             }
         }
         return Optional.ofNullable(next);
+    }
+
+    /** Takes back this receiver's aggregation groups as the journal recorded them (see {@link Grouper#restore}). */
+    void restore(Collection<dev.telemetry.alerts.nflog.GroupSlice> slices) {
+        grouper.restore(slices);
     }
 
     /** Forgets records of partitions this member no longer owns; their new owner notifies them. */

@@ -38,4 +38,25 @@ public interface Journal {
      * (after a bounded wait) while it is not, and the caller tries again later.
      */
     void flush();
+
+    /**
+     * Records a group's slice as of its last notification ({@code telemetry.group-state}), or with
+     * {@code slice} null that the slice under {@code key} is gone (resolved and told). Made durable by {@link #flush()}.
+     */
+    default void group(String key, GroupSlice slice) {
+    }
+
+    /** The group slices recorded by any instance, read at start-up; complete once {@link #awaitReady} returned. */
+    default java.util.Collection<GroupSlice> groups() {
+        return java.util.List.of();
+    }
+
+    /** Records that {@code alert} fires, or with {@code alert} null that {@code fingerprint} no longer does. */
+    default void firing(String fingerprint, dev.telemetry.events.derived.AlertEvent alert) {
+    }
+
+    /** The alerts recorded as firing, for inhibition at start-up; complete once {@link #awaitReady} returned. */
+    default java.util.Collection<dev.telemetry.events.derived.AlertEvent> firing() {
+        return java.util.List.of();
+    }
 }

@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (read whole at start-up and tailed, so restarts and other instances see it), attempts on
  * {@code telemetry.notifications}, dead letters on {@code telemetry.alerts.dlq}. A write not yet
  * acknowledged fails the next {@link #flush()} and is sent again, so offsets are never committed past
- * an unwritten record and the sink recovers by itself when the broker is back.
+ * an unwritten record and the sink recovers by itself when the broker is back. Group state and the
+ * firing alerts go to the compacted {@code telemetry.group-state} the same way, read whole at start-up.
  */
 public final class KafkaJournal implements Journal, AutoCloseable {
 
@@ -35,18 +36,22 @@ public final class KafkaJournal implements Journal, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final JournalWriter writer;
     private final CompactedView<NotificationLogEntry> log;
+    private final CompactedView<SinkState> state;
+    private final String stateTopic;
     private final String logTopic;
     private final String attemptsTopic;
     private final String dlqTopic;
 
     private final java.time.Clock clock;
 
-    private KafkaJournal(KafkaProducer<String, byte[]> producer, CompactedView<NotificationLogEntry> log, TopicCatalogue topics,
-                         java.time.Clock clock) {
+    private KafkaJournal(KafkaProducer<String, byte[]> producer, CompactedView<NotificationLogEntry> log,
+                         CompactedView<SinkState> state, TopicCatalogue topics, java.time.Clock clock) {
         this.clock = clock;
         this.producer = producer;
         this.writer = new JournalWriter(producer, FLUSH_WAIT);
         this.log = log;
+        this.state = state;
+        this.stateTopic = topics.name(Topic.GROUP_STATE);
         this.logTopic = topics.name(Topic.NOTIFICATION_LOG);
         this.attemptsTopic = topics.name(Topic.NOTIFICATIONS);
         this.dlqTopic = topics.name(Topic.ALERTS_DLQ);
@@ -56,6 +61,8 @@ public final class KafkaJournal implements Journal, AutoCloseable {
     public static KafkaJournal open(String bootstrapServers, TopicCatalogue topics, java.time.Clock clock) {
         CompactedView<NotificationLogEntry> log = new CompactedView<>(bootstrapServers, topics.name(Topic.NOTIFICATION_LOG),
                 KafkaJournal::readEntry).start();
+        CompactedView<SinkState> state = new CompactedView<>(bootstrapServers, topics.name(Topic.GROUP_STATE),
+                KafkaJournal::readState).start();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -66,7 +73,8 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, topics, clock);
+        return new KafkaJournal(new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), log, state, topics,
+                clock);
     }
 
     private static NotificationLogEntry readEntry(byte[] bytes) {
@@ -77,9 +85,17 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         }
     }
 
+    private static SinkState readState(byte[] bytes) {
+        try {
+            return JSON.read(bytes, SinkState.class);
+        } catch (InvalidJsonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public boolean awaitReady(java.util.function.BooleanSupplier giveUp) {
-        if (!log.awaitCaughtUp(giveUp)) {
+        if (!log.awaitCaughtUp(giveUp) || !state.awaitCaughtUp(giveUp)) {
             return false;
         }
         prune();
@@ -99,7 +115,7 @@ public final class KafkaJournal implements Journal, AutoCloseable {
 
     @Override
     public boolean ready() {
-        return log.caughtUp();
+        return log.caughtUp() && state.caughtUp();
     }
 
     @Override
@@ -124,6 +140,36 @@ public final class KafkaJournal implements Journal, AutoCloseable {
         writer.send(new ProducerRecord<>(dlqTopic, key, JSON.write(letter)));
     }
 
+    @Override
+    public void group(String key, GroupSlice slice) {
+        writeState(key, slice == null ? null : SinkState.of(slice));
+    }
+
+    @Override
+    public java.util.Collection<GroupSlice> groups() {
+        return state.values().stream().map(SinkState::group).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public void firing(String fingerprint, dev.telemetry.events.derived.AlertEvent alert) {
+        writeState(SinkState.firingKey(fingerprint), alert == null ? null : SinkState.of(alert));
+    }
+
+    /** Sets (or with null tombstones) a state record, locally at once and on the topic through the writer. */
+    private void writeState(String key, SinkState value) {
+        if (value == null) {
+            state.removeLocal(key);
+        } else {
+            state.putLocal(key, value);
+        }
+        writer.send(new ProducerRecord<>(stateTopic, key, value == null ? null : JSON.write(value)));
+    }
+
+    @Override
+    public java.util.Collection<dev.telemetry.events.derived.AlertEvent> firing() {
+        return state.values().stream().map(SinkState::firing).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** Throws {@link JournalUnavailableException} while the broker has not acknowledged every record; nothing is dropped. */
     @Override
     public void flush() {
@@ -134,5 +180,6 @@ public final class KafkaJournal implements Journal, AutoCloseable {
     public void close() {
         producer.close(Duration.ofSeconds(10));
         log.close();
+        state.close();
     }
 }

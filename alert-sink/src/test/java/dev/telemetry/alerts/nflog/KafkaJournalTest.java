@@ -38,7 +38,8 @@ class KafkaJournalTest {
     void shouldKnowRecentDeliveriesAndTombstoneExpiredOnesWhenOpenedOnAnExistingLog(LocalKafka kafka) throws Exception {
         String name = kafka.uniqueTopicName("nflog");
         kafka.createTopic(name, 1, Topic.NOTIFICATION_LOG.creationConfigs());
-        TopicCatalogue topics = TopicCatalogue.withOverrides(Map.of("notification-log", name));
+        TopicCatalogue topics = TopicCatalogue.withOverrides(Map.of("notification-log", name, "group-state",
+                kafka.uniqueTopicName("group-state")));
         NotificationLogEntry recent = new NotificationLogEntry("team", "fp-1:firing:x", "fp-1", "firing", NOW.minus(Duration.ofHours(1)));
         NotificationLogEntry old = new NotificationLogEntry("team", "fp-0:firing:x", "fp-0", "firing", NOW.minus(Duration.ofDays(6)));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -57,6 +58,36 @@ class KafkaJournalTest {
             journal.flush();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> read(kafka, name).contains("team/fp-0:firing:x=null"));
+    }
+
+    @Test
+    void shouldReadBackGroupSlicesAndFiringAlertsWithoutTheTombstonedOnesWhenReopened(LocalKafka kafka) throws Exception {
+        String state = kafka.uniqueTopicName("group-state");
+        kafka.createTopic(state, 1, Topic.GROUP_STATE.creationConfigs());
+        TopicCatalogue topics = TopicCatalogue.withOverrides(Map.of("notification-log", kafka.uniqueTopicName("nflog"),
+                "group-state", state));
+        dev.telemetry.events.derived.AlertEvent firing = dev.telemetry.alerts.testing.Alerts.firing("fp-1", List.of("#alerts"));
+        GroupSlice slice = new GroupSlice("team", "{alertname=\"HighErrorRate\"}", "{}:{alertname=\"HighErrorRate\"}",
+                Map.of("alertname", "HighErrorRate"), 2, List.of(firing), NOW, NOW.plus(Duration.ofMinutes(5)));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        try (KafkaJournal journal = KafkaJournal.open(kafka.bootstrapServers(), topics, clock)) {
+            assertThat(journal.awaitReady(() -> false)).isTrue();
+            journal.group(slice.key(), slice);
+            journal.group(GroupSlice.key("team", 0, "gone"), slice);
+            journal.group(GroupSlice.key("team", 0, "gone"), null);
+            journal.firing("fp-1", firing);
+            journal.firing("fp-2", dev.telemetry.alerts.testing.Alerts.firing("fp-2", List.of()));
+            journal.firing("fp-2", null);
+            journal.flush();
+        }
+
+        try (KafkaJournal reopened = KafkaJournal.open(kafka.bootstrapServers(), topics, clock)) {
+            assertThat(reopened.awaitReady(() -> false)).isTrue();
+
+            assertThat(reopened.groups()).containsExactly(slice);
+            assertThat(reopened.firing()).containsExactly(firing);
+        }
+        assertThat(read(kafka, state)).contains("firing/fp-2=null", "group/team/0/gone=null");
     }
 
     private static List<String> read(LocalKafka kafka, String topic) {

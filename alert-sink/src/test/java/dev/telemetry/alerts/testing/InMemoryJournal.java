@@ -2,8 +2,11 @@ package dev.telemetry.alerts.testing;
 
 import dev.telemetry.alerts.nflog.AttemptRecord;
 import dev.telemetry.alerts.nflog.DeadLetter;
+import dev.telemetry.alerts.nflog.GroupSlice;
 import dev.telemetry.alerts.nflog.Journal;
 import dev.telemetry.alerts.nflog.NotificationLogEntry;
+import dev.telemetry.events.derived.AlertEvent;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +51,42 @@ public final class InMemoryJournal implements Journal {
         if (brokerAway) {
             throw new dev.telemetry.alerts.nflog.JournalUnavailableException("1 journal record(s) not yet written");
         }
+    }
+
+    private final Map<String, GroupSlice> groups = new ConcurrentHashMap<>();
+    private final Map<String, AlertEvent> firing = new ConcurrentHashMap<>();
+
+    @Override
+    public void group(String key, GroupSlice slice) {
+        if (slice == null) {
+            groups.remove(key);
+        } else {
+            groups.put(key, slice);
+        }
+    }
+
+    @Override
+    public Collection<GroupSlice> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    @Override
+    public void firing(String fingerprint, AlertEvent alert) {
+        if (alert == null) {
+            firing.remove(fingerprint);
+        } else {
+            firing.put(fingerprint, alert);
+        }
+    }
+
+    @Override
+    public Collection<AlertEvent> firing() {
+        return List.copyOf(firing.values());
+    }
+
+    /** The group state recorded, by key, as the compacted topic would keep it. */
+    public Map<String, GroupSlice> groupState() {
+        return Map.copyOf(groups);
     }
 
     public List<AttemptRecord> attempts() {

@@ -21,7 +21,7 @@ public final class TestSinks {
                 .withTopic("alerts", alertsTopic)
                 .withHttp("127.0.0.1", 0)
                 .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
-        for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq")) {
+        for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq", "group-state")) {
             String name = kafka.uniqueTopicName(key);
             kafka.createTopic(name, 1, Map.of());
             config = config.withTopic(key, name);

@@ -22,6 +22,8 @@ public enum Topic {
     NOTIFICATIONS("telemetry.notifications", Kind.DELIVERY_LOG),
     NOTIFICATION_LOG("telemetry.notification-log", Kind.COMPACTED),
     SILENCES("telemetry.silences", Kind.COMPACTED),
+    /** The alert sink's aggregation groups (with their flush and repeat times) and the firing alerts inhibition needs. */
+    GROUP_STATE("telemetry.group-state", Kind.COMPACTED),
     ALERTS_DLQ("telemetry.alerts.dlq", Kind.DEAD_LETTER);
 
     /** How a topic is used; decides its retention and cleanup policy. */
