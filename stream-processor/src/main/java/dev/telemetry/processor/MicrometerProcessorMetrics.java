@@ -2,7 +2,7 @@ package dev.telemetry.processor;
 
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.derived.AlertStatus;
-import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.stage.ProcessorMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;

@@ -5,8 +5,8 @@ import dev.telemetry.processor.config.ProcessorConfig;
 import dev.telemetry.processor.progress.KafkaReadProgress;
 import dev.telemetry.processor.progress.TopologyInputs;
 import dev.telemetry.processor.queries.Queries;
-import dev.telemetry.processor.topology.ProcessorSettings;
-import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.ReadProgress;
 import dev.telemetry.processor.topology.TelemetryTopology;
 import dev.telemetry.processor.window.WindowClock;
 import dev.telemetry.service.ops.ErrorReporter;
@@ -75,7 +75,7 @@ public final class StreamProcessor implements AutoCloseable {
     /** As {@link #start(ProcessorConfig)}, with our own unexpected exceptions going to {@code reporter}. */
     public static StreamProcessor start(ProcessorConfig config, ErrorReporter reporter) {
         PrometheusMeterRegistry registry = Metrics.registry("stream-processor");
-        ProcessorSettings settings = ProcessorSettings.from(config);
+        ProcessorSettings settings = config.settings();
         MicrometerProcessorMetrics metrics = new MicrometerProcessorMetrics(registry);
         Properties properties = streamsProperties(config, reporter);
         // How far the input is read bounds how far the wall clock may close windows (WindowClock). It needs to know

@@ -3,8 +3,9 @@ package dev.telemetry.processor.config;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.errors.ErrorRule;
 import dev.telemetry.processor.rules.AlertRule;
-import dev.telemetry.processor.topology.Detection;
-import dev.telemetry.processor.window.CardinalityCaps;
+import dev.telemetry.processor.stage.Detection;
+import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
 import dev.telemetry.service.config.Require;
@@ -57,6 +58,12 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         public Security {
             channels = channels == null ? List.of() : List.copyOf(channels);
         }
+    }
+
+    /** What the topology's shape and semantics depend on, as configured. */
+    public ProcessorSettings settings() {
+        return new ProcessorSettings(topicCatalogue(), windows.size(), windows.grace(), windows.closeCheckInterval(), rules,
+                detection());
     }
 
     /** The detection settings the topology needs. */

@@ -1,6 +1,6 @@
 package dev.telemetry.processor.progress;
 
-import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.stage.ReadProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

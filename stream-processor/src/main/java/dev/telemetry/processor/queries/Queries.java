@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.processor.rules.AlertRuleProcessor;
+import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.rules.AlertState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -7,12 +7,16 @@ import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.erroralerts.ErrorAlertsProcessor;
+import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.injection.RequestInjectionProcessor;
 import dev.telemetry.processor.injection.SecurityEventsProcessor;
 import dev.telemetry.processor.ratelimit.RateLimitProcessor;
-import dev.telemetry.processor.rules.AlertRuleProcessor;
+import dev.telemetry.processor.stage.CardinalityCaps;
+import dev.telemetry.processor.stage.DetectorOutput;
+import dev.telemetry.processor.stage.ProcessorMetrics;
+import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.ReadProgress;
 import dev.telemetry.processor.window.CardinalityAlertsProcessor;
-import dev.telemetry.processor.window.CardinalityCaps;
 import dev.telemetry.processor.window.SeriesObservation;
 import dev.telemetry.processor.window.SeriesObservationSerde;
 import dev.telemetry.processor.window.SeriesObservations;
@@ -95,9 +99,6 @@ public final class TelemetryTopology {
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
     static final String REQUEST_INJECTION_CHECKS = "request-injection-checks";
-    static final String FINDINGS_SINK = "findings-sink";
-    static final String EVENT_ALERTS_SINK = "event-alerts-sink";
-    static final String RATELIMIT_SINK = "ratelimit-sink";
 
     private TelemetryTopology() {
     }
@@ -187,11 +188,11 @@ public final class TelemetryTopology {
         topology.addProcessor(REQUEST_CHECKS, RateLimitProcessor.supplier(settings, metrics, progress), "requests-source");
         topology.addProcessor(SECURITY_EVENTS, () -> new SecurityEventsProcessor(settings, metrics), "security-source");
         topology.addProcessor(ERROR_ALERTS, ErrorAlertsProcessor.supplier(settings, metrics, progress), "errors-source");
-        topology.addSink(RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
+        topology.addSink(DetectorOutput.RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
                 DetectorOutput.rateLimitCounts(), REQUEST_CHECKS);
-        topology.addSink(FINDINGS_SINK, topics.name(Topic.SECURITY), Serdes.String().serializer(),
+        topology.addSink(DetectorOutput.FINDINGS_SINK, topics.name(Topic.SECURITY), Serdes.String().serializer(),
                 DetectorOutput.findings(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS);
-        topology.addSink(EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), Serdes.String().serializer(),
+        topology.addSink(DetectorOutput.EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), Serdes.String().serializer(),
                 DetectorOutput.alerts(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS, ERROR_ALERTS);
         return topology;
     }

@@ -4,7 +4,7 @@ import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
-import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.stage.ProcessorSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

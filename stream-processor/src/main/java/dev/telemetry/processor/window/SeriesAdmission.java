@@ -1,6 +1,7 @@
 package dev.telemetry.processor.window;
 
 import dev.telemetry.events.SeriesKeys;
+import dev.telemetry.processor.stage.CardinalityCaps;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.utils.Bytes;

@@ -13,7 +13,7 @@ import dev.telemetry.events.VitalEvent;
 import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorFingerprint;
-import dev.telemetry.processor.topology.Detection;
+import dev.telemetry.processor.stage.Detection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.telemetry.processor.window;
 
-import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.stage.ReadProgress;
 import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 

@@ -1,9 +1,10 @@
 package dev.telemetry.processor.window;
 
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.processor.topology.ProcessorMetrics;
-import dev.telemetry.processor.topology.ProcessorSettings;
-import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.stage.CardinalityCaps;
+import dev.telemetry.processor.stage.ProcessorMetrics;
+import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.ReadProgress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -9,7 +9,7 @@ import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
 import dev.telemetry.processor.rules.Statistic;
-import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.service.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class ProcessorConfigTest {
                 .containsExactly(tuple("FCP", Statistic.P75, 1500.0), tuple("LCP", Statistic.P75, 2500.0),
                         tuple("FID", Statistic.P75, 100.0), tuple("CLS", Statistic.P75, 0.1),
                         tuple("TTI", Statistic.P75, 3800.0), tuple("INP", Statistic.P75, 200.0));
-        assertThat(config.detection()).isEqualTo(dev.telemetry.processor.topology.Detection.defaults());
+        assertThat(config.detection()).isEqualTo(dev.telemetry.processor.stage.Detection.defaults());
     }
 
     @Test
@@ -89,7 +89,7 @@ class ProcessorConfigTest {
                 """);
 
         ProcessorConfig config = ProcessorConfig.load(new String[] {"--config", file.toString()}, Map.of());
-        ProcessorSettings settings = ProcessorSettings.from(config);
+        ProcessorSettings settings = config.settings();
 
         assertThat(settings.windowSize()).as("kept from the defaults").isEqualTo(Duration.ofMinutes(1));
         assertThat(settings.grace()).isEqualTo(Duration.ofSeconds(30));

@@ -2,7 +2,7 @@ package dev.telemetry.processor.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.telemetry.processor.topology.ReadProgress;
+import dev.telemetry.processor.stage.ReadProgress;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
-import dev.telemetry.processor.topology.ProcessorSettings;
+import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.topology.TelemetryTopology;
-import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.stage.ProcessorMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -8,7 +8,7 @@ import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.processor.rules.AlertFingerprint;
 import dev.telemetry.processor.rules.AlertRule;
-import dev.telemetry.processor.rules.AlertRuleProcessor;
+import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.rules.AlertState;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;

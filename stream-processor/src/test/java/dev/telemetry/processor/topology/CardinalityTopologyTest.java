@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.processor.window.CardinalityCaps;
+import dev.telemetry.processor.stage.CardinalityCaps;
+import dev.telemetry.processor.stage.Detection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

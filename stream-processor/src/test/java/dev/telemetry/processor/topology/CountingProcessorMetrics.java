@@ -2,6 +2,7 @@ package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.processor.stage.ProcessorMetrics;
 import java.util.EnumMap;
 import java.util.Map;
 

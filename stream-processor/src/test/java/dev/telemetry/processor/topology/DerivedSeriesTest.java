@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.errors.ErrorFingerprint;
-import dev.telemetry.processor.window.CardinalityCaps;
+import dev.telemetry.processor.stage.CardinalityCaps;
+import dev.telemetry.processor.stage.Detection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

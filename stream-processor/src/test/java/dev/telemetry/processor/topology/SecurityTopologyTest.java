@@ -12,6 +12,7 @@ import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.stage.Detection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.telemetry.events.EventType;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.window.WindowAggregate;
 import dev.telemetry.processor.window.WindowStoreKey;
 import dev.telemetry.processor.window.WindowSummaryProcessor;

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.SecurityEvent;

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import org.apache.kafka.streams.processor.TaskId;
 

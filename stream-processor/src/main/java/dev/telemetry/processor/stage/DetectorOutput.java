@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.derived.AlertEvent;
@@ -15,6 +15,13 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public sealed interface DetectorOutput {
 
+    /** The topology's sink of {@code telemetry.security} findings; its name keeps the sink stable across versions. */
+    String FINDINGS_SINK = "findings-sink";
+    /** The topology's sink of event alerts on {@code telemetry.alerts}. */
+    String EVENT_ALERTS_SINK = "event-alerts-sink";
+    /** The topology's sink of {@code telemetry.ratelimit}. */
+    String RATELIMIT_SINK = "ratelimit-sink";
+
     /** The sink of this kind of output (a child of every detector that emits it). */
     String sink();
 
@@ -25,7 +32,7 @@ public sealed interface DetectorOutput {
     record Finding(Envelope envelope) implements DetectorOutput {
         @Override
         public String sink() {
-            return TelemetryTopology.FINDINGS_SINK;
+            return FINDINGS_SINK;
         }
 
         @Override
@@ -38,7 +45,7 @@ public sealed interface DetectorOutput {
     record Alert(AlertEvent alert) implements DetectorOutput {
         @Override
         public String sink() {
-            return TelemetryTopology.EVENT_ALERTS_SINK;
+            return EVENT_ALERTS_SINK;
         }
 
         @Override
@@ -51,7 +58,7 @@ public sealed interface DetectorOutput {
     record RateLimitCounted(RateLimitCount count) implements DetectorOutput {
         @Override
         public String sink() {
-            return TelemetryTopology.RATELIMIT_SINK;
+            return RATELIMIT_SINK;
         }
 
         @Override

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class DetectorOutputTest {
 
         assertThat(DetectorOutput.rateLimitCounts().serialize("t", output))
                 .isEqualTo(JsonSerde.rateLimitCount().serializer().serialize("t", count));
-        assertThat(output.sink()).isEqualTo(TelemetryTopology.RATELIMIT_SINK);
+        assertThat(output.sink()).isEqualTo(DetectorOutput.RATELIMIT_SINK).isEqualTo("ratelimit-sink");
         assertThat(output.key()).isEqualTo(count.key());
     }
 

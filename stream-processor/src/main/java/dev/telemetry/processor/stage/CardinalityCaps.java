@@ -1,8 +1,8 @@
-package dev.telemetry.processor.window;
+package dev.telemetry.processor.stage;
 
 /**
  * How many series one app may have per window: distinct metric names, series in all, and label sets per metric.
- * Observations of series beyond a cap go to an overflow series instead (see {@link SeriesAdmission}), so a client
+ * Observations of series beyond a cap go to an overflow series instead (see {@code window.SeriesAdmission}), so a client
  * that puts user ids into names or tags, or an attacker posting random names, cannot grow the processor's state,
  * {@code telemetry.summaries} or the rules' state without bound.
  *
@@ -28,7 +28,7 @@ public record CardinalityCaps(int maxMetricsPerApp, int maxSeriesPerApp, int max
      * input partition (the raw topics are keyed by app and series), and each task counts only its own, so each
      * admits an equal share and the app's total over all tasks stays within the cap. At least one.
      */
-    static int share(int cap, int tasks) {
+    public static int share(int cap, int tasks) {
         return Math.max(1, cap / Math.max(1, tasks));
     }
 

@@ -1,9 +1,13 @@
-package dev.telemetry.processor.rules;
+package dev.telemetry.processor.evaluation;
 
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
-import dev.telemetry.processor.topology.ProcessorMetrics;
+import dev.telemetry.processor.rules.AlertFingerprint;
+import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.rules.AlertState;
+import dev.telemetry.processor.rules.AlertStateMachine;
+import dev.telemetry.processor.stage.ProcessorMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

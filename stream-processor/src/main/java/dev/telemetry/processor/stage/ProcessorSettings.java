@@ -1,7 +1,6 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import dev.telemetry.events.topic.TopicCatalogue;
-import dev.telemetry.processor.config.ProcessorConfig;
 import dev.telemetry.processor.rules.AlertRule;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Everything the topology's shape and semantics depend on, and nothing about how it is run (brokers,
- * threads, guarantees): what {@link TelemetryTopology#build} needs, so tests build the production topology.
+ * threads, guarantees): what {@link dev.telemetry.processor.topology.TelemetryTopology#build} needs, so tests build the production topology.
  *
  * @param windowSize         tumbling window size
  * @param grace              how long after a window's end its late events are still counted
@@ -37,10 +36,6 @@ public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Dura
         detection = detection == null ? Detection.defaults() : detection;
     }
 
-    public static ProcessorSettings from(ProcessorConfig config) {
-        return new ProcessorSettings(config.topicCatalogue(), config.windows().size(), config.windows().grace(),
-                config.windows().closeCheckInterval(), config.rules(), config.detection());
-    }
 
     private static void requirePositive(String name, Duration value) {
         Objects.requireNonNull(value, name);

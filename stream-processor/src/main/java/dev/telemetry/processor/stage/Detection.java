@@ -1,8 +1,7 @@
-package dev.telemetry.processor.topology;
+package dev.telemetry.processor.stage;
 
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.errors.ErrorRule;
-import dev.telemetry.processor.window.CardinalityCaps;
 import java.time.Duration;
 import java.util.List;
 
