@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
+import dev.telemetry.alerts.testing.AlertsTopic;
 import dev.telemetry.alerts.testing.ChildSink;
 import dev.telemetry.alerts.testing.RecordingReceiver;
 import dev.telemetry.alerts.testing.RecordingReceiver.Reply;
@@ -58,22 +59,6 @@ class GroupStateRestartIntegrationTest {
     private record Arrival(String key, String fingerprints, Instant at) {
     }
 
-    private static AlertEvent alert(String fingerprint, String app, String severity) {
-        return new AlertEvent(AlertEvent.SCHEMA_VERSION, fingerprint, AlertStatus.FIRING, "HighErrorRate", "error_rate", "mean",
-                Map.of("alertname", "HighErrorRate", "app", app, "severity", severity), 0.3, 0.05, "gt", severity, List.of(),
-                Map.of(), Alerts.STARTS_AT, null, Alerts.STARTS_AT);
-    }
-
-    private static void produce(LocalKafka kafka, String topic, AlertEvent... alerts) throws Exception {
-        try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), JsonSerde.alert().serializer())) {
-            for (AlertEvent alert : alerts) {
-                producer.send(new ProducerRecord<>(topic, alert.fingerprint(), alert)).get();
-            }
-        }
-    }
-
     @Test
     void shouldRepeatOnTimeAndInhibitWithoutTheAlertsHistoryWhenRestartedAfterSigkill(LocalKafka kafka, @TempDir Path dir)
             throws Exception {
@@ -86,21 +71,13 @@ class GroupStateRestartIntegrationTest {
         })) {
             SinkConfig config = TestSinks.config(kafka, topic);
             String stateTopic = config.topicCatalogue().name(Topic.GROUP_STATE);
-            Path yaml = Files.writeString(dir.resolve("sink.yaml"), """
-                    kafka: {bootstrap-servers: "%s", session-timeout: 6s}
-                    group-id: %s
-                    topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s, group-state: %s}
-                    http: {host: 127.0.0.1, port: 0}
-                    retry: {initial-backoff: 100ms, max-backoff: 1s}
+            Path yaml = Files.writeString(dir.resolve("sink.yaml"), TestSinks.childYamlHead(config) + """
                     grouping: {group-by: [alertname, app], group-wait: 0s, group-interval: 1s, repeat-interval: %ds}
                     receivers:
                       - {name: team, type: webhook, url: "%s"}
                     default-receivers: [team]
-                    """.formatted(kafka.bootstrapServers(), config.groupId(), topic,
-                    config.topicCatalogue().name(Topic.NOTIFICATIONS), config.topicCatalogue().name(Topic.NOTIFICATION_LOG),
-                    config.topicCatalogue().name(Topic.SILENCES), config.topicCatalogue().name(Topic.ALERTS_DLQ), stateTopic,
-                    REPEAT.toSeconds(), receiver.url("/hook")));
-            produce(kafka, topic, alert("fp-crit", "shop", "critical"));
+                    """.formatted(REPEAT.toSeconds(), receiver.url("/hook")));
+            AlertsTopic.produce(kafka, topic, Alerts.firing("fp-crit", "shop", "critical"));
 
             Process first = ChildSink.start(yaml, dir.resolve("first.log"));
             try {
@@ -122,7 +99,7 @@ class GroupStateRestartIntegrationTest {
             Instant restarted = Instant.now();
             Process second = ChildSink.start(yaml, dir.resolve("second.log"));
             try {
-                produce(kafka, topic, alert("fp-shop-high", "shop", "high"), alert("fp-cart-high", "cart", "high"));
+                AlertsTopic.produce(kafka, topic, Alerts.firing("fp-shop-high", "shop", "high"), Alerts.firing("fp-cart-high", "cart", "high"));
                 await().atMost(PATIENCE).until(() -> arrivals.stream().anyMatch(a -> a.fingerprints().equals("fp-cart-high")));
                 await().atMost(PATIENCE).until(() -> arrivals.stream().anyMatch(a -> a.key().contains(":repeat:")
                         && a.fingerprints().equals("fp-crit")));

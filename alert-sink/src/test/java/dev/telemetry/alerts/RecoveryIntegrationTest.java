@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.alerts.testing.Alerts;
+import dev.telemetry.alerts.testing.AlertsTopic;
 import dev.telemetry.alerts.testing.ChildSink;
 import dev.telemetry.alerts.testing.RecordingReceiver;
 import dev.telemetry.alerts.testing.RecordingReceiver.Reply;
@@ -41,16 +42,6 @@ class RecoveryIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private static void produce(LocalKafka kafka, String topic, AlertEvent... alerts) throws Exception {
-        try (KafkaProducer<String, AlertEvent> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), JsonSerde.alert().serializer())) {
-            for (AlertEvent alert : alerts) {
-                producer.send(new ProducerRecord<>(topic, alert.fingerprint(), alert)).get();
-            }
-        }
-    }
-
     private static Long committed(LocalKafka kafka, String groupId, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             OffsetAndMetadata offset = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get()
@@ -78,7 +69,7 @@ class RecoveryIntegrationTest {
                             new WebhookConfig("down", "http://127.0.0.1:" + downPort + "/hook", Duration.ofSeconds(2), Map.of())),
                     Map.of(), List.of("healthy", "down"));
             try (AlertSink sink = AlertSink.start(config)) {
-                produce(kafka, topic, Alerts.firing("fp-1", List.of()), Alerts.firing("fp-2", List.of()), Alerts.firing("fp-3", List.of()));
+                AlertsTopic.produce(kafka, topic, Alerts.firing("fp-1", List.of()), Alerts.firing("fp-2", List.of()), Alerts.firing("fp-3", List.of()));
 
                 await().atMost(PATIENCE).until(() -> healthy.requests().size() == 3);
                 assertThat(committed(kafka, config.groupId(), topic)).as("the down receiver still owes them").isNull();
@@ -109,21 +100,13 @@ class RecoveryIntegrationTest {
         try (RecordingReceiver fast = new RecordingReceiver();
              RecordingReceiver slow = new RecordingReceiver(Reply.after(never, 200))) {
             SinkConfig config = TestSinks.config(kafka, topic);
-            Path yaml = Files.writeString(dir.resolve("sink.yaml"), """
-                    kafka: {bootstrap-servers: "%s", session-timeout: 6s}
-                    group-id: %s
-                    topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s, group-state: %s}
-                    http: {host: 127.0.0.1, port: 0}
-                    retry: {initial-backoff: 100ms, max-backoff: 1s}
+            Path yaml = Files.writeString(dir.resolve("sink.yaml"), TestSinks.childYamlHead(config) + """
                     receivers:
                       - {name: fast, type: webhook, url: "%s"}
                       - {name: slow, type: webhook, url: "%s", timeout: 60s}
                     default-receivers: [fast, slow]
-                    """.formatted(kafka.bootstrapServers(), config.groupId(), topic,
-                    config.topicCatalogue().name(Topic.NOTIFICATIONS), config.topicCatalogue().name(Topic.NOTIFICATION_LOG),
-                    config.topicCatalogue().name(Topic.SILENCES), config.topicCatalogue().name(Topic.ALERTS_DLQ),
-                    config.topicCatalogue().name(Topic.GROUP_STATE), fast.url("/hook"), slow.url("/hook")));
-            produce(kafka, topic, Alerts.firing("fp-k", List.of()));
+                    """.formatted(fast.url("/hook"), slow.url("/hook")));
+            AlertsTopic.produce(kafka, topic, Alerts.firing("fp-k", List.of()));
 
             Process first = ChildSink.start(yaml, dir.resolve("first.log"));
             try {

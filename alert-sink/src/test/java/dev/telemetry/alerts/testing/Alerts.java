@@ -27,6 +27,13 @@ public final class Alerts {
         return alert(fingerprint, AlertStatus.RESOLVED, 0.01, channels, STARTS_AT, ENDS_AT);
     }
 
+    /** A firing alert of {@code app} with {@code severity} (in its labels, as the processor sets them), for inhibition. */
+    public static AlertEvent firing(String fingerprint, String app, String severity) {
+        return new AlertEvent(AlertEvent.SCHEMA_VERSION, fingerprint, AlertStatus.FIRING, "HighErrorRate", "error_rate", "mean",
+                Map.of("alertname", "HighErrorRate", "app", app, "severity", severity), 0.3, 0.05, "gt", severity, List.of(),
+                Map.of(), STARTS_AT, null, STARTS_AT);
+    }
+
     public static AlertEvent alert(String fingerprint, AlertStatus status, double value, List<String> channels,
                                    Instant startsAt, Instant endsAt) {
         return new AlertEvent(AlertEvent.SCHEMA_VERSION, fingerprint, status, "HighErrorRate", "error_rate", "mean",

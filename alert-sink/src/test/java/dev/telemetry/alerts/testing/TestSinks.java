@@ -1,6 +1,8 @@
 package dev.telemetry.alerts.testing;
 
 import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import java.time.Duration;
 import java.util.List;
@@ -27,5 +29,23 @@ public final class TestSinks {
             config = config.withTopic(key, name);
         }
         return config;
+    }
+
+    /**
+     * The first lines of a {@code sink.yaml} for a sink run as a child process with {@code config}'s broker, group and
+     * topics, an ephemeral port and fast retries (a 6 s session, so a killed child's partitions move on quickly);
+     * the caller appends its grouping and receivers.
+     */
+    public static String childYamlHead(SinkConfig config) {
+        TopicCatalogue topics = config.topicCatalogue();
+        return """
+                kafka: {bootstrap-servers: "%s", session-timeout: 6s}
+                group-id: %s
+                topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s, group-state: %s}
+                http: {host: 127.0.0.1, port: 0}
+                retry: {initial-backoff: 100ms, max-backoff: 1s}
+                """.formatted(config.kafka().bootstrapServers(), config.groupId(), topics.name(Topic.ALERTS),
+                topics.name(Topic.NOTIFICATIONS), topics.name(Topic.NOTIFICATION_LOG), topics.name(Topic.SILENCES),
+                topics.name(Topic.ALERTS_DLQ), topics.name(Topic.GROUP_STATE));
     }
 }
