@@ -95,7 +95,11 @@ public final class AlertSink implements AutoCloseable {
         kafkaMetrics.bindTo(registry);
         KafkaJournal journal = KafkaJournal.open(config.kafka().bootstrapServers(), config.topicCatalogue(), clock);
         SilenceStore silences = new SilenceStore(config.kafka().bootstrapServers(), config.topicCatalogue().name(Topic.SILENCES), clock);
-        DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight());
+        // No console yet: a folded group is seen on the delivery log, and on this sink's /health when it has an address.
+        String stormSeeAt = config.topicCatalogue().name(Topic.NOTIFICATIONS) + " (outcome \"folded\")"
+                + (config.externalUrl().isEmpty() ? "" : ", " + config.externalUrl().replaceAll("/+$", "") + "/health");
+        DeliveryPolicy policy = new DeliveryPolicy(backoff, config.retry().maxAge(), config.delivery().maxInFlight(),
+                config.delivery().stormLimit(), DeliveryPolicy.DEFAULT_STORM_WAIT, stormSeeAt);
         DispatchLoop loop = new DispatchLoop(consumer, topic, router, policy, config.grouping(), metrics, journal,
                 List.of(new Silencer(silences::list, silences::awaitReady), new Inhibitor(config.inhibitRules())), clock,
                 errors);

@@ -73,6 +73,7 @@ class AlertSinkIntegrationTest {
                 .withTopic("alerts", topic)
                 .withHttp("127.0.0.1", 0)
                 .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .withGrouping(dev.telemetry.alerts.dispatch.Grouping.none())
                 .withReceivers(List.of(new LogConfig("console"),
                                 new WebhookConfig("team", receiver.url("/hook"), Duration.ofSeconds(10), Map.of())),
                         Map.of("#alerts", List.of("team")), List.of("console"));

@@ -105,6 +105,7 @@ class RecoveryIntegrationTest {
                       - {name: fast, type: webhook, url: "%s"}
                       - {name: slow, type: webhook, url: "%s", timeout: 60s}
                     default-receivers: [fast, slow]
+                    grouping: {group-by: ["..."], group-wait: 0s, group-interval: 0s, repeat-interval: 0s}
                     """.formatted(fast.url("/hook"), slow.url("/hook")));
             AlertsTopic.produce(kafka, topic, Alerts.firing("fp-k", List.of()));
 

@@ -81,7 +81,7 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
         adminToken = adminToken == null ? "" : adminToken;
         inhibitRules = inhibitRules == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(inhibitRules));
         grouping = grouping == null ? dev.telemetry.alerts.dispatch.Grouping.none() : grouping;
-        delivery = delivery == null ? new Delivery(null) : delivery;
+        delivery = delivery == null ? new Delivery(null, null) : delivery;
     }
 
     /**
@@ -89,14 +89,24 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
      *
      * @param maxInFlight attempts one receiver may have in flight at once, each for a different
      *                    aggregation group; a notification waiting out its backoff holds none
+     * @param stormLimit  notifications a minute per receiver before further groups are folded into one
+     *                    storm notification; 0 for no limit
      */
-    public record Delivery(Integer maxInFlight) {
+    public record Delivery(Integer maxInFlight, Integer stormLimit) {
 
         /** The most a receiver may be asked to take at once; more is a typo, not a plan. */
         public static final int MAX_IN_FLIGHT_LIMIT = 64;
+        /** More notifications a minute than anyone reads; a larger limit is a typo. */
+        public static final int MAX_STORM_LIMIT = 10_000;
+        public static final int DEFAULT_STORM_LIMIT = 20;
 
         public Delivery {
             maxInFlight = maxInFlight == null ? dev.telemetry.alerts.dispatch.DeliveryPolicy.DEFAULT_MAX_IN_FLIGHT : maxInFlight;
+            stormLimit = stormLimit == null ? DEFAULT_STORM_LIMIT : stormLimit;
+        }
+
+        public Delivery(Integer maxInFlight) {
+            this(maxInFlight, null);
         }
     }
 
@@ -213,6 +223,10 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
             throw new ConfigException("delivery.max-in-flight", "must be between 1 and " + Delivery.MAX_IN_FLIGHT_LIMIT
                     + ", got " + delivery.maxInFlight());
         }
+        if (delivery.stormLimit() < 0 || delivery.stormLimit() > Delivery.MAX_STORM_LIMIT) {
+            throw new ConfigException("delivery.storm-limit", "must be between 0 (no limit) and " + Delivery.MAX_STORM_LIMIT
+                    + " notifications a minute, got " + delivery.stormLimit());
+        }
         Require.notNegative("grouping.group-wait", grouping.groupWait());
         Require.notNegative("grouping.group-interval", grouping.groupInterval());
         Require.notNegative("grouping.repeat-interval", grouping.repeatInterval());
@@ -322,6 +336,12 @@ public record SinkConfig(Kafka kafka, String groupId, Map<String, String> topics
 
     public SinkConfig withMaxInFlight(int maxInFlight) {
         return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
-                adminToken, inhibitRules, grouping, new Delivery(maxInFlight));
+                adminToken, inhibitRules, grouping, new Delivery(maxInFlight, delivery.stormLimit()));
+    }
+
+    /** Notifications a minute per receiver before the storm limit folds further groups; 0 for none. */
+    public SinkConfig withStormLimit(int stormLimit) {
+        return new SinkConfig(kafka, groupId, topics, http, externalUrl, retry, receivers, routes, defaultReceivers, knownChannels,
+                adminToken, inhibitRules, grouping, new Delivery(delivery.maxInFlight(), stormLimit));
     }
 }

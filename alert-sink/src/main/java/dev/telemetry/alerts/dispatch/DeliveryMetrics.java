@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The sink's delivery meters, created up front per receiver so that a receiver that never failed
  * still shows {@code 0} failures: {@code alerts.notifications{receiver,outcome}},
- * {@code alerts.delivery.latency{receiver}} and {@code alerts.skipped{reason}}.
+ * {@code alerts.delivery.latency{receiver}}, {@code alerts.skipped{reason}}, and the storm limit's
+ * {@code alerts.storm.folded{receiver}} (groups folded) and {@code alerts.storm.active{receiver}} (1 in storm mode).
  */
 public final class DeliveryMetrics {
 
@@ -67,6 +68,8 @@ public final class DeliveryMetrics {
     private final Map<String, Timer> latency = new HashMap<>();
     private final Map<Skip, Counter> skipped = new HashMap<>();
     private final Map<String, Counter> failed = new HashMap<>();
+    private final Map<String, Counter> folded = new HashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> storm = new HashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry, Collection<String> receivers) {
         for (String receiver : receivers) {
@@ -78,6 +81,11 @@ public final class DeliveryMetrics {
             latency.put(receiver, Timer.builder("alerts.delivery.latency")
                     .description("Duration of one delivery attempt")
                     .tag("receiver", receiver).register(registry));
+            folded.put(receiver, Counter.builder("alerts.storm.folded")
+                    .description("Groups folded into a storm notification, over the receiver's storm limit")
+                    .tag("receiver", receiver).register(registry));
+            storm.put(receiver, registry.gauge("alerts.storm.active", List.of(io.micrometer.core.instrument.Tag.of("receiver", receiver)),
+                    new java.util.concurrent.atomic.AtomicInteger()));
             for (FailureReason reason : FailureReason.values()) {
                 failed.put(receiver + "/" + reason.tag(), Counter.builder("alerts.notifications.failed")
                         .description("Failed delivery attempts by receiver and reason")
@@ -111,6 +119,20 @@ public final class DeliveryMetrics {
         Counter counter = failed.get(receiver + "/" + reason.tag());
         if (counter != null) {
             counter.increment();
+        }
+    }
+
+    void folded(String receiver) {
+        Counter counter = folded.get(receiver);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    void storm(String receiver, boolean active) {
+        java.util.concurrent.atomic.AtomicInteger gauge = storm.get(receiver);
+        if (gauge != null) {
+            gauge.set(active ? 1 : 0);
         }
     }
 

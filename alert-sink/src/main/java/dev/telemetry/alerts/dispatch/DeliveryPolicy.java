@@ -8,8 +8,21 @@ import java.time.Duration;
  *
  * @param maxInFlight attempts in flight per receiver, each for a different aggregation group; a
  *                    notification waiting out its backoff holds none, so it never holds up the others
+ * @param stormLimit  notifications a minute per receiver before further groups are folded into a
+ *                    storm notification (see {@link StormLimiter}); 0 for no limit
+ * @param stormWait   how long after the first fold the storm notification goes, gathering the rest
+ * @param stormSeeAt  where the storm notification says all folded groups can be seen
  */
-public record DeliveryPolicy(Backoff backoff, Duration maxAge, int maxInFlight) {
+public record DeliveryPolicy(Backoff backoff, Duration maxAge, int maxInFlight, int stormLimit, Duration stormWait,
+                             String stormSeeAt) {
+
+    /** How long a storm notification gathers the groups folded after the first. */
+    public static final Duration DEFAULT_STORM_WAIT = Duration.ofSeconds(10);
+
+    /** No storm limit. */
+    public DeliveryPolicy(Backoff backoff, Duration maxAge, int maxInFlight) {
+        this(backoff, maxAge, maxInFlight, 0, DEFAULT_STORM_WAIT, "");
+    }
 
     /** Enough to keep a flaky receiver busy with an incident's groups without flooding it. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 4;

@@ -6,6 +6,7 @@ import dev.telemetry.alerts.nflog.Dedup;
 import dev.telemetry.alerts.nflog.Journal;
 import dev.telemetry.alerts.nflog.NotificationLogEntry;
 import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.GroupSummary;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import dev.telemetry.events.derived.AlertEvent;
@@ -33,10 +34,20 @@ import org.slf4j.LoggerFactory;
  * retries on its own: a notification waiting out its backoff holds only its own group, while the
  * receiver's other groups go on, at most {@link DeliveryPolicy#maxInFlight()} attempts at a time.
  * It owns retry, backoff, dead-lettering and the attempts in flight; the loop thread drives it.
+ * Beyond the receiver's storm limit ({@link DeliveryPolicy#stormLimit()}) a due notification is
+ * folded instead of queued: recorded on the delivery log as {@code folded}, and told with the others
+ * folded with it in one storm notification (its own lane), which settles their records.
  */
 final class ReceiverQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiverQueue.class);
+
+    /** The outcome on {@code telemetry.notifications} of a notification folded into a storm notification. */
+    static final String FOLDED = "folded";
+    /** How many held groups a storm notification names; the rest are counted. */
+    static final int STORM_EXAMPLES = 10;
+    /** The storm notification's lane: no aggregation group has this id. */
+    private static final String STORM_LANE = "storm";
 
     /** The outcome of one attempt and how long it took. */
     private record Attempt(DeliveryResult result, long latencyNanos) {
@@ -78,11 +89,13 @@ final class ReceiverQueue {
     private final DeliveryMetrics metrics;
     private final ExecutorService deliveries;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    private final StormLimiter<Grouper.Flush> storm;
     /** Where a notifier's exception goes besides the log: it is our bug, not the receiver's answer. */
     private final ErrorReporter errors;
     private String lastOutcome;
     private String lastReason;
     private Instant lastAttemptAt;
+    private Instant lastPumpAt;
     /** Published for other threads ({@code /health}); the rest is the loop thread's. */
     private volatile ReceiverStatus status = new ReceiverStatus(0, 0, null, null, null);
 
@@ -96,6 +109,7 @@ final class ReceiverQueue {
         this.journal = journal;
         this.metrics = metrics;
         this.deliveries = deliveries;
+        this.storm = new StormLimiter<>(policy.stormLimit(), policy.stormWait());
     }
 
     String name() {
@@ -111,6 +125,7 @@ final class ReceiverQueue {
 
     /** Settles finished attempts and starts due ones, up to the receiver's bound of attempts in flight. */
     void pump(Instant now) {
+        lastPumpAt = now;
         enqueue(now);
         for (Lane lane : lanes.values()) {
             if (lane.inFlight != null && lane.inFlight.isDone()) {
@@ -142,6 +157,8 @@ final class ReceiverQueue {
     /** When there is next something to start or flush, attempts in flight aside; empty with nothing waiting. */
     Optional<Instant> nextDue(Instant now) {
         Instant next = grouper.nextDue().orElse(null);
+        Instant stormDue = storm.nextDue().orElse(null);
+        next = next == null || stormDue != null && stormDue.isBefore(next) ? stormDue : next;
         if (inFlight().size() < policy.maxInFlight()) {
             for (Lane lane : lanes.values()) {
                 if (lane.inFlight == null && !lane.flushes.isEmpty()) {
@@ -181,8 +198,48 @@ final class ReceiverQueue {
 
     private void enqueue(Instant now) {
         for (Grouper.Flush flush : grouper.due(now)) {
-            lanes.computeIfAbsent(flush.group(), group -> new Lane()).flushes.addLast(flush);
+            if (storm.admit(now)) {
+                lane(flush);
+            } else {
+                fold(flush, now);
+            }
         }
+        storm.due(now).ifPresent(folded -> lane(stormFlush(folded)));
+    }
+
+    private void lane(Grouper.Flush flush) {
+        lanes.computeIfAbsent(flush.group(), group -> new Lane()).flushes.addLast(flush);
+    }
+
+    /** Holds a notification over the storm limit for the storm notification; the delivery log says so at once. */
+    private void fold(Grouper.Flush flush, Instant now) {
+        Notification notification = flush.notification();
+        metrics.folded(name());
+        journal.attempted(new AttemptRecord(name(), notification.idempotencyKey(), fingerprints(notification),
+                notification.alerts().get(0).rule(), notification.status().wireName(), 0, FOLDED,
+                "over the storm limit of " + storm.limit() + " a minute: held for the storm notification", 0, now));
+        storm.fold(flush, now);
+    }
+
+    /** One notification of every alert folded since the last storm notification, settling all their records. */
+    private Grouper.Flush stormFlush(List<Grouper.Flush> folded) {
+        Map<String, AlertEvent> alerts = new LinkedHashMap<>();
+        List<PendingAlert> covers = new ArrayList<>();
+        java.util.Set<String> groups = new java.util.LinkedHashSet<>();
+        for (Grouper.Flush flush : folded) {
+            flush.notification().alerts().forEach(alert -> alerts.put(alert.fingerprint(), alert));
+            covers.addAll(flush.covers());
+            groups.add(GroupSummary.labelText(flush.notification().groupLabels()));
+        }
+        List<String> examples = groups.stream().limit(STORM_EXAMPLES).toList();
+        Notification.Storm held = new Notification.Storm(name(), storm.limit(), groups.size(), examples, policy.stormSeeAt());
+        LOG.warn("receiver {} over its storm limit of {} a minute: {} group(s) with {} alert(s) told in one storm notification",
+                name(), storm.limit(), groups.size(), alerts.size());
+        return new Grouper.Flush(STORM_LANE, Notification.storm(held, new ArrayList<>(alerts.values())), covers, false);
+    }
+
+    private static String fingerprints(Notification notification) {
+        return String.join(",", notification.alerts().stream().map(AlertEvent::fingerprint).toList());
     }
 
     /** Starts an attempt for the lane's head if it is due, first dropping heads nobody needs sent. */
@@ -241,7 +298,7 @@ final class ReceiverQueue {
         metrics.attempted(name(), result, Duration.ofNanos(attempt.latencyNanos()));
         String reason = result instanceof DeliveryResult.Retryable r ? r.reason()
                 : result instanceof DeliveryResult.Permanent p ? p.reason() : "";
-        String fingerprints = String.join(",", notification.alerts().stream().map(AlertEvent::fingerprint).toList());
+        String fingerprints = fingerprints(notification);
         String what = notification.status().wireName() + " " + notification.alerts().get(0).rule()
                 + (notification.alerts().size() > 1 ? " and " + (notification.alerts().size() - 1) + " more" : "");
         journal.attempted(new AttemptRecord(name(), notification.idempotencyKey(), fingerprints,
@@ -296,6 +353,8 @@ final class ReceiverQueue {
     private void publish() {
         int owed = lanes.values().stream().mapToInt(lane -> lane.flushes.size()).sum();
         int failures = lanes.values().stream().mapToInt(lane -> lane.failures).max().orElse(0);
-        status = new ReceiverStatus(owed, failures, lastOutcome, lastReason, lastAttemptAt);
+        boolean inStorm = lastPumpAt != null && storm.active(lastPumpAt) || storm.nextDue().isPresent();
+        metrics.storm(name(), inStorm);
+        status = new ReceiverStatus(owed, failures, lastOutcome, lastReason, lastAttemptAt, inStorm);
     }
 }

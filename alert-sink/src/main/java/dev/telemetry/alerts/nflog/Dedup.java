@@ -52,7 +52,7 @@ public final class Dedup {
         }
         Optional<Notification> result = left.isEmpty() ? Optional.empty()
                 : Optional.of(left.size() == notification.alerts().size() ? notification
-                : Notification.of(notification.groupKey(), notification.groupLabels(), left, ""));
+                : notification.withAlerts(left));
         return new Result(result, duplicates, resolvedUnnotified);
     }
 

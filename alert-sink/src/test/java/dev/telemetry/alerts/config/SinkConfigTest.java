@@ -53,6 +53,22 @@ class SinkConfigTest {
     }
 
     @Test
+    void shouldShipAlertmanagersGroupingAndAStormLimitWhenNothingIsConfigured() {
+        SinkConfig config = SinkConfig.defaults();
+
+        assertThat(config.grouping()).isEqualTo(new dev.telemetry.alerts.dispatch.Grouping(List.of("alertname", "app"),
+                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(4), true));
+        assertThat(config.delivery().stormLimit()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldNameTheKeyWhenTheStormLimitIsOutOfRange() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SinkConfig.load(null, Map.of("SINK_DELIVERY_STORM_LIMIT", "-1"))))
+                .isInstanceOf(dev.telemetry.service.config.ConfigException.class).hasMessageContaining("delivery.storm-limit");
+        assertThat(SinkConfig.load(null, Map.of("SINK_DELIVERY_STORM_LIMIT", "0")).delivery().stormLimit()).isZero();
+    }
+
+    @Test
     void shouldBoundEachReceiversDeliveriesInFlightWhenNothingIsConfigured() {
         assertThat(SinkConfig.defaults().delivery()).isEqualTo(new SinkConfig.Delivery(4));
         assertThat(SinkConfig.load(null, Map.of("SINK_DELIVERY_MAX_IN_FLIGHT", "8")).delivery().maxInFlight()).isEqualTo(8);

@@ -87,7 +87,7 @@ class JournalOutageIntegrationTest {
         CountDownLatch answer = new CountDownLatch(1);
         try (RecordingReceiver receiver = new RecordingReceiver(Reply.after(answer, 200))) {
             SinkConfig config = SinkConfig.defaults().withKafka(bootstrap).withGroupId("journal-outage").withHttp("127.0.0.1", 0)
-                    .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
+                    .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1)).withGrouping(dev.telemetry.alerts.dispatch.Grouping.none())
                     .withReceivers(List.of(new WebhookConfig("team", receiver.url("/hook"), Duration.ofSeconds(30), Map.of())),
                             Map.of(), List.of("team"));
             broker.createTopics(config.topicCatalogue(), 1);

@@ -41,4 +41,14 @@ public final class Alerts {
                 channels, Map.of("summary", "Error rate above 5%", "runbook_url", "https://runbooks.example/error-rate"),
                 startsAt, endsAt, startsAt.plusSeconds(60));
     }
+
+    /**
+     * One endpoint of {@code app} breaching HighLatency: fingerprints differ, alertname and app are shared,
+     * so grouping by {@code [alertname, app]} puts every endpoint of an app in one group.
+     */
+    public static AlertEvent endpoint(String app, int endpoint, String severity, double value, AlertStatus status) {
+        return new AlertEvent(AlertEvent.SCHEMA_VERSION, app + "-ep-" + endpoint, status, "HighLatency", "latency_ms", "p99",
+                Map.of("alertname", "HighLatency", "app", app, "severity", severity, "endpoint", "/api/" + endpoint), value, 500,
+                "gt", severity, List.of(), Map.of(), STARTS_AT, status == AlertStatus.RESOLVED ? ENDS_AT : null, STARTS_AT);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.telemetry.alerts.testing;
 
 import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.alerts.dispatch.Grouping;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.kafka.local.junit.LocalKafka;
@@ -15,14 +16,19 @@ public final class TestSinks {
     private TestSinks() {
     }
 
-    /** Defaults on {@code kafka}, an ephemeral http port, fast retries, and fresh topics (alerts topic name given). */
+    /**
+     * Defaults on {@code kafka}, an ephemeral http port, fast retries, fresh topics (alerts topic name given), and
+     * every alert notified at once on its own with no storm limit (tests that group or limit say so).
+     */
     public static SinkConfig config(LocalKafka kafka, String alertsTopic) {
         SinkConfig config = SinkConfig.defaults()
                 .withKafka(kafka.bootstrapServers())
                 .withGroupId("alert-sink-test-" + UUID.randomUUID())
                 .withTopic("alerts", alertsTopic)
                 .withHttp("127.0.0.1", 0)
-                .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1));
+                .withRetry(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .withGrouping(Grouping.none())
+                .withStormLimit(0);
         for (String key : List.of("notifications", "notification-log", "silences", "alerts-dlq", "group-state")) {
             String name = kafka.uniqueTopicName(key);
             kafka.createTopic(name, 1, Map.of());
@@ -44,6 +50,7 @@ public final class TestSinks {
                 topics: {alerts: %s, notifications: %s, notification-log: %s, silences: %s, alerts-dlq: %s, group-state: %s}
                 http: {host: 127.0.0.1, port: 0}
                 retry: {initial-backoff: 100ms, max-backoff: 1s}
+                delivery: {storm-limit: 0}
                 """.formatted(config.kafka().bootstrapServers(), config.groupId(), topics.name(Topic.ALERTS),
                 topics.name(Topic.NOTIFICATIONS), topics.name(Topic.NOTIFICATION_LOG), topics.name(Topic.SILENCES),
                 topics.name(Topic.ALERTS_DLQ), topics.name(Topic.GROUP_STATE));

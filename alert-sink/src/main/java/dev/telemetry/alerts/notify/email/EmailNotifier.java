@@ -2,6 +2,7 @@ package dev.telemetry.alerts.notify.email;
 
 import dev.telemetry.alerts.notify.AlertText;
 import dev.telemetry.alerts.notify.DeliveryResult;
+import dev.telemetry.alerts.notify.GroupSummary;
 import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.alerts.notify.Notifier;
 import jakarta.mail.Authenticator;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * Sends each notification as an e-mail with a text and an HTML part (every value HTML-escaped)
@@ -63,23 +65,32 @@ public final class EmailNotifier implements Notifier.Grouped {
         return config.name();
     }
 
-    /** One e-mail per group: a subject counting the states, then each alert in both parts. */
+    /**
+     * One e-mail per group. A single alert is its own subject; a group's subject is its summary's
+     * title (the count per state), its body the summary (the first few, "and N more") and then those
+     * first few in full.
+     */
     @Override
     public DeliveryResult deliver(Notification notification) {
-        List<AlertText> texts = notification.alerts().stream().map(AlertText::of).toList();
-        String subject;
-        if (texts.size() == 1) {
-            subject = texts.get(0).headline();
-        } else {
-            long firing = notification.alerts().stream().filter(a -> a.status() == dev.telemetry.events.derived.AlertStatus.FIRING).count();
-            subject = (firing > 0 ? "[FIRING:" + firing + "] " : "") + (texts.size() > firing ? "[RESOLVED:" + (texts.size() - firing) + "] " : "")
-                    + notification.groupLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        if (notification.alerts().size() == 1 && notification.storm() == null) {
+            AlertText text = AlertText.of(notification.alerts().get(0));
+            return send(text.headline(), text.plain(), "<html><body>" + section(text) + "</body></html>", notification.idempotencyKey());
         }
-        String plainText = texts.stream().map(AlertText::plain).collect(java.util.stream.Collectors.joining("\n"));
-        String htmlText = "<html><body>" + texts.stream().map(EmailNotifier::section).collect(java.util.stream.Collectors.joining("<hr>"))
-                + "</body></html>";
-        return send(subject, plainText, htmlText, notification.idempotencyKey());
+        GroupSummary summary = GroupSummary.of(notification);
+        List<AlertText> shown = notification.storm() != null ? List.of()
+                : notification.alerts().stream().sorted(GroupSummary.ORDER).limit(GroupSummary.SHOWN).map(AlertText::of).toList();
+        String plainText = summary.plain() + shown.stream().map(t -> "\n" + t.plain()).collect(Collectors.joining());
+        StringBuilder html = new StringBuilder("<html><body><h2>").append(escape(summary.title())).append("</h2><ul>");
+        summary.lines().forEach(line -> html.append("<li>").append(escape(line)).append("</li>"));
+        html.append("</ul>");
+        if (summary.more() > 0) {
+            html.append("<p>").append(escape(summary.moreText())).append("</p>");
+        }
+        if (!summary.seeAt().isEmpty()) {
+            html.append("<p>See all: ").append(escape(summary.seeAt())).append("</p>");
+        }
+        shown.forEach(text -> html.append("<hr>").append(section(text)));
+        return send(summary.title(), plainText, html.append("</body></html>").toString(), notification.idempotencyKey());
     }
 
     private DeliveryResult send(String subject, String plainText, String htmlText, String idempotencyKey) {

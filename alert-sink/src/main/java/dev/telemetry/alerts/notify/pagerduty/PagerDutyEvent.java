@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.telemetry.alerts.notify.AlertText;
+import dev.telemetry.alerts.notify.GroupSummary;
+import dev.telemetry.alerts.notify.Notification;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -38,6 +40,41 @@ public record PagerDutyEvent(@JsonProperty("routing_key") String routingKey, @Js
     }
 
     public record Link(String href, String text) {
+    }
+
+    /**
+     * The event of a notification. One alert grouped by all its labels is that alert's event. A group
+     * (or a storm) is one incident keyed by {@link Notification#stableGroupKey()}: triggered while
+     * any of its alerts fires, with its summary (count, the first few, "and N more") as summary and
+     * details; resolved when the notification reports that none does.
+     */
+    public static PagerDutyEvent of(String routingKey, Notification notification) {
+        List<AlertEvent> alerts = notification.alerts();
+        if (alerts.size() == 1 && notification.storm() == null && notification.groupLabels().equals(Labels.of(alerts.get(0)))) {
+            return of(routingKey, alerts.get(0));
+        }
+        String key = notification.stableGroupKey();
+        if (!notification.groupFiring()) {
+            return new PagerDutyEvent(routingKey, "resolve", key, null, null, null);
+        }
+        GroupSummary summary = GroupSummary.of(notification);
+        AlertEvent worst = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING).sorted(GroupSummary.ORDER).findFirst()
+                .orElse(alerts.stream().sorted(GroupSummary.ORDER).findFirst().orElseThrow());
+        Map<String, String> labels = Labels.of(worst);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("alerts", alerts.size());
+        details.put("first", summary.lines());
+        if (summary.more() > 0) {
+            details.put("more", summary.moreText());
+        }
+        if (!summary.seeAt().isEmpty()) {
+            details.put("see", summary.seeAt());
+        }
+        details.put("group", new java.util.TreeMap<>(notification.groupLabels()));
+        Payload payload = new Payload(truncate(summary.title(), MAX_SUMMARY), labels.getOrDefault("app", CLIENT),
+                notification.storm() != null ? "critical" : severity(worst.severity()), null, worst.metric(), labels.get("app"),
+                worst.rule(), details);
+        return new PagerDutyEvent(routingKey, "trigger", key, payload, null, CLIENT).fitted();
     }
 
     public static PagerDutyEvent of(String routingKey, AlertEvent alert) {

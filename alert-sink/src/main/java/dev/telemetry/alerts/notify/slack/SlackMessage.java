@@ -2,6 +2,7 @@ package dev.telemetry.alerts.notify.slack;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.telemetry.alerts.notify.AlertText;
+import dev.telemetry.alerts.notify.GroupSummary;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import java.util.List;
@@ -25,20 +26,30 @@ public record SlackMessage(String text, List<Attachment> attachments) {
     }
 
     /**
-     * A group in one message: the count per state in the preview, one attachment per alert, so the
-     * on-call engineer gets one ping per group instead of one per series.
+     * A group in one message: the preview counts the alerts per state, then one attachment for each
+     * of the first few (most severe, then highest value) and one saying how many more there are, so
+     * the on-call engineer gets one ping per group instead of one per series, and Slack's limit on
+     * attachments is never reached. A storm notification lists the groups held instead.
      */
     public static SlackMessage of(dev.telemetry.alerts.notify.Notification notification) {
-        if (notification.alerts().size() == 1) {
+        if (notification.alerts().size() == 1 && notification.storm() == null) {
             return of(notification.alerts().get(0));
         }
-        long firing = notification.alerts().stream().filter(a -> a.status() == AlertStatus.FIRING).count();
-        long resolved = notification.alerts().size() - firing;
-        String group = notification.groupLabels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
-        String headline = (firing > 0 ? ":rotating_light: [FIRING:" + firing + "]" : ":white_check_mark:")
-                + (resolved > 0 ? " [RESOLVED:" + resolved + "]" : "") + " " + escape(group);
-        List<Attachment> attachments = notification.alerts().stream().map(a -> of(a).attachments().get(0)).toList();
+        GroupSummary summary = GroupSummary.of(notification);
+        boolean firing = notification.status() == AlertStatus.FIRING;
+        String headline = (firing ? ":rotating_light: " : ":white_check_mark: ") + escape(summary.title());
+        List<Attachment> attachments = new java.util.ArrayList<>();
+        if (notification.storm() == null) {
+            notification.alerts().stream().sorted(GroupSummary.ORDER).limit(GroupSummary.SHOWN)
+                    .forEach(a -> attachments.add(of(a).attachments().get(0)));
+        } else {
+            attachments.add(new Attachment(RED, "Groups held", null,
+                    escape(String.join("\n", summary.lines())), null));
+        }
+        if (summary.more() > 0 || !summary.seeAt().isEmpty()) {
+            String rest = summary.moreText() + (summary.seeAt().isEmpty() ? "" : "\nSee all: <" + escape(summary.seeAt()) + ">");
+            attachments.add(new Attachment(firing ? RED : GREEN, null, null, rest.strip(), null));
+        }
         return new SlackMessage(headline, attachments);
     }
 

@@ -10,18 +10,20 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Alertmanager's webhook payload, version 4, so receivers written for Alertmanager work unchanged.
- * Until grouping exists each notification is a group of one alert grouped by all its labels
- * (Alertmanager's {@code group_by: ['...']}), hence group and common labels are the alert's labels.
+ * Alertmanager's webhook payload, version 4, so receivers written for Alertmanager work unchanged:
+ * {@code alerts} holds every alert of the notification. Two fields are added, which such receivers
+ * ignore: {@code alertCount} and {@code summary}, the text a person reads first (the count, the
+ * first few alerts and "and N more", see {@link dev.telemetry.alerts.notify.GroupSummary}).
  *
  * @see <a href="https://prometheus.io/docs/alerting/latest/configuration/#webhook_config">webhook_config</a>
  */
 @JsonPropertyOrder({"version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
-        "commonAnnotations", "externalURL", "alerts"})
+        "commonAnnotations", "externalURL", "alerts", "alertCount", "summary"})
 public record WebhookMessage(String version, String groupKey, int truncatedAlerts, String status, String receiver,
                              Map<String, String> groupLabels, Map<String, String> commonLabels,
                              Map<String, String> commonAnnotations,
-                             @JsonProperty("externalURL") String externalUrl, List<Alert> alerts) {
+                             @JsonProperty("externalURL") String externalUrl, List<Alert> alerts, int alertCount,
+                             String summary) {
 
     public static final String VERSION = "4";
 
@@ -54,7 +56,8 @@ public record WebhookMessage(String version, String groupKey, int truncatedAlert
             commonAnnotations = intersect(commonAnnotations, annotations);
         }
         return new WebhookMessage(VERSION, notification.groupKey(), 0, notification.status().wireName(), receiver,
-                new TreeMap<>(notification.groupLabels()), commonLabels, commonAnnotations, externalUrl, items);
+                new TreeMap<>(notification.groupLabels()), commonLabels, commonAnnotations, externalUrl, items, items.size(),
+                dev.telemetry.alerts.notify.GroupSummary.of(notification).plain());
     }
 
     private static Map<String, String> intersect(Map<String, String> common, Map<String, String> next) {

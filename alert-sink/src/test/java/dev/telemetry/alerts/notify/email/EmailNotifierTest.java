@@ -91,7 +91,7 @@ class EmailNotifierTest {
         assertThat(result).isEqualTo(DeliveryResult.delivered());
         assertThat(SMTP.getReceivedMessages()).hasSize(1);
         MimeMessage mail = SMTP.getReceivedMessages()[0];
-        assertThat(mail.getSubject()).isEqualTo("[FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop");
+        assertThat(mail.getSubject()).isEqualTo("[FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop: 2 alerts");
         String html = GreenMailUtil.getBody(((MimeMultipart) mail.getContent()).getBodyPart(1));
         assertThat(html).contains("<h2>[FIRING] HighErrorRate on shop (high)</h2>").contains("<h2>[RESOLVED] HighErrorRate on shop (high)</h2>");
     }

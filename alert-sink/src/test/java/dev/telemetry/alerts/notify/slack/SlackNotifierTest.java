@@ -93,7 +93,7 @@ class SlackNotifierTest {
             assertThat(result).isEqualTo(DeliveryResult.delivered());
             assertThat(receiver.requests()).hasSize(1);
             var json = receiver.requests().get(0).json();
-            assertThat(json.get("text").asText()).isEqualTo(":rotating_light: [FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop");
+            assertThat(json.get("text").asText()).isEqualTo(":rotating_light: [FIRING:1] [RESOLVED:1] alertname=HighErrorRate, app=shop: 2 alerts");
             assertThat(json.get("attachments")).extracting(a -> a.get("footer").asText())
                     .containsExactly("fingerprint fp-1", "fingerprint fp-2");
         }

@@ -72,7 +72,9 @@ class WebhookNotifierTest {
                         "endsAt": "0001-01-01T00:00:00Z",
                         "generatorURL": "",
                         "fingerprint": "fp-1"
-                      }]
+                      }],
+                      "alertCount": 1,
+                      "summary": "[FIRING:1] alertname=HighErrorRate, app=shop, severity=high: 1 alert\\n- (high) HighErrorRate: error_rate mean is 0.07, threshold > 0.05\\n"
                     }
                     """));
         }
