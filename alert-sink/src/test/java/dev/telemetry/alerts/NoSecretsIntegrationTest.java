@@ -120,7 +120,8 @@ class NoSecretsIntegrationTest {
         }
     }
 
-    private static List<String> read(LocalKafka kafka, String topic) {
+    /** Every value of {@code topic}'s partition 0, as text (other tests read the journal with it too). */
+    static List<String> read(LocalKafka kafka, String topic) {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                 new StringDeserializer(), new StringDeserializer())) {
             TopicPartition p = new TopicPartition(topic, 0);
