@@ -36,13 +36,13 @@ class AlertStormIntegrationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private LocalKafka kafka;
+    /** The alerts topic, one partition, fresh for each test. */
     private String topic;
 
     @BeforeEach
-    void createTopic(LocalKafka kafka) {
-        this.kafka = kafka;
-        topic = kafka.uniqueTopicName("alerts");
-        kafka.createTopic(topic, 1);
+    void freshAlertsTopic(LocalKafka broker) {
+        kafka = broker;
+        topic = AlertsTopic.create(broker);
     }
 
     /** The shipped grouping by rule and app, with shorter waits (10 s: long enough for 300 records to be produced one by one). */

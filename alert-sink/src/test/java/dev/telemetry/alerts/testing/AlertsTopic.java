@@ -24,4 +24,11 @@ public final class AlertsTopic {
             }
         }
     }
+
+    /** Creates a fresh alerts topic of one partition on {@code kafka} and returns its name. */
+    public static String create(LocalKafka kafka) {
+        String topic = kafka.uniqueTopicName("alerts");
+        kafka.createTopic(topic, 1);
+        return topic;
+    }
 }
