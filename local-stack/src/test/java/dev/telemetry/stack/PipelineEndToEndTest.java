@@ -103,6 +103,9 @@ class PipelineEndToEndTest {
                   - {name: console, type: log}
                   - {name: team, type: webhook, url: "http://127.0.0.1:%d/hook", timeout: 5s}
                 routes: {"#alerts": [team]}
+                # Every state change at once, as the demo does: the shipped 30 s / 5 m grouping would hold them.
+                grouping: {group-by: ["..."], group-wait: 0s, group-interval: 0s, repeat-interval: 0s}
+                delivery: {storm-limit: 0}
                 %s
                 """.formatted(bootstrap, UUID.randomUUID(), receiver.port(), topics));
         String[] gatewayArgs = {"--config", gatewayYaml.toString()};
