@@ -21,6 +21,7 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     private final Map<AlertStatus, Counter> alerts = new EnumMap<>(AlertStatus.class);
     private final Counter summaries;
     private final Counter fingerprintsForgotten;
+    private final Counter rollupLate;
     private final MeterRegistry registry;
     private final Map<String, Counter> overflow = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -44,6 +45,9 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
         fingerprintsForgotten = Counter.builder("processor.error.fingerprints.forgotten")
                 .description("Error fingerprints dropped from state after errors.forget-after without being seen")
                 .register(registry);
+        rollupLate = Counter.builder("processor.rollup.late")
+                .description("Offending items that reached the event-alert rollup after its window closed "
+                        + "(their findings are on the security topic)").register(registry);
     }
 
     @Override
@@ -73,6 +77,11 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     @Override
     public void findingEmitted(String finding) {
         registry.counter("processor.security.findings", "finding", finding).increment();
+    }
+
+    @Override
+    public void rollupItemLate(String rule) {
+        rollupLate.increment();
     }
 
     @Override

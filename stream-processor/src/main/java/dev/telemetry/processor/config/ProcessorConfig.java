@@ -4,6 +4,7 @@ import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.errors.ErrorRule;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.stage.Detection;
+import dev.telemetry.processor.stage.EventRollups;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.service.config.ConfigException;
@@ -20,7 +21,8 @@ import java.util.Set;
 public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir, Windows windows,
                               Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
                               Duration commitInterval, RateLimit rateLimit, PageLoad pageLoad, Errors errors,
-                              Cardinality cardinality, Security security, Map<String, String> streams) {
+                              Cardinality cardinality, Security security, Alerting alerting,
+                              Map<String, String> streams) {
 
     /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
     public static final String ENV_PREFIX = "PROCESSOR";
@@ -29,6 +31,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         rules = rules == null ? List.of() : List.copyOf(rules);
         streams = streams == null ? Map.of() : Map.copyOf(streams);
+        alerting = alerting == null ? new Alerting(null, null, null) : alerting;
     }
 
     /** Requests per (ip, endpoint) per minute above which a {@code Rate Limit Exceeded} finding is emitted. */
@@ -60,6 +63,19 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         }
     }
 
+    /**
+     * How per-item event alerts roll up into one per rule, app and window; each key left out takes its default
+     * ({@link EventRollups#defaults()}).
+     */
+    public record Alerting(Duration rollupUpdateInterval, Integer rollupSubjects, Integer rollupTopOffenders) {
+        EventRollups rollups() {
+            EventRollups defaults = EventRollups.defaults();
+            return new EventRollups(rollupUpdateInterval == null ? defaults.updateInterval() : rollupUpdateInterval,
+                    rollupSubjects == null ? defaults.maxSubjects() : rollupSubjects,
+                    rollupTopOffenders == null ? defaults.topOffenders() : rollupTopOffenders);
+        }
+    }
+
     /** What the topology's shape and semantics depend on, as configured. */
     public ProcessorSettings settings() {
         return new ProcessorSettings(topicCatalogue(), windows.size(), windows.grace(), windows.closeCheckInterval(), rules,
@@ -72,7 +88,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
                 errors.regressionAfterWindows(), errors.forgetAfter(),
                 new CardinalityCaps(cardinality.maxMetricsPerApp(), cardinality.maxSeriesPerApp(),
                         cardinality.maxSeriesPerMetric()),
-                security.channels());
+                security.channels(), alerting.rollups());
     }
 
     /** Where the brokers are. */
@@ -156,6 +172,11 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         Require.positive("cardinality.max-metrics-per-app", c.cardinality().maxMetricsPerApp());
         Require.positive("cardinality.max-series-per-app", c.cardinality().maxSeriesPerApp());
         Require.positive("cardinality.max-series-per-metric", c.cardinality().maxSeriesPerMetric());
+        try {
+            c.alerting().rollups();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("alerting", e.getMessage());
+        }
         Require.present("security", c.security());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < c.rules().size(); i++) {

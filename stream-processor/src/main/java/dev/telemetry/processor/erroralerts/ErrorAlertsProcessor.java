@@ -11,6 +11,7 @@ import dev.telemetry.processor.rules.Severity;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.DetectorEmitter;
 import dev.telemetry.processor.stage.DetectorOutput;
+import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
@@ -36,7 +37,8 @@ import org.apache.kafka.streams.state.Stores;
  * Alerts on errors as they arrive. Input: envelopes of {@code telemetry.errors}; output: alerts for
  * {@code telemetry.alerts}:
  * <ul>
- *   <li>{@code new_error_fingerprint}: the first error of a fingerprint (type + normalised message + top frame);</li>
+ *   <li>{@code new_error_fingerprint}: the first error of a fingerprint (type + normalised message + top frame),
+ *       rolled up into one alert per app and window (see {@code rollup/});</li>
  *   <li>{@code error_regression}: a fingerprint seen again after {@code regressionWindows} windows without it;</li>
  *   <li>{@code error_should_alert}: an error the seed's {@code classifyError} rules mark {@code shouldAlert},
  *       once per fingerprint and window (a burst of one bug is one alert, not thousands).</li>
@@ -138,8 +140,10 @@ public final class ErrorAlertsProcessor implements Processor<String, Envelope, S
         Map<String, String> annotations = Map.of("summary", ErrorFingerprint.normalise(error.message()));
         Instant at = Instant.ofEpochMilli(record.timestamp());
         if (last == null) {
-            emit.alert(EventAlerts.firing("new_error_fingerprint", "errors", envelope.app(), subject, 1, 0, Operator.GT,
-                    classification.severity(), channels, annotations, at), record.timestamp());
+            // A bad deploy brings hundreds of new fingerprints at once: one rollup alert per app and window names them.
+            emit.offense(new Offense("new_error_fingerprint", envelope.app(), classification.severity().wireName(),
+                    "errors", "fingerprint", fingerprint, 0, Operator.GT.wireName(), "appeared for the first time"),
+                    record.timestamp());
         } else if (window - last > regressionWindows * windowSize) {
             emit.alert(EventAlerts.firing("error_regression", "errors", envelope.app(), subject,
                     (window - last) / windowSize, regressionWindows, Operator.GT, atLeastMedium(classification.severity()),

@@ -4,7 +4,10 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.processor.security.InjectionDetector;
 import dev.telemetry.processor.security.Verdict;
 import dev.telemetry.processor.stage.DetectorEmitter;
+import dev.telemetry.processor.rules.Operator;
+import dev.telemetry.processor.rules.Severity;
 import dev.telemetry.processor.stage.DetectorOutput;
+import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import java.util.LinkedHashMap;
@@ -32,6 +35,16 @@ abstract class InjectionChecks implements Processor<String, Envelope, String, De
     @Override
     public final void init(ProcessorContext<String, DetectorOutput> context) {
         this.emit = new DetectorEmitter(context, metrics);
+    }
+
+    /**
+     * The item an attack adds to its class's rollup alert ({@code sqli_attempt}, {@code xss_attempt}): one alert per
+     * app and window names how many IPs attacked and which most, instead of one alert per attempt.
+     */
+    static Offense attempt(Verdict verdict, String app, String ip, String where) {
+        return new Offense(verdict.attackClass().wireName() + "_attempt", app, Severity.HIGH.wireName(),
+                "injection_attempts", "ip", ip, 0, Operator.GT.wireName(),
+                "sent a " + verdict.attackClass().findingName() + " in " + where);
     }
 
     /** The details of a finding for {@code verdict} on {@code input} (from {@code field}); callers add their own. */

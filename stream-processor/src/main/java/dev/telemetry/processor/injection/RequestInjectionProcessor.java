@@ -2,9 +2,6 @@ package dev.telemetry.processor.injection;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.RequestEvent;
-import dev.telemetry.processor.rules.EventAlerts;
-import dev.telemetry.processor.rules.Operator;
-import dev.telemetry.processor.rules.Severity;
 import dev.telemetry.processor.security.InjectionDetector;
 import dev.telemetry.processor.security.SecurityFindings;
 import dev.telemetry.processor.security.Verdict;
@@ -17,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The seed's {@code detectSQLInjectionAttempt} and {@code detectXSSAttempt} on served requests: the path and the
  * query of each request go through the {@link InjectionDetector}. Input: envelopes of {@code telemetry.requests};
- * outputs: a finding per attack to {@code telemetry.security} and an alert for it to {@code telemetry.alerts}.
+ * outputs: a finding per attack to {@code telemetry.security} and an item for its class's rollup alert.
  * Stateless: each request is judged on its own.
  */
 public final class RequestInjectionProcessor extends InjectionChecks {
@@ -49,8 +46,6 @@ public final class RequestInjectionProcessor extends InjectionChecks {
         details.put("method", request.method());
         emit.finding(SecurityFindings.finding(finding, envelope.app(), request.ip(), request.userAgent(), "high", at, details,
                 envelope.eventId() + "|" + field), at.toEpochMilli());
-        emit.alert(EventAlerts.firing(verdict.attackClass().wireName() + "_attempt", "injection_attempts", envelope.app(),
-                Map.of("ip", request.ip(), "endpoint", request.endpoint(), "field", field), 1, 0, Operator.GT,
-                Severity.HIGH, channels, Map.of("summary", finding + " in the request " + field), at), at.toEpochMilli());
+        emit.offense(attempt(verdict, envelope.app(), request.ip(), "a request " + field), at.toEpochMilli());
     }
 }

@@ -16,9 +16,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Client-reported security events (the seed's {@code reportSecurityEvent}). Input: envelopes of
- * {@code telemetry.security}, skipping the processor's own findings; outputs (by child name): an alert for
+ * {@code telemetry.security}, skipping the processor's own findings; outputs: an alert for
  * every event of severity high or critical, and a finding for reported inputs ({@code data.*} strings) in
- * which the detector sees SQL injection or XSS (alerted only when the event itself was not).
+ * which the detector sees SQL injection or XSS, with an item for its class's rollup alert when the event itself
+ * was not alerted.
  */
 public final class SecurityEventsProcessor extends InjectionChecks {
 
@@ -59,10 +60,8 @@ public final class SecurityEventsProcessor extends InjectionChecks {
                     envelope.eventId() + "|" + field.getKey());
             emit.finding(finding, record.timestamp());
             if (!alerted) {
-                emit.alert(EventAlerts.firing(verdict.attackClass().wireName() + "_attempt", "injection_attempts",
-                        envelope.app(), Map.of("field", "data." + field.getKey()), 1, 0, Operator.GT, Severity.HIGH,
-                        channels, Map.of("summary", verdict.attackClass().findingName() + " in a reported input"),
-                        envelope.eventTime()), record.timestamp());
+                emit.offense(attempt(verdict, envelope.app(), envelope.clientIp(), "a reported input"),
+                        record.timestamp());
                 alerted = true;
             }
         }

@@ -3,12 +3,12 @@ package dev.telemetry.processor.ratelimit;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.derived.RateLimitCount;
-import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
 import dev.telemetry.processor.security.SecurityFindings;
 import dev.telemetry.processor.stage.DetectorEmitter;
 import dev.telemetry.processor.stage.DetectorOutput;
+import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
@@ -36,8 +36,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The seed's {@code detectAnomalousRequest} on served requests: requests per (ip, endpoint) and minute. Input:
  * envelopes of {@code telemetry.requests}; outputs: per-minute counts per (ip, endpoint) to {@code telemetry.ratelimit}
- * when each minute closes, and the {@code Rate Limit Exceeded} finding to {@code telemetry.security} with its alert to
- * {@code telemetry.alerts}. Runs as the topology's {@code request-checks} processor, the name it had when it also ran
+ * when each minute closes, and the {@code Rate Limit Exceeded} finding to {@code telemetry.security}, with an item for the
+ * {@code rate_limit_exceeded} rollup alert (one per app and window, see {@code rollup/}). Runs as the topology's {@code request-checks} processor, the name it had when it also ran
  * the injection checks: kept, so that the running topology only gains a node.
  *
  * <p>The {@code Rate Limit Exceeded} finding is emitted by the request that takes the count over the limit —
@@ -123,11 +123,10 @@ public final class RateLimitProcessor implements Processor<String, Envelope, Str
             details.put("userAgent", request.userAgent());
             emit.finding(SecurityFindings.finding(SecurityFindings.RATE_LIMIT_EXCEEDED, envelope.app(), request.ip(),
                     request.userAgent(), "high", Instant.ofEpochMilli(time), details, subject + "|" + minute), time);
-            emit.alert(EventAlerts.firing("rate_limit_exceeded", "requests_per_minute", envelope.app(),
-                    Map.of("ip", request.ip(), "endpoint", request.endpoint()), count, limit, Operator.GT, Severity.HIGH,
-                    settings.detection().securityChannels(),
-                    Map.of("summary", "More than " + limit + " requests per minute from one IP to one endpoint"), start),
-                    time);
+            // One rollup alert per app and window, not one per IP: a botnet crossing the limit pages once.
+            emit.offense(new Offense("rate_limit_exceeded", envelope.app(), Severity.HIGH.wireName(),
+                    "requests_per_minute", "ip", request.ip(), limit, Operator.GT.wireName(),
+                    "crossed the rate limit of " + limit + " requests/min"), time);
         }
     }
 

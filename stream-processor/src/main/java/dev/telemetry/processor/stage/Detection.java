@@ -16,11 +16,21 @@ import java.util.List;
  * @param forgetFingerprintsAfter a fingerprint not seen for this long is dropped from the processor's state
  * @param cardinality           series per app and window, and label sets per metric, before new ones go to overflow
  * @param securityChannels      where alerts for security findings, alerting errors and new fingerprints go
+ * @param rollups               how per-item event alerts are rolled up per rule, app and window
  */
 public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
-                        Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels) {
+                        Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels,
+                        EventRollups rollups) {
+
+    /** Detection with the default {@link EventRollups}. */
+    public Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
+                     Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels) {
+        this(rateLimitPerMinute, slowPageLoadMs, errorRules, regressionWindows, forgetFingerprintsAfter, cardinality,
+                securityChannels, EventRollups.defaults());
+    }
 
     public Detection {
+        rollups = rollups == null ? EventRollups.defaults() : rollups;
         errorRules = errorRules == null ? ErrorClassifier.SEED_RULES : List.copyOf(errorRules);
         securityChannels = securityChannels == null ? List.of() : List.copyOf(securityChannels);
         cardinality = cardinality == null ? CardinalityCaps.defaults() : cardinality;

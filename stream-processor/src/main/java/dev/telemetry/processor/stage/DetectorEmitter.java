@@ -39,6 +39,14 @@ public final class DetectorEmitter {
         metrics.alertChanged(alert.status());
     }
 
+    /**
+     * An offending item for the event-alert rollup: the per-item alert it replaces would page once per IP or
+     * fingerprint (see {@link Offense}).
+     */
+    public void offense(Offense offense, long time) {
+        forward(new DetectorOutput.Offended(offense), time);
+    }
+
     /** A closed minute's count for {@code telemetry.ratelimit}. */
     public void rateLimitCount(RateLimitCount count, long time) {
         forward(new DetectorOutput.RateLimitCounted(count), time);
@@ -60,7 +68,8 @@ public final class DetectorEmitter {
         };
     }
 
+    /** To every child: the topology routes each kind to its sink by {@link DetectorOutput#sink()}. */
     private void forward(DetectorOutput output, long time) {
-        context.forward(new Record<>(output.key(), output, time), output.sink());
+        context.forward(new Record<>(output.key(), output, time));
     }
 }

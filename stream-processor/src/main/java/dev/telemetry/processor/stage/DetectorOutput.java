@@ -10,8 +10,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * What the per-event detectors (rate limit, injection checks, reported security events, error alerts) forward. They
  * share sinks, and a sink with several parents takes one value type: this closed type, rather than {@code Object},
- * lets each sink have a typed serializer, and each kind names the one sink it goes to, so a detector cannot send a
- * finding to the alerts topic.
+ * lets each sink have a typed serializer, and each kind names the one sink (or repartition) it goes to, so a
+ * detector cannot send a finding to the alerts topic.
  */
 public sealed interface DetectorOutput {
 
@@ -21,6 +21,11 @@ public sealed interface DetectorOutput {
     String EVENT_ALERTS_SINK = "event-alerts-sink";
     /** The topology's sink of {@code telemetry.ratelimit}. */
     String RATELIMIT_SINK = "ratelimit-sink";
+    /**
+     * The repartition that takes offending items to the event-alert rollup, keyed by rule and app
+     * ({@code <application.id>-event-offenses-by-rule-repartition}).
+     */
+    String OFFENSES_REPARTITION = "event-offenses-by-rule";
 
     /** The sink of this kind of output (a child of every detector that emits it). */
     String sink();
@@ -64,6 +69,19 @@ public sealed interface DetectorOutput {
         @Override
         public String key() {
             return count.key();
+        }
+    }
+
+    /** An offending item for the event-alert rollup (see {@link Offense}). */
+    record Offended(Offense offense) implements DetectorOutput {
+        @Override
+        public String sink() {
+            return OFFENSES_REPARTITION;
+        }
+
+        @Override
+        public String key() {
+            return offense.rollupKey();
         }
     }
 

@@ -36,6 +36,13 @@ public interface ProcessorMetrics {
     default void errorFingerprintsForgotten(int count) {
     }
 
+    /**
+     * An offending item reached the event-alert rollup after its window closed: its finding is on
+     * {@code telemetry.security}, but no rollup alert counts it.
+     */
+    default void rollupItemLate(String rule) {
+    }
+
     /** One alert changed state. */
     void alertChanged(AlertStatus status);
 }

@@ -11,8 +11,10 @@ import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.injection.RequestInjectionProcessor;
 import dev.telemetry.processor.injection.SecurityEventsProcessor;
 import dev.telemetry.processor.ratelimit.RateLimitProcessor;
+import dev.telemetry.processor.rollup.EventRollupProcessor;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.DetectorOutput;
+import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
@@ -25,7 +27,9 @@ import dev.telemetry.processor.window.WindowOutput;
 import dev.telemetry.processor.window.WindowSummaryProcessor;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -59,15 +63,17 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                                               app-error-rate-watermark]                  ├─ summaries-sink
  *                                                                                                                          └─ alert-rules ─ alerts-sink
  *                                                                                                               [alert-states, recent-summaries]
- * requests-source ─ request-injection-checks ─────────────────────────────── findings-sink, event-alerts-sink
- * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─ ratelimit-sink, findings-sink, event-alerts-sink
- * security-source ─ security-events ──────────────────────────────────────── findings-sink, event-alerts-sink
- * errors-source ─ error-alerts [error-fingerprints] ──────────────────────── event-alerts-sink
+ * requests-source ─ request-injection-checks ───────────────────────────────┐ merged, filtered by kind (*-kind):
+ * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─┤   findings-sink, ratelimit-sink,
+ * security-source ─ security-events ────────────────────────────────────────┤   event-alerts-sink, and
+ * errors-source ─ error-alerts [error-fingerprints] ────────────────────────┘   (items) ═▶ event-offenses-by-rule-repartition
+ *       ═▶ event-rollups [event-rollups, event-rollup-subjects, event-rollups-watermark] ─ event-rollups-sink
+ *          (internal topic, keyed by rule|app: one rollup alert per rule, app and window)
  * </pre>
  * Where each stage lives: {@code window/} the window engine (series observations, cardinality caps, window
  * summaries, cardinality alerts), {@code rules/} alert rules, {@code ratelimit/} the rate limit (node
  * {@code request-checks}), {@code injection/} injection checks on requests and reported security events,
- * {@code erroralerts/} alerts on errors. This package keeps the wiring, the names and the settings.
+ * {@code erroralerts/} alerts on errors, {@code rollup/} the event-alert rollup. This package keeps the wiring, the names and the settings.
  * Every processor and store is named, so internal topic names (changelogs) stay stable across versions.
  * One repartition: the raw topics are keyed by app and series, and every series derived here refines that key,
  * except the app's {@code error_rate} over all its endpoints. Its values go through the repartition topic
@@ -78,7 +84,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * happens to be, so their event times say nothing about what is still to come. The second repartition carries only
  * the values the {@linkplain CardinalityCaps cardinality caps} turned away, keyed by app, so that each app has one
  * overflow series per window (and one {@code cardinality_limit} alert) however many tasks turned values away; its
- * windows close the same way.
+ * windows close the same way. The third carries the detectors' offending items (an IP over the rate limit, an
+ * injection attempt, a new error fingerprint), keyed by rule and app, to the rollup that turns them into one alert
+ * per rule, app and window; its windows close the same way too.
  */
 public final class TelemetryTopology {
 
@@ -99,6 +107,7 @@ public final class TelemetryTopology {
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
     static final String REQUEST_INJECTION_CHECKS = "request-injection-checks";
+    static final String EVENT_ROLLUPS = "event-rollups";
 
     private TelemetryTopology() {
     }
@@ -118,7 +127,7 @@ public final class TelemetryTopology {
 
         KStream<String, Envelope> requests = source(builder, topics, Topic.REQUESTS, "requests-source");
         KStream<String, Envelope> errors = source(builder, topics, Topic.ERRORS, "errors-source");
-        source(builder, topics, Topic.SECURITY, "security-source");
+        KStream<String, Envelope> securityEvents = source(builder, topics, Topic.SECURITY, "security-source");
         KStream<String, Envelope> events = source(builder, topics, Topic.METRICS, "metrics-source")
                 .merge(source(builder, topics, Topic.VITALS, "vitals-source"), Named.as("merge-vitals"))
                 .merge(source(builder, topics, Topic.ACTIONS, "actions-source"), Named.as("merge-actions"))
@@ -179,22 +188,47 @@ public final class TelemetryTopology {
         summaries.process(AlertRuleProcessor.supplier(settings.rules(), metrics), Named.as("alert-rules"))
                 .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert()).withName("alerts-sink"));
 
-        // The detectors share sinks by kind of output (DetectorOutput), which the DSL cannot express. The injection
-        // checks are added before the rate limit so that, as when both were one processor, a request's injection
-        // findings come before its rate-limit finding on the topic.
+        // The detectors share sinks by kind of output (DetectorOutput): their outputs are merged and split by kind.
+        // The injection checks are added before the rate limit so that, as when both were one processor, a
+        // request's injection findings come before its rate-limit finding on the topic.
+        KStream<String, DetectorOutput> detected = requests
+                .process(() -> new RequestInjectionProcessor(settings, metrics), Named.as(REQUEST_INJECTION_CHECKS))
+                .merge(requests.process(RateLimitProcessor.supplier(settings, metrics, progress), Named.as(REQUEST_CHECKS)),
+                        Named.as("merge-" + REQUEST_CHECKS))
+                .merge(securityEvents.process(() -> new SecurityEventsProcessor(settings, metrics),
+                        Named.as(SECURITY_EVENTS)), Named.as("merge-" + SECURITY_EVENTS))
+                .merge(errors.process(ErrorAlertsProcessor.supplier(settings, metrics, progress), Named.as(ERROR_ALERTS)),
+                        Named.as("merge-" + ERROR_ALERTS));
+        sendDetected(detected, DetectorOutput.FINDINGS_SINK, topics.name(Topic.SECURITY), DetectorOutput.findings());
+        sendDetected(detected, DetectorOutput.RATELIMIT_SINK, topics.name(Topic.RATELIMIT),
+                DetectorOutput.rateLimitCounts());
+        sendDetected(detected, DetectorOutput.EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), DetectorOutput.alerts());
+        // Items of one rule and app meet in one task, whatever partitions their requests or errors came from.
+        detectedTo(detected, DetectorOutput.OFFENSES_REPARTITION)
+                .mapValues(output -> ((DetectorOutput.Offended) output).offense(),
+                        Named.as(DetectorOutput.OFFENSES_REPARTITION + "-items"))
+                .repartition(Repartitioned.<String, Offense>as(DetectorOutput.OFFENSES_REPARTITION)
+                        .withKeySerde(Serdes.String()).withValueSerde(EventRollupProcessor.offenseSerde()))
+                .process(EventRollupProcessor.supplier(settings, metrics, progress), Named.as(EVENT_ROLLUPS))
+                .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert())
+                        .withName("event-rollups-sink"));
         Topology topology = builder.build();
-        topology.addProcessor(REQUEST_INJECTION_CHECKS, () -> new RequestInjectionProcessor(settings, metrics),
-                "requests-source");
-        topology.addProcessor(REQUEST_CHECKS, RateLimitProcessor.supplier(settings, metrics, progress), "requests-source");
-        topology.addProcessor(SECURITY_EVENTS, () -> new SecurityEventsProcessor(settings, metrics), "security-source");
-        topology.addProcessor(ERROR_ALERTS, ErrorAlertsProcessor.supplier(settings, metrics, progress), "errors-source");
-        topology.addSink(DetectorOutput.RATELIMIT_SINK, topics.name(Topic.RATELIMIT), Serdes.String().serializer(),
-                DetectorOutput.rateLimitCounts(), REQUEST_CHECKS);
-        topology.addSink(DetectorOutput.FINDINGS_SINK, topics.name(Topic.SECURITY), Serdes.String().serializer(),
-                DetectorOutput.findings(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS);
-        topology.addSink(DetectorOutput.EVENT_ALERTS_SINK, topics.name(Topic.ALERTS), Serdes.String().serializer(),
-                DetectorOutput.alerts(), REQUEST_INJECTION_CHECKS, REQUEST_CHECKS, SECURITY_EVENTS, ERROR_ALERTS);
         return topology;
+    }
+
+    /** The detectors' outputs of one kind to their sink, named {@code sink}, on {@code topic}. */
+    private static void sendDetected(KStream<String, DetectorOutput> detected, String sink, String topic,
+                                     Serializer<DetectorOutput> serializer) {
+        // The sink only writes: the deserializer of its serde is never asked for.
+        Serde<DetectorOutput> serde = Serdes.serdeFrom(serializer, (t, bytes) -> {
+            throw new UnsupportedOperationException("the processor does not read its detectors' outputs back as such");
+        });
+        detectedTo(detected, sink).to(topic, Produced.with(Serdes.String(), serde).withName(sink));
+    }
+
+    /** The detectors' outputs that go to {@code sink} (each kind names its own, see {@link DetectorOutput#sink()}). */
+    private static KStream<String, DetectorOutput> detectedTo(KStream<String, DetectorOutput> detected, String sink) {
+        return detected.filter((key, output) -> output != null && output.sink().equals(sink), Named.as(sink + "-kind"));
     }
 
     /** {@code outputs} split into summaries ({@code true}) and overflowed observations ({@code false}). */

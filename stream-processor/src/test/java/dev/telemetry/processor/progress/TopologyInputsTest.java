@@ -26,19 +26,23 @@ class TopologyInputsTest {
         Set<String> raw = Set.of(topics.name(Topic.METRICS), topics.name(Topic.VITALS), topics.name(Topic.ACTIONS),
                 topics.name(Topic.REQUESTS), topics.name(Topic.SYNTHETIC), topics.name(Topic.ERRORS),
                 topics.name(Topic.SECURITY));
-        // One sub-topology: the app error_rate's and the overflow's summaries merge into the others, so a task reads
-        // partition p of every raw topic and of both repartition topics.
+        // The app error_rate's and the overflow's summaries merge into the others, so a task of sub-topology 0 reads
+        // partition p of every raw topic and of both their repartition topics; the event-alert rollup only writes
+        // alerts, so it is a sub-topology of its own, reading only the detectors' items.
         Set<String> all = new java.util.HashSet<>(raw);
         all.add("app-requests-by-app-repartition");
         all.add("app-series-overflow-by-app-repartition");
-        assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all));
+        assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all,
+                1, Set.of("app-event-offenses-by-rule-repartition")));
         // Each repartition topic's upstream is what feeds its writer, never the other repartition topic: counted in,
         // each would wait for the other and neither would ever be known to be read.
         Set<String> series = new java.util.HashSet<>(raw);
         series.remove(topics.name(Topic.SECURITY));
         assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of(
                 "app-requests-by-app-repartition", Set.of(topics.name(Topic.REQUESTS)),
-                "app-series-overflow-by-app-repartition", series));
+                "app-series-overflow-by-app-repartition", series,
+                "app-event-offenses-by-rule-repartition", Set.of(topics.name(Topic.REQUESTS), topics.name(Topic.SECURITY),
+                        topics.name(Topic.ERRORS))));
         assertThat(inputs.isInternal(topics.name(Topic.SECURITY))).as("the processor also writes it, but it is raw input")
                 .isFalse();
     }

@@ -116,17 +116,19 @@ class SecurityTopologyTest extends HarnessTestSupport {
         harness.error("TypeError", "x is undefined in cart 13", null, at(2));
         harness.error("AuthError", "login failed for user 7", null, at(3));
         harness.error("AuthError", "login failed for user 8", null, at(4));
+        // The two new fingerprints are one rollup alert, sent at the first (the second waits for the update interval).
         List<AlertEvent> first = harness.alerts.readValuesToList();
-        assertThat(first).extracting(AlertEvent::rule).containsExactly("new_error_fingerprint", "new_error_fingerprint",
-                "error_should_alert");
-        assertThat(first.get(2).severity()).isEqualTo("high");
+        assertThat(first).extracting(AlertEvent::rule).containsExactly("new_error_fingerprint", "error_should_alert");
+        assertThat(first.get(0).annotations()).containsEntry("distinct_fingerprints", "1");
+        assertThat(first.get(1).severity()).isEqualTo("high");
 
         // When: the cart error comes back after more than 60 quiet windows
         harness.error("TypeError", "x is undefined in cart 99", null, at(Duration.ofMinutes(62)));
 
         List<AlertEvent> later = harness.alerts.readValuesToList();
         assertThat(later).extracting(AlertEvent::rule).containsExactly("error_regression");
-        assertThat(later.get(0).labels().get("fingerprint")).isEqualTo(first.get(0).labels().get("fingerprint"));
+        assertThat(first.get(0).annotations().get("top_offenders"))
+                .isEqualTo(later.get(0).labels().get("fingerprint") + " (1)");
         assertThat(later.get(0).value()).as("quiet windows").isEqualTo(62.0);
     }
 
