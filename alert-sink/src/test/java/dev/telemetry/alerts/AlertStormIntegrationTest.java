@@ -77,7 +77,9 @@ class AlertStormIntegrationTest {
             AlertsTopic.produce(kafka, topic, endpoints("shop", 300, AlertStatus.FIRING).toArray(AlertEvent[]::new));
 
             await().atMost(PATIENCE).until(() -> webhook.requests().size() >= 1 && pagerDuty.requests().size() >= 1);
-            Thread.sleep(3_000); // a second notification would come a group-interval later
+            // A second notification would come a group-interval later: none may come for that long.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> webhook.requests().size() == 1 && pagerDuty.requests().size() == 1);
             assertThat(webhook.requests()).hasSize(1);
             JsonNode firing = webhook.requests().get(0).json();
             assertThat(firing.get("alerts")).hasSize(300);
@@ -96,7 +98,8 @@ class AlertStormIntegrationTest {
             AlertsTopic.produce(kafka, topic, endpoints("shop", 300, AlertStatus.RESOLVED).toArray(AlertEvent[]::new));
 
             await().atMost(PATIENCE).until(() -> webhook.requests().size() >= 2 && pagerDuty.requests().size() >= 2);
-            Thread.sleep(3_000);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> webhook.requests().size() == 2 && pagerDuty.requests().size() == 2);
             assertThat(webhook.requests()).hasSize(2);
             assertThat(webhook.requests().get(1).json().get("status").asText()).isEqualTo("resolved");
             assertThat(webhook.requests().get(1).json().get("alertCount").asInt()).isEqualTo(300);
@@ -119,7 +122,9 @@ class AlertStormIntegrationTest {
                 AlertsTopic.produce(kafka, topic, alerts.toArray(AlertEvent[]::new));
 
                 await().atMost(PATIENCE).until(() -> webhook.requests().size() >= 21 && pagerDuty.requests().size() >= 21);
-                Thread.sleep(5_000);
+                // Nothing more within the minute: no 22nd notification for a while.
+                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
+                        .until(() -> webhook.requests().size() == 21 && pagerDuty.requests().size() == 21);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
                 for (RecordingReceiver receiver : List.of(webhook, pagerDuty)) {
                     assertThat(receiver.requests()).hasSize(21);

@@ -115,7 +115,9 @@ class SlowClientsTest {
             // Every connection attempted: opened, or failed to (the assertions below allow for a few failures).
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> swarm.opened() + swarm.connectFailures() >= bodyDribblers + headDribblers);
-            Thread.sleep(1000);
+            // And accepted by the server, so the load below meets all of them.
+            Gauge open = gateway.registry().get("ingest.connections.open").gauge();
+            await().atMost(Duration.ofSeconds(30)).until(() -> open.value() >= swarm.open() - 10);
             int openAtStart = swarm.open();
 
             // Measured, not assumed: how many of the server's threads are busy while the slow connections are open.
@@ -176,13 +178,8 @@ class SlowClientsTest {
             for (int i = 0; i < MAX_CONNECTIONS_PER_IP + extra; i++) {
                 channels.add(connect(source));
             }
-            Thread.sleep(1500);
-            int closed = 0;
-            for (SocketChannel channel : channels) {
-                if (closedByServer(channel)) {
-                    closed++;
-                }
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> closedByServer(channels) >= extra);
+            int closed = closedByServer(channels);
             assertThat(closed).as("connections closed by the server out of " + channels.size()).isEqualTo(extra);
             // Another address is not affected by this one's connections.
             assertThat(ping(InetAddress.getByName("127.0.2.2"))).isEqualTo(204);
@@ -193,9 +190,8 @@ class SlowClientsTest {
         }
         double refused = metricValue(scrape(), "ingest_connections_refused_total{reason=\"per_ip\"}") - refusedBefore;
         assertThat(refused).isEqualTo(extra);
-        // Once they are closed the address may connect again.
-        Thread.sleep(500);
-        assertThat(ping(source)).isEqualTo(204);
+        // Once they are closed (the server notices it promptly) the address may connect again.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ping(source)).isEqualTo(204));
     }
 
     @Test
@@ -358,6 +354,11 @@ class SlowClientsTest {
         channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
         channel.configureBlocking(false);
         return channel;
+    }
+
+    /** How many of {@code channels} the server has closed (each is non-blocking, so this only looks). */
+    private static int closedByServer(List<SocketChannel> channels) {
+        return (int) channels.stream().filter(SlowClientsTest::closedByServer).count();
     }
 
     private static boolean closedByServer(SocketChannel channel) {
