@@ -240,8 +240,9 @@ public final class ReadModelConsumer implements AutoCloseable {
         if (!running.compareAndSet(true, false)) {
             return;
         }
+        // Wakes a poll; a sleep between looks for topics ends within one poll-timeout. No interrupt: it would
+        // break the consumer's own close.
         consumer.wakeup();
-        thread.interrupt();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -1,0 +1,127 @@
+package dev.telemetry.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.telemetry.console.config.ConsoleConfig;
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.kafka.local.junit.LocalKafka;
+import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The console against a real broker: a summary and an alert produced to their topics come back through the
+ * HTTP API; an old summary (before now - retention) is not read back; bad parameters are answered 400 naming them.
+ */
+@ExtendWith(LocalKafkaExtension.class)
+class ConsoleIntegrationTest {
+
+    private static final JsonCodec CODEC = JsonCodec.standard();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldServeASummaryAndAnAlertReadFromTheTopics(LocalKafka kafka) throws Exception {
+        String summaries = kafka.uniqueTopicName("summaries");
+        String alerts = kafka.uniqueTopicName("alerts");
+        kafka.createTopic(summaries, 2, Topic.SUMMARIES.creationConfigs());
+        kafka.createTopic(alerts, 2, Topic.ALERTS.creationConfigs());
+        Instant window = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(60);
+        Summary recent = new Summary(1, "shop", "response_ms", "response_ms{endpoint=/api/checkout}",
+                Map.of("endpoint", "/api/checkout"), window, window.plusSeconds(60), 4, 10_000, 1000, 4000, 2500,
+                2400.0, 3000.0, 3500.0, 3900.0, 3990.0, null);
+        Summary tooOld = new Summary(1, "shop", "response_ms", "response_ms{endpoint=/api/old}",
+                Map.of("endpoint", "/api/old"), window.minus(Duration.ofHours(7)), window.minus(Duration.ofHours(7)).plusSeconds(60),
+                1, 1, 1, 1, 1);
+        AlertEvent firing = new AlertEvent(1, "fp-checkout", AlertStatus.FIRING, "checkout_slow", "response_ms", "p95",
+                Map.of("alertname", "checkout_slow", "app", "shop"), 3900, 1000, "gt", "critical", List.of(),
+                Map.of("summary", "<img src=x onerror=alert(1)>"), window, null, window.plusSeconds(60));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            // Record timestamps decide where the console starts reading: the old one is stamped 7 h ago.
+            producer.send(new ProducerRecord<>(summaries, null, tooOld.windowEnd().toEpochMilli(), tooOld.key(), CODEC.write(tooOld))).get();
+            producer.send(new ProducerRecord<>(summaries, recent.key(), CODEC.write(recent))).get();
+            producer.send(new ProducerRecord<>(alerts, firing.fingerprint(), CODEC.write(firing))).get();
+        }
+
+        ConsoleConfig config = new ConsoleConfig(new ConsoleConfig.Http("127.0.0.1", 0),
+                new ConsoleConfig.Kafka(kafka.bootstrapServers(), Duration.ofMillis(200), Duration.ofSeconds(1)),
+                Map.of("summaries", summaries, "alerts", alerts),
+                new ConsoleConfig.Views(Duration.ofHours(6), 100, 360, 100));
+        ConsoleConfig.validate(config);
+        try (ConsoleServer console = ConsoleServer.start(config)) {
+            String base = "http://127.0.0.1:" + console.port();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/api/alerts").body().contains("fp-checkout"));
+            JsonNode alertsBody = json(get(base + "/api/alerts?status=firing&app=shop"));
+            assertThat(alertsBody.get("count").asInt()).isEqualTo(1);
+            JsonNode alert = alertsBody.get("alerts").get(0);
+            assertThat(alert.get("status").asText()).isEqualTo("firing");
+            assertThat(alert.get("annotations").get("summary").asText()).isEqualTo("<img src=x onerror=alert(1)>");
+            assertThat(json(get(base + "/api/alerts?status=resolved")).get("count").asInt()).isZero();
+            assertThat(json(get(base + "/api/alerts?app=blog")).get("count").asInt()).isZero();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(get(base + "/api/series?metric=response_ms")).get("count").asInt() == 1);
+            JsonNode series = json(get(base + "/api/series?metric=response_ms&app=shop")).get("series").get(0);
+            assertThat(series.get("series").asText()).isEqualTo("response_ms{endpoint=/api/checkout}");
+            JsonNode w = series.get("windows").get(0);
+            assertThat(w.get("windowStart").asText()).isEqualTo(window.toString());
+            assertThat(w.get("count").asLong()).isEqualTo(4);
+            assertThat(w.get("mean").asDouble()).isEqualTo(2500.0);
+            assertThat(w.get("p50").asDouble()).isEqualTo(2400.0);
+            assertThat(w.get("p95").asDouble()).isEqualTo(3900.0);
+            assertThat(w.get("p99").asDouble()).isEqualTo(3990.0);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/health").statusCode() == 200);
+            assertThat(json(get(base + "/health")).get("checks").get("caughtUp").asBoolean()).isTrue();
+            HttpResponse<String> metrics = get(base + "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("console_records_total").contains("console_series");
+
+            HttpResponse<String> missing = get(base + "/api/series?app=shop");
+            assertThat(missing.statusCode()).isEqualTo(400);
+            assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(json(missing).get("parameter").asText()).isEqualTo("metric");
+            HttpResponse<String> badStatus = get(base + "/api/alerts?status=burning");
+            assertThat(badStatus.statusCode()).isEqualTo(400);
+            assertThat(json(badStatus).get("parameter").asText()).isEqualTo("status");
+            assertThat(json(get(base + "/api/alerts?colour=red")).get("parameter").asText()).isEqualTo("colour");
+
+            HttpResponse<String> page = get(base + "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>Telemetry console");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
+            HttpResponse<String> script = get(base + "/console.js");
+            assertThat(script.statusCode()).isEqualTo(200);
+            assertThat(script.body()).contains("textContent").doesNotContain("innerHTML =");
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return CODEC.readTree(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
