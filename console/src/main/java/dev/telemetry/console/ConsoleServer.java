@@ -5,7 +5,16 @@ import dev.telemetry.console.api.ConsoleApi;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
 import dev.telemetry.console.view.AlertView;
+import dev.telemetry.console.view.DeadLetter;
+import dev.telemetry.console.view.Delivery;
+import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.Finding;
+import dev.telemetry.console.view.RateLimitView;
+import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
@@ -55,12 +64,32 @@ public final class ConsoleServer implements AutoCloseable {
         ConsoleConfig.Views v = config.views();
         SeriesView series = new SeriesView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
         AlertView alerts = new AlertView(v.retention(), v.maxAlerts(), clock);
+        DeliveryView deliveries = new DeliveryView(v.retention(), v.maxRecords(), clock);
+        SecurityView security = new SecurityView(v.retention(), v.maxRecords(), clock);
+        RateLimitView rateLimits = new RateLimitView(v.retention(), v.maxRecords(), clock);
+        registry.gauge("console.series", series, SeriesView::seriesCount);
+        registry.gauge("console.windows", series, s -> (double) s.windowCount());
+        registry.gauge("console.alerts", alerts, AlertView::size);
+        registry.gauge("console.deliveries", deliveries, DeliveryView::size);
+        registry.gauge("console.findings", security, SecurityView::size);
+        registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
         TopicCatalogue topics = config.topicCatalogue();
-        ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(),
-                topics.name(Topic.SUMMARIES), topics.name(Topic.ALERTS), series, alerts, v.retention(),
-                config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
-        ConsoleApi api = new ConsoleApi(series, alerts);
         JsonCodec codec = JsonCodec.standard();
+        Map<String, ReadModelConsumer.Handler> handlers = new LinkedHashMap<>();
+        handlers.put(topics.name(Topic.SUMMARIES), b -> series.add(codec.read(b, Summary.class)));
+        handlers.put(topics.name(Topic.ALERTS), b -> alerts.add(codec.read(b, AlertEvent.class)));
+        handlers.put(topics.name(Topic.NOTIFICATIONS), b -> deliveries.add(codec.read(b, Delivery.class)));
+        handlers.put(topics.name(Topic.ALERTS_DLQ), b -> deliveries.add(codec.read(b, DeadLetter.class)));
+        handlers.put(topics.name(Topic.SECURITY), b -> security.add(Finding.of(codec.readEnvelope(b))));
+        handlers.put(topics.name(Topic.RATELIMIT), b -> rateLimits.add(codec.read(b, RateLimitCount.class)));
+        ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(), handlers, () -> {
+            series.prune();
+            alerts.prune();
+            deliveries.prune();
+            security.prune();
+            rateLimits.prune();
+        }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
+        ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
 
@@ -79,6 +108,9 @@ public final class ConsoleServer implements AutoCloseable {
                 });
                 cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
                 cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
+                cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
+                cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
+                cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -88,6 +120,9 @@ public final class ConsoleServer implements AutoCloseable {
                     details.put("series", series.seriesCount());
                     details.put("windows", series.windowCount());
                     details.put("alerts", alerts.size());
+                    details.put("deliveries", deliveries.size());
+                    details.put("findings", security.size());
+                    details.put("rateLimitCounts", rateLimits.size());
                     if (consumer.lastError() != null) {
                         details.put("lastError", consumer.lastError());
                     }

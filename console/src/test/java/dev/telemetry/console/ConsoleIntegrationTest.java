@@ -45,6 +45,14 @@ class ConsoleIntegrationTest {
         String alerts = kafka.uniqueTopicName("alerts");
         kafka.createTopic(summaries, 2, Topic.SUMMARIES.creationConfigs());
         kafka.createTopic(alerts, 2, Topic.ALERTS.creationConfigs());
+        String notifications = kafka.uniqueTopicName("notifications");
+        String dlq = kafka.uniqueTopicName("alerts-dlq");
+        String security = kafka.uniqueTopicName("security");
+        String ratelimit = kafka.uniqueTopicName("ratelimit");
+        kafka.createTopic(notifications, 1, Topic.NOTIFICATIONS.creationConfigs());
+        kafka.createTopic(dlq, 1, Topic.ALERTS_DLQ.creationConfigs());
+        kafka.createTopic(security, 2, Topic.SECURITY.creationConfigs());
+        kafka.createTopic(ratelimit, 2, Topic.RATELIMIT.creationConfigs());
         Instant window = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(60);
         Summary recent = new Summary(1, "shop", "response_ms", "response_ms{endpoint=/api/checkout}",
                 Map.of("endpoint", "/api/checkout"), window, window.plusSeconds(60), 4, 10_000, 1000, 4000, 2500,
@@ -61,12 +69,34 @@ class ConsoleIntegrationTest {
             producer.send(new ProducerRecord<>(summaries, null, tooOld.windowEnd().toEpochMilli(), tooOld.key(), CODEC.write(tooOld))).get();
             producer.send(new ProducerRecord<>(summaries, recent.key(), CODEC.write(recent))).get();
             producer.send(new ProducerRecord<>(alerts, firing.fingerprint(), CODEC.write(firing))).get();
+            // The alert sink's and the processor's records, as JSON written by their own types.
+            Instant now = Instant.now();
+            producer.send(new ProducerRecord<>(notifications, "ops-webhook", CODEC.write(Map.of("receiver", "ops-webhook",
+                    "idempotencyKey", "k1", "fingerprint", "fp-checkout", "rule", "checkout_slow", "status", "firing",
+                    "attempt", 1, "outcome", "retryable", "reason", "HTTP 503", "latencyMs", 40, "at", now.toString())))).get();
+            producer.send(new ProducerRecord<>(notifications, "ops-webhook", CODEC.write(Map.of("receiver", "ops-webhook",
+                    "idempotencyKey", "k1", "fingerprint", "fp-checkout", "rule", "checkout_slow", "status", "firing",
+                    "attempt", 2, "outcome", "delivered", "latencyMs", 30, "at", now.plusSeconds(1).toString())))).get();
+            producer.send(new ProducerRecord<>(dlq, "fp-checkout", CODEC.write(Map.of("receiver", "pager",
+                    "reason", "HTTP 400 (permanent)", "idempotencyKey", "k2", "attempts", 1,
+                    "firstAttemptAt", now.toString(), "at", now.toString(), "alert", firing)))).get();
+            com.fasterxml.jackson.databind.node.ObjectNode data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode().put("source", "stream-processor").put("class", "xss").put("field", "query")
+                    .put("input", "q=<script>alert(1)</script>").put("ip", "203.0.113.9").put("endpoint", "/search");
+            dev.telemetry.events.Envelope finding = new dev.telemetry.events.Envelope(1, "f-1", null, "shop", now, now,
+                    "203.0.113.9", "ua", new dev.telemetry.events.SecurityEvent("XSS Attempt", data, now.toEpochMilli(), "high"));
+            producer.send(new ProducerRecord<>(security, finding.key(), CODEC.writeEnvelope(finding))).get();
+            producer.send(new ProducerRecord<>(security, "junk", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+            dev.telemetry.events.derived.RateLimitCount counted = new dev.telemetry.events.derived.RateLimitCount(1, "shop",
+                    "203.0.113.9", "/search", window, window.plusSeconds(60), 250, 100, true);
+            producer.send(new ProducerRecord<>(ratelimit, counted.key(), CODEC.write(counted))).get();
         }
 
         ConsoleConfig config = new ConsoleConfig(new ConsoleConfig.Http("127.0.0.1", 0),
                 new ConsoleConfig.Kafka(kafka.bootstrapServers(), Duration.ofMillis(200), Duration.ofSeconds(1)),
-                Map.of("summaries", summaries, "alerts", alerts),
-                new ConsoleConfig.Views(Duration.ofHours(6), 100, 360, 100));
+                Map.of("summaries", summaries, "alerts", alerts, "notifications", notifications, "alerts-dlq", dlq,
+                        "security", security, "ratelimit", ratelimit),
+                new ConsoleConfig.Views(Duration.ofHours(6), 100, 360, 100, 1000));
         ConsoleConfig.validate(config);
         try (ConsoleServer console = ConsoleServer.start(config)) {
             String base = "http://127.0.0.1:" + console.port();
@@ -91,11 +121,33 @@ class ConsoleIntegrationTest {
             assertThat(w.get("p95").asDouble()).isEqualTo(3900.0);
             assertThat(w.get("p99").asDouble()).isEqualTo(3990.0);
 
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(get(base + "/api/ratelimit")).get("count").asInt() == 1
+                    && json(get(base + "/api/security")).get("count").asInt() == 1
+                    && json(get(base + "/api/deliveries")).get("deadLetterCount").asInt() == 1);
+            JsonNode deliveries = json(get(base + "/api/deliveries"));
+            assertThat(deliveries.get("receivers").get(0).get("receiver").asText()).isEqualTo("ops-webhook");
+            assertThat(deliveries.get("receivers").get(0).get("attempts").asInt()).isEqualTo(2);
+            assertThat(deliveries.get("receivers").get(0).get("delivered").asInt()).isEqualTo(1);
+            assertThat(deliveries.get("receivers").get(0).get("lastOutcome").asText()).isEqualTo("delivered");
+            assertThat(deliveries.get("failures").get(0).get("reason").asText()).isEqualTo("HTTP 503");
+            assertThat(deliveries.get("deadLetters").get(0).get("alert").get("fingerprint").asText()).isEqualTo("fp-checkout");
+            assertThat(json(get(base + "/api/deliveries?receiver=pager")).get("receivers").get(0).get("deadLetters").asInt()).isEqualTo(1);
+            JsonNode securityBody = json(get(base + "/api/security?app=shop"));
+            JsonNode f = securityBody.get("findings").get(0);
+            assertThat(f.get("ip").asText()).isEqualTo("203.0.113.9");
+            assertThat(f.get("endpoint").asText()).isEqualTo("/search");
+            assertThat(f.get("input").asText()).isEqualTo("q=<script>alert(1)</script>");
+            assertThat(securityBody.get("topIps").get(0).get("ip").asText()).isEqualTo("203.0.113.9");
+            assertThat(json(get(base + "/api/ratelimit?exceeded=true&ip=203.0.113.9")).get("counts").get(0).get("count").asLong())
+                    .isEqualTo(250);
+            assertThat(json(get(base + "/api/ratelimit?exceeded=maybe")).get("parameter").asText()).isEqualTo("exceeded");
+
             await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/health").statusCode() == 200);
             assertThat(json(get(base + "/health")).get("checks").get("caughtUp").asBoolean()).isTrue();
             HttpResponse<String> metrics = get(base + "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("console_records_total").contains("console_series");
+            assertThat(metrics.body()).contains("console_records_total").contains("console_series")
+                    .contains("console_findings").containsPattern("console_records_unreadable_total\\{[^}]*\\} 1\\.0");
 
             HttpResponse<String> missing = get(base + "/api/series?app=shop");
             assertThat(missing.statusCode()).isEqualTo(400);

@@ -1,6 +1,9 @@
 package dev.telemetry.console.api;
 
 import dev.telemetry.console.view.AlertView;
+import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.RateLimitView;
+import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesData;
 import dev.telemetry.console.view.SeriesView;
 import dev.telemetry.events.derived.AlertEvent;
@@ -20,6 +23,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
  *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
+ *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
+ *   <li>{@code GET /api/security?app=shop&event=...&ip=...}: findings (newest first) and the top offending IPs</li>
+ *   <li>{@code GET /api/ratelimit?app=shop&ip=...&exceeded=true}: per-minute request counts per IP and endpoint</li>
+ * </ul>
+ * Lists are cut at {@value #MAX_ITEMS} items (newest kept); {@code count} is the number before the cut.
+ * <ul>
  * </ul>
  */
 public final class ConsoleApi {
@@ -28,13 +37,71 @@ public final class ConsoleApi {
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
     private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
     private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
+    private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
+    private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "ip");
+    private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
+    static final int MAX_ITEMS = 500;
+    static final int TOP_IPS = 10;
 
     private final SeriesView series;
     private final AlertView alerts;
+    private final DeliveryView deliveries;
+    private final SecurityView security;
+    private final RateLimitView rateLimits;
 
-    public ConsoleApi(SeriesView series, AlertView alerts) {
+    public ConsoleApi(SeriesView series, AlertView alerts, DeliveryView deliveries, SecurityView security,
+                      RateLimitView rateLimits) {
         this.series = series;
         this.alerts = alerts;
+        this.deliveries = deliveries;
+        this.security = security;
+        this.rateLimits = rateLimits;
+    }
+
+    public Map<String, Object> deliveries(Map<String, List<String>> query) {
+        known(query, DELIVERY_PARAMS);
+        String receiver = name(query, "receiver", false);
+        var failures = deliveries.failures(receiver);
+        var dead = deliveries.deadLetters(receiver);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("receivers", deliveries.receivers(receiver));
+        body.put("failureCount", failures.size());
+        body.put("failures", cut(failures));
+        body.put("deadLetterCount", dead.size());
+        body.put("deadLetters", cut(dead));
+        return body;
+    }
+
+    public Map<String, Object> security(Map<String, List<String>> query) {
+        known(query, SECURITY_PARAMS);
+        String app = name(query, "app", false);
+        String event = name(query, "event", false);
+        String ip = name(query, "ip", false);
+        var found = security.query(app, event, ip);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", found.size());
+        body.put("findings", cut(found));
+        body.put("topIps", security.topIps(app, event, TOP_IPS));
+        return body;
+    }
+
+    public Map<String, Object> rateLimits(Map<String, List<String>> query) {
+        known(query, RATELIMIT_PARAMS);
+        String app = name(query, "app", false);
+        String ip = name(query, "ip", false);
+        String exceeded = single(query, "exceeded");
+        if (exceeded != null && !exceeded.equals("true") && !exceeded.equals("false")) {
+            throw new BadParameter("exceeded", "must be true or false");
+        }
+        var found = rateLimits.query(app, ip, "true".equals(exceeded));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", found.size());
+        body.put("counts", cut(found));
+        return body;
+    }
+
+    private static <T> List<T> cut(List<T> items) {
+        return items.size() > MAX_ITEMS ? List.copyOf(items.subList(0, MAX_ITEMS)) : items;
     }
 
     public Map<String, Object> alerts(Map<String, List<String>> query) {

@@ -23,7 +23,7 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     }
 
     /** The bounds of the in-memory views. */
-    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts) {
+    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords) {
     }
 
     /** Loads defaults, then {@code --config <file>} if given, then the environment. */
@@ -54,5 +54,6 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.positive("views.max-series", c.views().maxSeries());
         Require.positive("views.max-windows-per-series", c.views().maxWindowsPerSeries());
         Require.positive("views.max-alerts", c.views().maxAlerts());
+        Require.positive("views.max-records", c.views().maxRecords());
     }
 }

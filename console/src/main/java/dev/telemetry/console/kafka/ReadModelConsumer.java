@@ -1,11 +1,5 @@
 package dev.telemetry.console.kafka;
 
-import dev.telemetry.console.view.AlertView;
-import dev.telemetry.console.view.SeriesView;
-import dev.telemetry.events.codec.InvalidJsonException;
-import dev.telemetry.events.codec.JsonCodec;
-import dev.telemetry.events.derived.AlertEvent;
-import dev.telemetry.events.derived.Summary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -33,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the summaries and alerts topics into the views. No consumer group: the partitions are assigned by
+ * Follows the console's topics into the views, each topic through its {@link Handler}. No consumer group: the partitions are assigned by
  * hand and nothing is committed, so the console keeps no state of its own and any number of replicas can
  * run. Each partition is first read from the offset of {@code now - retention} (seek by timestamp), so the
  * views are rebuilt from the topics at every start. Partitions that appear later (a topic created after
@@ -46,17 +40,19 @@ public final class ReadModelConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadModelConsumer.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String summariesTopic;
-    private final String alertsTopic;
-    private final SeriesView series;
-    private final AlertView alerts;
+    /** Decodes one record's value into a view; throws when it cannot be read. */
+    @FunctionalInterface
+    public interface Handler {
+        void apply(byte[] value) throws Exception;
+    }
+
+    private final Map<String, Handler> handlers;
+    private final Map<String, Counter> read = new HashMap<>();
+    private final Runnable prune;
     private final Duration retention;
     private final Duration pollTimeout;
     private final Duration metadataRefresh;
     private final Clock clock;
-    private final JsonCodec codec = JsonCodec.standard();
-    private final Counter summariesRead;
-    private final Counter alertsRead;
     private final Counter unreadable;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -66,8 +62,11 @@ public final class ReadModelConsumer implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile String lastError;
 
-    public ReadModelConsumer(String bootstrapServers, String summariesTopic, String alertsTopic, SeriesView series,
-                             AlertView alerts, Duration retention, Duration pollTimeout, Duration metadataRefresh,
+    /**
+     * @param handlers by topic name, in the order the topics are looked up
+     * @param prune    called every {@code metadataRefresh} to drop what fell out of the views' retention
+     */
+    public ReadModelConsumer(String bootstrapServers, Map<String, Handler> handlers, Runnable prune, Duration retention, Duration pollTimeout, Duration metadataRefresh,
                              Clock clock, MeterRegistry registry) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -76,23 +75,18 @@ public final class ReadModelConsumer implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "console-" + ProcessHandle.current().pid());
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.summariesTopic = summariesTopic;
-        this.alertsTopic = alertsTopic;
-        this.series = series;
-        this.alerts = alerts;
+        this.handlers = new java.util.LinkedHashMap<>(handlers);
+        this.prune = prune;
         this.retention = retention;
         this.pollTimeout = pollTimeout;
         this.metadataRefresh = metadataRefresh;
         this.clock = clock;
-        this.summariesRead = Counter.builder("console.records").description("Records read into the views, by topic")
-                .tag("topic", summariesTopic).register(registry);
-        this.alertsRead = Counter.builder("console.records").description("Records read into the views, by topic")
-                .tag("topic", alertsTopic).register(registry);
+        for (String topic : this.handlers.keySet()) {
+            read.put(topic, Counter.builder("console.records").description("Records read into the views, by topic")
+                    .tag("topic", topic).register(registry));
+        }
         this.unreadable = Counter.builder("console.records.unreadable")
                 .description("Records skipped because they could not be decoded").register(registry);
-        registry.gauge("console.series", series, SeriesView::seriesCount);
-        registry.gauge("console.windows", series, v -> (double) v.windowCount());
-        registry.gauge("console.alerts", alerts, AlertView::size);
         this.thread = new Thread(this::run, "console-read-model");
         this.thread.setDaemon(true);
     }
@@ -130,11 +124,10 @@ public final class ReadModelConsumer implements AutoCloseable {
                         throw e;
                     } catch (RuntimeException e) {
                         lastError = e.toString();
-                        LOG.warn("cannot read the partitions of {} and {}: {}", summariesTopic, alertsTopic, e.toString());
+                        LOG.warn("cannot read the partitions of {}: {}", handlers.keySet(), e.toString());
                     }
                     nextRefresh = now.plus(metadataRefresh);
-                    series.prune();
-                    alerts.prune();
+                    prune.run();
                 }
                 if (consumer.assignment().isEmpty()) {
                     lastPoll.set(clock.instant());
@@ -166,15 +159,14 @@ public final class ReadModelConsumer implements AutoCloseable {
         if (record.value() == null) {
             return;
         }
+        Handler handler = handlers.get(record.topic());
+        if (handler == null) {
+            return;
+        }
         try {
-            if (record.topic().equals(summariesTopic)) {
-                series.add(codec.read(record.value(), Summary.class));
-                summariesRead.increment();
-            } else if (record.topic().equals(alertsTopic)) {
-                alerts.add(codec.read(record.value(), AlertEvent.class));
-                alertsRead.increment();
-            }
-        } catch (InvalidJsonException | RuntimeException e) {
+            handler.apply(record.value());
+            read.get(record.topic()).increment();
+        } catch (Exception e) {
             unreadable.increment();
             LOG.debug("skipped unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
         }
@@ -183,7 +175,7 @@ public final class ReadModelConsumer implements AutoCloseable {
     private void assignNewPartitions() {
         Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
         List<TopicPartition> fresh = new ArrayList<>();
-        for (String topic : List.of(summariesTopic, alertsTopic)) {
+        for (String topic : handlers.keySet()) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
             if (partitions == null) {
                 continue;
@@ -223,7 +215,7 @@ public final class ReadModelConsumer implements AutoCloseable {
             }
         }
         caughtUp = true;
-        LOG.info("views caught up: {} series, {} windows, {} alerts", series.seriesCount(), series.windowCount(), alerts.size());
+        LOG.info("views caught up on {}", handlers.keySet());
     }
 
     private void sleep(Duration d) {
