@@ -63,6 +63,26 @@
   }
 
   load();
-  // Live updates come with SSE later; until then the view refreshes itself.
-  setInterval(load, 5000);
+  // Live updates: the server names the views that changed (Server-Sent Events on /api/stream); the page
+  // re-reads the alerts when they did. EventSource reconnects by itself; on reconnect the page re-reads once.
+  const live = document.getElementById('live');
+  const stream = new EventSource('/api/stream');
+  stream.addEventListener('hello', function () {
+    live.textContent = 'live';
+    live.className = 'live';
+    load();
+  });
+  stream.addEventListener('change', function (event) {
+    let views = [];
+    try {
+      views = JSON.parse(event.data).views || [];
+    } catch (e) {
+      return;
+    }
+    if (views.indexOf('alerts') >= 0) load();
+  });
+  stream.onerror = function () {
+    live.textContent = 'reconnecting…';
+    live.className = 'error';
+  };
 })();

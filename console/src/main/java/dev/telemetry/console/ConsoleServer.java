@@ -1,6 +1,7 @@
 package dev.telemetry.console;
 
 import dev.telemetry.console.api.BadParameter;
+import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
@@ -48,11 +49,13 @@ public final class ConsoleServer implements AutoCloseable {
 
     private final Javalin app;
     private final ReadModelConsumer consumer;
+    private final ChangeFeed feed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ConsoleServer(Javalin app, ReadModelConsumer consumer) {
+    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed) {
         this.app = app;
         this.consumer = consumer;
+        this.feed = feed;
     }
 
     public static ConsoleServer start(ConsoleConfig config) {
@@ -75,13 +78,14 @@ public final class ConsoleServer implements AutoCloseable {
         registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
         TopicCatalogue topics = config.topicCatalogue();
         JsonCodec codec = JsonCodec.standard();
+        ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
         Map<String, ReadModelConsumer.Handler> handlers = new LinkedHashMap<>();
-        handlers.put(topics.name(Topic.SUMMARIES), b -> series.add(codec.read(b, Summary.class)));
-        handlers.put(topics.name(Topic.ALERTS), b -> alerts.add(codec.read(b, AlertEvent.class)));
-        handlers.put(topics.name(Topic.NOTIFICATIONS), b -> deliveries.add(codec.read(b, Delivery.class)));
-        handlers.put(topics.name(Topic.ALERTS_DLQ), b -> deliveries.add(codec.read(b, DeadLetter.class)));
-        handlers.put(topics.name(Topic.SECURITY), b -> security.add(Finding.of(codec.readEnvelope(b))));
-        handlers.put(topics.name(Topic.RATELIMIT), b -> rateLimits.add(codec.read(b, RateLimitCount.class)));
+        handlers.put(topics.name(Topic.SUMMARIES), b -> changed(feed, "series", series.add(codec.read(b, Summary.class))));
+        handlers.put(topics.name(Topic.ALERTS), b -> changed(feed, "alerts", alerts.add(codec.read(b, AlertEvent.class))));
+        handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
+        handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
+        handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
+        handlers.put(topics.name(Topic.RATELIMIT), b -> changed(feed, "ratelimit", rateLimits.add(codec.read(b, RateLimitCount.class))));
         ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(), handlers, () -> {
             series.prune();
             alerts.prune();
@@ -108,6 +112,7 @@ public final class ConsoleServer implements AutoCloseable {
                 });
                 cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
                 cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
+                cfg.routes.sse("/api/stream", feed::connect);
                 cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
                 cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
@@ -146,10 +151,17 @@ public final class ConsoleServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             consumer.close();
+            feed.close();
             throw e;
         }
         LOG.info("console listening on http://{}:{}/", config.http().host(), app.port());
-        return new ConsoleServer(app, consumer);
+        return new ConsoleServer(app, consumer, feed);
+    }
+
+    private static void changed(ChangeFeed feed, String view, boolean changed) {
+        if (changed) {
+            feed.changed(view);
+        }
     }
 
     private static void json(Context ctx, JsonCodec codec, int status, Object body) {
@@ -165,6 +177,7 @@ public final class ConsoleServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        feed.close();
         app.stop();
         consumer.close();
         LOG.info("console stopped");

@@ -158,13 +158,45 @@ class ConsoleIntegrationTest {
             assertThat(json(badStatus).get("parameter").asText()).isEqualTo("status");
             assertThat(json(get(base + "/api/alerts?colour=red")).get("parameter").asText()).isEqualTo("colour");
 
+            // Live updates: the stream says hello, then names the alerts view when a new alert arrives.
+            HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stream"))
+                    .header("Accept", "text/event-stream")
+                    .GET().build(), HttpResponse.BodyHandlers.ofLines());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+            java.util.Iterator<String> lines = stream.body().iterator();
+            assertThat(lines.next()).isEqualTo("event: hello");
+            AlertEvent second = new AlertEvent(1, "fp-second", AlertStatus.PENDING, "checkout_slow", "response_ms", "p95",
+                    Map.of("alertname", "checkout_slow", "app", "shop"), 3900, 1000, "gt", "critical", List.of(),
+                    Map.of(), window, null, Instant.now());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(alerts, second.fingerprint(), CODEC.write(second))).get();
+            }
+            java.util.concurrent.CompletableFuture<String> change = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                boolean inChange = false;
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.equals("event: change")) {
+                        inChange = true;
+                    } else if (inChange && line.startsWith("data: ")) {
+                        return line.substring("data: ".length());
+                    }
+                }
+                return null;
+            });
+            assertThat(change.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("{\"views\":[\"alerts\"]}");
+            stream.body().close();
+            assertThat(json(get(base + "/api/alerts")).get("count").asInt()).isEqualTo(2);
+
             HttpResponse<String> page = get(base + "/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>Telemetry console");
             assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
             HttpResponse<String> script = get(base + "/console.js");
             assertThat(script.statusCode()).isEqualTo(200);
-            assertThat(script.body()).contains("textContent").doesNotContain("innerHTML =");
+            assertThat(script.body()).contains("textContent").contains("new EventSource('/api/stream')")
+                    .doesNotContain("innerHTML =").doesNotContain("setInterval");
         }
     }
 
