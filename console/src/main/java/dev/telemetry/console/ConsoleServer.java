@@ -136,6 +136,17 @@ public final class ConsoleServer implements AutoCloseable {
                             Duration.between(started, Instant.now()), (System.nanoTime() - t0) / 1e6));
                 });
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+                // Unknown API paths answer JSON naming the path (the page's own 404s stay Javalin's).
+                cfg.routes.error(404, ctx -> {
+                    if (ctx.path().startsWith("/api/")) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("error", "not_found");
+                        body.put("path", ctx.path());
+                        body.put("message", "no API route " + ctx.path()
+                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/stream)");
+                        json(ctx, codec, 404, body);
+                    }
+                });
                 cfg.routes.exception(BadParameter.class, (e, ctx) -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("error", "bad_parameter");

@@ -189,6 +189,12 @@ class ConsoleIntegrationTest {
             stream.body().close();
             assertThat(json(get(base + "/api/alerts")).get("count").asInt()).isEqualTo(2);
 
+            HttpResponse<String> unknown = get(base + "/api/nope?x=1");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(json(unknown).get("error").asText()).isEqualTo("not_found");
+            assertThat(json(unknown).get("path").asText()).isEqualTo("/api/nope");
+
             HttpResponse<String> page = get(base + "/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("<title>Telemetry console");
