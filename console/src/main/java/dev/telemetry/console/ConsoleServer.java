@@ -1,0 +1,196 @@
+package dev.telemetry.console;
+
+import dev.telemetry.console.api.BadParameter;
+import dev.telemetry.console.api.ChangeFeed;
+import dev.telemetry.console.api.ConsoleApi;
+import dev.telemetry.console.config.ConsoleConfig;
+import dev.telemetry.console.kafka.ReadModelConsumer;
+import dev.telemetry.console.view.AlertView;
+import dev.telemetry.console.view.DeadLetter;
+import dev.telemetry.console.view.Delivery;
+import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.Finding;
+import dev.telemetry.console.view.RateLimitView;
+import dev.telemetry.console.view.SecurityView;
+import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.service.ops.Health;
+import dev.telemetry.service.ops.Metrics;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console: the read model ({@link ReadModelConsumer} into {@link SeriesView} and {@link AlertView}), its
+ * JSON API under {@code /api}, the page under {@code /} (static files from the jar's {@code /public}), and
+ * {@code /health} and {@code /metrics}.
+ */
+public final class ConsoleServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+    static final String VERSION = ConsoleServer.class.getPackage().getImplementationVersion() == null
+            ? "dev" : ConsoleServer.class.getPackage().getImplementationVersion();
+    /** What every response says about how the browser may treat it: only our own scripts, no framing, no sniffing. */
+    static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    private final Javalin app;
+    private final ReadModelConsumer consumer;
+    private final ChangeFeed feed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed) {
+        this.app = app;
+        this.consumer = consumer;
+        this.feed = feed;
+    }
+
+    public static ConsoleServer start(ConsoleConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static ConsoleServer start(ConsoleConfig config, Clock clock) {
+        PrometheusMeterRegistry registry = Metrics.registry("console");
+        ConsoleConfig.Views v = config.views();
+        SeriesView series = new SeriesView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
+        AlertView alerts = new AlertView(v.retention(), v.maxAlerts(), clock);
+        DeliveryView deliveries = new DeliveryView(v.retention(), v.maxRecords(), clock);
+        SecurityView security = new SecurityView(v.retention(), v.maxRecords(), clock);
+        RateLimitView rateLimits = new RateLimitView(v.retention(), v.maxRecords(), clock);
+        registry.gauge("console.series", series, SeriesView::seriesCount);
+        registry.gauge("console.windows", series, s -> (double) s.windowCount());
+        registry.gauge("console.alerts", alerts, AlertView::size);
+        registry.gauge("console.deliveries", deliveries, DeliveryView::size);
+        registry.gauge("console.findings", security, SecurityView::size);
+        registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
+        TopicCatalogue topics = config.topicCatalogue();
+        JsonCodec codec = JsonCodec.standard();
+        ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
+        Map<String, ReadModelConsumer.Handler> handlers = new LinkedHashMap<>();
+        handlers.put(topics.name(Topic.SUMMARIES), b -> changed(feed, "series", series.add(codec.read(b, Summary.class))));
+        handlers.put(topics.name(Topic.ALERTS), b -> changed(feed, "alerts", alerts.add(codec.read(b, AlertEvent.class))));
+        handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
+        handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
+        handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
+        handlers.put(topics.name(Topic.RATELIMIT), b -> changed(feed, "ratelimit", rateLimits.add(codec.read(b, RateLimitCount.class))));
+        ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(), handlers, () -> {
+            series.prune();
+            alerts.prune();
+            deliveries.prune();
+            security.prune();
+            rateLimits.prune();
+        }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
+        ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
+        Instant started = Instant.now();
+        Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
+
+        Javalin app;
+        try {
+            app = Javalin.create(cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.jetty.host = config.http().host();
+                cfg.jetty.port = config.http().port();
+                cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+                cfg.staticFiles.add("/public", Location.CLASSPATH);
+                cfg.routes.before(ctx -> {
+                    ctx.header("Content-Security-Policy", CSP);
+                    ctx.header("X-Content-Type-Options", "nosniff");
+                    ctx.header("Referrer-Policy", "no-referrer");
+                });
+                cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
+                cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
+                cfg.routes.sse("/api/stream", feed::connect);
+                cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
+                cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
+                cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
+                cfg.routes.get("/health", ctx -> {
+                    long t0 = System.nanoTime();
+                    Map<String, Boolean> checks = new LinkedHashMap<>();
+                    checks.put("consumer", consumer.polling(stalled));
+                    checks.put("caughtUp", consumer.caughtUp());
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("series", series.seriesCount());
+                    details.put("windows", series.windowCount());
+                    details.put("alerts", alerts.size());
+                    details.put("deliveries", deliveries.size());
+                    details.put("findings", security.size());
+                    details.put("rateLimitCounts", rateLimits.size());
+                    if (consumer.lastError() != null) {
+                        details.put("lastError", consumer.lastError());
+                    }
+                    Health health = Health.of(checks, details);
+                    json(ctx, codec, health.status().httpStatus(), health.body(VERSION,
+                            Duration.between(started, Instant.now()), (System.nanoTime() - t0) / 1e6));
+                });
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+                // Unknown API paths answer JSON naming the path (the page's own 404s stay Javalin's).
+                cfg.routes.error(404, ctx -> {
+                    if (ctx.path().startsWith("/api/")) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("error", "not_found");
+                        body.put("path", ctx.path());
+                        body.put("message", "no API route " + ctx.path()
+                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/stream)");
+                        json(ctx, codec, 404, body);
+                    }
+                });
+                cfg.routes.exception(BadParameter.class, (e, ctx) -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("error", "bad_parameter");
+                    body.put("parameter", e.parameter());
+                    body.put("message", e.parameter() + ": " + e.getMessage());
+                    json(ctx, codec, 400, body);
+                });
+                cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                    json(ctx, codec, 500, Map.of("error", "internal", "message", "unexpected server error"));
+                });
+            });
+            app.start();
+        } catch (RuntimeException e) {
+            consumer.close();
+            feed.close();
+            throw e;
+        }
+        LOG.info("console listening on http://{}:{}/", config.http().host(), app.port());
+        return new ConsoleServer(app, consumer, feed);
+    }
+
+    private static void changed(ChangeFeed feed, String view, boolean changed) {
+        if (changed) {
+            feed.changed(view);
+        }
+    }
+
+    private static void json(Context ctx, JsonCodec codec, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(codec.write(body));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        feed.close();
+        app.stop();
+        consumer.close();
+        LOG.info("console stopped");
+    }
+}

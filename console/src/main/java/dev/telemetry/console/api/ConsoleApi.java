@@ -1,0 +1,177 @@
+package dev.telemetry.console.api;
+
+import dev.telemetry.console.view.AlertView;
+import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.RateLimitView;
+import dev.telemetry.console.view.SecurityView;
+import dev.telemetry.console.view.SeriesData;
+import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.AlertStatus;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The console's JSON API over the views, free of HTTP: each method takes the query parameters (first value of
+ * each) and returns what is written as JSON, or throws {@link BadParameter}.
+ *
+ * <ul>
+ *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
+ *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
+ *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
+ *   <li>{@code GET /api/security?app=shop&event=...&ip=...}: findings (newest first) and the top offending IPs</li>
+ *   <li>{@code GET /api/ratelimit?app=shop&ip=...&exceeded=true}: per-minute request counts per IP and endpoint</li>
+ * </ul>
+ * Lists are cut at {@value #MAX_ITEMS} items (newest kept); {@code count} is the number before the cut.
+ * <ul>
+ * </ul>
+ */
+public final class ConsoleApi {
+
+    /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
+    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
+    private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
+    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
+    private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
+    private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "ip");
+    private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
+    static final int MAX_ITEMS = 500;
+    static final int TOP_IPS = 10;
+
+    private final SeriesView series;
+    private final AlertView alerts;
+    private final DeliveryView deliveries;
+    private final SecurityView security;
+    private final RateLimitView rateLimits;
+
+    public ConsoleApi(SeriesView series, AlertView alerts, DeliveryView deliveries, SecurityView security,
+                      RateLimitView rateLimits) {
+        this.series = series;
+        this.alerts = alerts;
+        this.deliveries = deliveries;
+        this.security = security;
+        this.rateLimits = rateLimits;
+    }
+
+    public Map<String, Object> deliveries(Map<String, List<String>> query) {
+        known(query, DELIVERY_PARAMS);
+        String receiver = name(query, "receiver", false);
+        var failures = deliveries.failures(receiver);
+        var dead = deliveries.deadLetters(receiver);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("receivers", deliveries.receivers(receiver));
+        body.put("failureCount", failures.size());
+        body.put("failures", cut(failures));
+        body.put("deadLetterCount", dead.size());
+        body.put("deadLetters", cut(dead));
+        return body;
+    }
+
+    public Map<String, Object> security(Map<String, List<String>> query) {
+        known(query, SECURITY_PARAMS);
+        String app = name(query, "app", false);
+        String event = name(query, "event", false);
+        String ip = name(query, "ip", false);
+        var found = security.query(app, event, ip);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", found.size());
+        body.put("findings", cut(found));
+        body.put("topIps", security.topIps(app, event, TOP_IPS));
+        return body;
+    }
+
+    public Map<String, Object> rateLimits(Map<String, List<String>> query) {
+        known(query, RATELIMIT_PARAMS);
+        String app = name(query, "app", false);
+        String ip = name(query, "ip", false);
+        String exceeded = single(query, "exceeded");
+        if (exceeded != null && !exceeded.equals("true") && !exceeded.equals("false")) {
+            throw new BadParameter("exceeded", "must be true or false");
+        }
+        var found = rateLimits.query(app, ip, "true".equals(exceeded));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", found.size());
+        body.put("counts", cut(found));
+        return body;
+    }
+
+    private static <T> List<T> cut(List<T> items) {
+        return items.size() > MAX_ITEMS ? List.copyOf(items.subList(0, MAX_ITEMS)) : items;
+    }
+
+    public Map<String, Object> alerts(Map<String, List<String>> query) {
+        known(query, ALERT_PARAMS);
+        Set<AlertStatus> statuses = EnumSet.noneOf(AlertStatus.class);
+        String status = single(query, "status");
+        if (status != null) {
+            for (String part : status.split(",", -1)) {
+                String name = part.trim().toLowerCase(Locale.ROOT);
+                try {
+                    statuses.add(AlertStatus.valueOf(name.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new BadParameter("status", "must be pending, firing or resolved (comma-separated for several)");
+                }
+            }
+        }
+        String app = name(query, "app", false);
+        List<AlertEvent> found = alerts.query(statuses, app);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", found.size());
+        body.put("alerts", found);
+        return body;
+    }
+
+    public Map<String, Object> series(Map<String, List<String>> query) {
+        known(query, SERIES_PARAMS);
+        String metric = name(query, "metric", true);
+        String app = name(query, "app", false);
+        List<SeriesData> found = series.query(metric, app);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("metric", metric);
+        body.put("count", found.size());
+        body.put("series", found);
+        return body;
+    }
+
+    private static void known(Map<String, List<String>> query, Set<String> allowed) {
+        for (String key : query.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new BadParameter(key, "unknown parameter (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String single(Map<String, List<String>> query, String key) {
+        List<String> values = query.get(key);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new BadParameter(key, "given more than once");
+        }
+        String value = values.get(0);
+        if (value == null || value.isBlank()) {
+            throw new BadParameter(key, "is empty");
+        }
+        return value;
+    }
+
+    private static String name(Map<String, List<String>> query, String key, boolean required) {
+        String value = single(query, key);
+        if (value == null) {
+            if (required) {
+                throw new BadParameter(key, "is required");
+            }
+            return null;
+        }
+        if (!NAME.matcher(value).matches()) {
+            throw new BadParameter(key, "must be 1 to 200 letters, digits or . _ : / - (and the characters of series labels)");
+        }
+        return value;
+    }
+}
