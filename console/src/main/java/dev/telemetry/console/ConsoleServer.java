@@ -105,6 +105,12 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.jetty.port = config.http().port();
                 cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
                 cfg.staticFiles.add("/public", Location.CLASSPATH);
+                // uPlot from its WebJar, at a path without the version so pages need not change on an upgrade.
+                cfg.staticFiles.add(files -> {
+                    files.hostedPath = "/vendor/uplot";
+                    files.directory = "/META-INF/resources/webjars/uplot/1.6.30";
+                    files.location = Location.CLASSPATH;
+                });
                 cfg.routes.before(ctx -> {
                     ctx.header("Content-Security-Policy", CSP);
                     ctx.header("X-Content-Type-Options", "nosniff");

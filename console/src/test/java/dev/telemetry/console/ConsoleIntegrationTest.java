@@ -197,12 +197,15 @@ class ConsoleIntegrationTest {
 
             HttpResponse<String> page = get(base + "/");
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("<title>Telemetry console");
+            assertThat(page.body()).contains("telemetry console</title>");
             assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("default-src 'self'"));
-            HttpResponse<String> script = get(base + "/console.js");
+            HttpResponse<String> script = get(base + "/js/common.js");
             assertThat(script.statusCode()).isEqualTo(200);
             assertThat(script.body()).contains("textContent").contains("new EventSource('/api/stream')")
-                    .doesNotContain("innerHTML =").doesNotContain("setInterval");
+                    .doesNotContain("innerHTML").doesNotContain("setInterval");
+            HttpResponse<String> uplot = get(base + "/vendor/uplot/dist/uPlot.iife.min.js");
+            assertThat(uplot.statusCode()).isEqualTo(200);
+            assertThat(uplot.body()).contains("uPlot");
         }
     }
 

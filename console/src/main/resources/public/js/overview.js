@@ -1,0 +1,6 @@
+// The Overview view (placeholder until it is built).
+'use strict';
+
+(function () {
+  TC.status(document.getElementById('summary'), 'Not built yet.');
+})();
