@@ -2,6 +2,8 @@ package dev.telemetry.stack;
 
 import dev.telemetry.alerts.AlertSink;
 import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.console.ConsoleServer;
+import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.gateway.GatewayServer;
 import dev.telemetry.gateway.config.GatewayConfig;
@@ -28,7 +30,15 @@ public final class LocalStack implements AutoCloseable {
 
     /** Where each service's configuration comes from: a file per service (or null for shipped defaults). */
     public record Options(Path dataDir, int kafkaPort, int controllerPort, int partitions,
-                          String[] gatewayArgs, String[] processorArgs, String[] sinkArgs, String[] proberArgs) {
+                          String[] gatewayArgs, String[] processorArgs, String[] sinkArgs, String[] proberArgs,
+                          String[] consoleArgs) {
+
+        /** Options without a console configuration file (the console runs on its shipped defaults). */
+        public Options(Path dataDir, int kafkaPort, int controllerPort, int partitions,
+                       String[] gatewayArgs, String[] processorArgs, String[] sinkArgs, String[] proberArgs) {
+            this(dataDir, kafkaPort, controllerPort, partitions, gatewayArgs, processorArgs, sinkArgs, proberArgs,
+                    new String[0]);
+        }
     }
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -36,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private StreamProcessor processor;
     private AlertSink sink;
     private Prober prober;
+    private ConsoleServer console;
     private LocalKafkaBroker broker;
 
     private LocalStack() {
@@ -47,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
         ProcessorConfig processorConfig = ProcessorConfig.load(options.processorArgs());
         SinkConfig sinkConfig = SinkConfig.load(options.sinkArgs());
         ProberConfig proberConfig = ProberConfig.load(options.proberArgs());
+        ConsoleConfig consoleConfig = ConsoleConfig.load(options.consoleArgs(), System.getenv());
 
         LocalStack stack = new LocalStack();
         try {
@@ -70,6 +82,10 @@ public final class LocalStack implements AutoCloseable {
             stack.running.push(stack.processor);
             stack.gateway = GatewayServer.start(gatewayConfig);
             stack.running.push(stack.gateway);
+            stack.broker.createTopics(consoleConfig.topicCatalogue(), options.partitions());
+            // The console reads what the others write: it follows this broker whatever its file says.
+            stack.console = ConsoleServer.start(consoleConfig.withBootstrapServers(stack.broker.bootstrapServers()));
+            stack.running.push(stack.console);
             // The prober posts to the gateway, so it starts after it and (pushed last) stops first.
             if (!proberConfig.checks().isEmpty()) {
                 stack.prober = Prober.start(proberConfig);
@@ -97,6 +113,10 @@ public final class LocalStack implements AutoCloseable {
     /** The synthetic prober, or null when its configuration lists no checks. */
     public Prober prober() {
         return prober;
+    }
+
+    public ConsoleServer console() {
+        return console;
     }
 
     public LocalKafkaBroker broker() {

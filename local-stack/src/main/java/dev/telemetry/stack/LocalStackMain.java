@@ -15,7 +15,7 @@ public final class LocalStackMain {
     private static final String USAGE = """
             usage: ./telemetry up [--data-dir DIR] [--kafka-port N] [--controller-port N] [--partitions N]
                                   [--gateway-config FILE] [--processor-config FILE] [--sink-config FILE]
-                                  [--prober-config FILE]""";
+                                  [--prober-config FILE] [--console-config FILE]""";
 
     private LocalStackMain() {
     }
@@ -95,6 +95,7 @@ public final class LocalStackMain {
         List<String> processor = new ArrayList<>();
         List<String> sink = new ArrayList<>();
         List<String> prober = new ArrayList<>();
+        List<String> console = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -110,12 +111,13 @@ public final class LocalStackMain {
                 case "--processor-config" -> processor.addAll(List.of("--config", value));
                 case "--sink-config" -> sink.addAll(List.of("--config", value));
                 case "--prober-config" -> prober.addAll(List.of("--config", value));
+                case "--console-config" -> console.addAll(List.of("--config", value));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new LocalStack.Options(dataDir, kafkaPort, controllerPort, partitions,
                 gateway.toArray(String[]::new), processor.toArray(String[]::new), sink.toArray(String[]::new),
-                prober.toArray(String[]::new));
+                prober.toArray(String[]::new), console.toArray(String[]::new));
     }
 
     private static int number(String flag, String value, int min, int max) {

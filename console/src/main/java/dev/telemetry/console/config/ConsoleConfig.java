@@ -32,6 +32,11 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
                 .load(ConfigLoader.configFile(args), ConsoleConfig.class, ConsoleConfig::validate);
     }
 
+    /** The same configuration reading from another broker (the local stack points it at its own). */
+    public ConsoleConfig withBootstrapServers(String bootstrapServers) {
+        return new ConsoleConfig(http, new Kafka(bootstrapServers, kafka.pollTimeout(), kafka.metadataRefresh()), topics, views);
+    }
+
     public TopicCatalogue topicCatalogue() {
         try {
             return TopicCatalogue.withOverrides(topics);

@@ -81,6 +81,13 @@ public final class DemoMain {
     static LocalStack.Options options(Path dir, DemoPace pace, int kafkaPort, int controllerPort,
                                       Map<String, Object> gateway, Map<String, Object> processor, Map<String, Object> sink,
                                       Map<String, Object> prober) {
+        return options(dir, pace, kafkaPort, controllerPort, gateway, processor, sink, prober, Map.of());
+    }
+
+    /** The same with overrides of the console's configuration too. */
+    static LocalStack.Options options(Path dir, DemoPace pace, int kafkaPort, int controllerPort,
+                                      Map<String, Object> gateway, Map<String, Object> processor, Map<String, Object> sink,
+                                      Map<String, Object> prober, Map<String, Object> console) {
         Map<String, Object> kafka = Map.of("bootstrap-servers", "localhost:" + kafkaPort);
         Map<String, Object> processorBase = new LinkedHashMap<>(Map.of(
                 "kafka", kafka,
@@ -92,7 +99,8 @@ public final class DemoMain {
                 new String[] {"--config", DemoConfigs.write(dir, "processor.yaml", processorBase).toString()},
                 new String[] {"--config", DemoConfigs.write(dir, "sink.yaml", with(kafka, sink)).toString()},
                 // The prober talks to the gateway over HTTP only: its config has no kafka section.
-                new String[] {"--config", DemoConfigs.write(dir, "prober.yaml", prober).toString()});
+                new String[] {"--config", DemoConfigs.write(dir, "prober.yaml", prober).toString()},
+                new String[] {"--config", DemoConfigs.write(dir, "console.yaml", with(kafka, console)).toString()});
     }
 
     private static Map<String, Object> with(Map<String, Object> kafka, Map<String, Object> overrides) {

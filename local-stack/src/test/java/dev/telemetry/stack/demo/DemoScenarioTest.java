@@ -38,7 +38,8 @@ class DemoScenarioTest {
                                 "close-check-interval", "200ms"), "commit-interval", "200ms"),
                 Map.of("http", anyPort, "group-id", "demo-test-sink-" + UUID.randomUUID()),
                 // No checks: the prober stays off (its shipped demo check targets the fixed port 8080).
-                Map.of("checks", List.of()));
+                Map.of("checks", List.of()),
+                Map.of("http", anyPort));
         ByteArrayOutputStream narration = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8);
 
