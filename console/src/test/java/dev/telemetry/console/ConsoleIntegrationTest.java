@@ -96,7 +96,7 @@ class ConsoleIntegrationTest {
                 new ConsoleConfig.Kafka(kafka.bootstrapServers(), Duration.ofMillis(200), Duration.ofSeconds(1)),
                 Map.of("summaries", summaries, "alerts", alerts, "notifications", notifications, "alerts-dlq", dlq,
                         "security", security, "ratelimit", ratelimit),
-                new ConsoleConfig.Views(Duration.ofHours(6), 100, 360, 100, 1000));
+                new ConsoleConfig.Views(Duration.ofHours(6), 100, 360, 100, 1000), null, null, null);
         ConsoleConfig.validate(config);
         try (ConsoleServer console = ConsoleServer.start(config)) {
             String base = "http://127.0.0.1:" + console.port();

@@ -82,20 +82,27 @@ public final class LocalStack implements AutoCloseable {
             stack.running.push(stack.processor);
             stack.gateway = GatewayServer.start(gatewayConfig);
             stack.running.push(stack.gateway);
-            stack.broker.createTopics(consoleConfig.topicCatalogue(), options.partitions());
-            // The console reads what the others write: it follows this broker whatever its file says.
-            stack.console = ConsoleServer.start(consoleConfig.withBootstrapServers(stack.broker.bootstrapServers()));
-            stack.running.push(stack.console);
             // The prober posts to the gateway, so it starts after it and (pushed last) stops first.
             if (!proberConfig.checks().isEmpty()) {
                 stack.prober = Prober.start(proberConfig);
                 stack.running.push(stack.prober);
             }
+            stack.broker.createTopics(consoleConfig.topicCatalogue(), options.partitions());
+            // The console reads what the others write and shows their health: it follows this broker and
+            // these services whatever its file says. Started last, so it is the first to stop.
+            stack.console = ConsoleServer.start(consoleConfig.withBootstrapServers(stack.broker.bootstrapServers())
+                    .withServices(new ConsoleConfig.Services(local(stack.gateway.port()), local(stack.processor.httpPort()),
+                            local(stack.sink.httpPort()), stack.prober == null ? "" : local(stack.prober.opsPort()))));
+            stack.running.push(stack.console);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    private static String local(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     public GatewayServer gateway() {

@@ -8,10 +8,56 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The console's typed configuration; shipped defaults are {@code console.yaml} on the classpath. */
-public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, Views views) {
+public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, Views views, Services services,
+                            Auth auth, Silences silences) {
 
     public ConsoleConfig {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
+        services = services == null ? new Services("", "", "", "") : services;
+        auth = auth == null ? new Auth("", "") : auth;
+        silences = silences == null ? new Silences("") : silences;
+    }
+
+    /**
+     * The base URLs of the other services (e.g. {@code http://localhost:8080}): the overview shows their
+     * {@code /health}, and silences go through the sink's API. Blank: not shown / not available.
+     */
+    public record Services(String gateway, String processor, String sink, String prober) {
+        public Services {
+            gateway = gateway == null ? "" : gateway;
+            processor = processor == null ? "" : processor;
+            sink = sink == null ? "" : sink;
+            prober = prober == null ? "" : prober;
+        }
+    }
+
+    /**
+     * Who may use the console. readToken blank: reads are open (fine on localhost); set: every read needs it.
+     * writeToken blank: nothing can be written (silences are read-only); set: writes need it, with CSRF protection.
+     */
+    public record Auth(String readToken, String writeToken) {
+        public Auth {
+            readToken = readToken == null ? "" : readToken;
+            writeToken = writeToken == null ? "" : writeToken;
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[readToken=" + (readToken.isEmpty() ? "<none>" : "<redacted>")
+                    + ", writeToken=" + (writeToken.isEmpty() ? "<none>" : "<redacted>") + "]";
+        }
+    }
+
+    /** The alert sink's silences API: its admin token stays here, server-side, never sent to a browser. */
+    public record Silences(String adminToken) {
+        public Silences {
+            adminToken = adminToken == null ? "" : adminToken;
+        }
+
+        @Override
+        public String toString() {
+            return "Silences[adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>") + "]";
+        }
     }
 
     /** Where the HTTP server (page, API, /health, /metrics) listens. */
@@ -34,7 +80,18 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
 
     /** The same configuration reading from another broker (the local stack points it at its own). */
     public ConsoleConfig withBootstrapServers(String bootstrapServers) {
-        return new ConsoleConfig(http, new Kafka(bootstrapServers, kafka.pollTimeout(), kafka.metadataRefresh()), topics, views);
+        return new ConsoleConfig(http, new Kafka(bootstrapServers, kafka.pollTimeout(), kafka.metadataRefresh()), topics, views,
+                services, auth, silences);
+    }
+
+    /** The same configuration showing other services (the local stack knows their ports only once they run). */
+    public ConsoleConfig withServices(Services newServices) {
+        return new ConsoleConfig(http, kafka, topics, views, newServices, auth, silences);
+    }
+
+    /** The same configuration with another silences admin token. */
+    public ConsoleConfig withSilences(Silences newSilences) {
+        return new ConsoleConfig(http, kafka, topics, views, services, auth, newSilences);
     }
 
     public TopicCatalogue topicCatalogue() {
