@@ -3,16 +3,20 @@ package dev.telemetry.console;
 import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
+import dev.telemetry.console.api.ErrorsApi;
+import dev.telemetry.console.api.SyntheticApi;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
 import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeadLetter;
 import dev.telemetry.console.view.Delivery;
 import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.ErrorView;
 import dev.telemetry.console.view.Finding;
 import dev.telemetry.console.view.RateLimitView;
 import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.console.view.SyntheticView;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
@@ -70,18 +74,36 @@ public final class ConsoleServer implements AutoCloseable {
         DeliveryView deliveries = new DeliveryView(v.retention(), v.maxRecords(), clock);
         SecurityView security = new SecurityView(v.retention(), v.maxRecords(), clock);
         RateLimitView rateLimits = new RateLimitView(v.retention(), v.maxRecords(), clock);
+        ErrorView errors = new ErrorView(v.retention(), v.maxFingerprints(), clock);
+        SyntheticView synthetic = new SyntheticView(v.retention(), v.maxSeries(), clock);
         registry.gauge("console.series", series, SeriesView::seriesCount);
         registry.gauge("console.windows", series, s -> (double) s.windowCount());
         registry.gauge("console.alerts", alerts, AlertView::size);
         registry.gauge("console.deliveries", deliveries, DeliveryView::size);
         registry.gauge("console.findings", security, SecurityView::size);
         registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
+        registry.gauge("console.error.fingerprints", errors, ErrorView::size);
+        registry.gauge("console.synthetic.checks", synthetic, SyntheticView::size);
         TopicCatalogue topics = config.topicCatalogue();
         JsonCodec codec = JsonCodec.standard();
         ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
         Map<String, ReadModelConsumer.Handler> handlers = new LinkedHashMap<>();
-        handlers.put(topics.name(Topic.SUMMARIES), b -> changed(feed, "series", series.add(codec.read(b, Summary.class))));
-        handlers.put(topics.name(Topic.ALERTS), b -> changed(feed, "alerts", alerts.add(codec.read(b, AlertEvent.class))));
+        handlers.put(topics.name(Topic.SUMMARIES), b -> {
+            Summary s = codec.read(b, Summary.class);
+            if (series.add(s)) {
+                feed.changed("series");
+                // The errors and synthetic views read their counts from these summaries.
+                changed(feed, "errors", ErrorsApi.METRIC.equals(s.metric()));
+                changed(feed, "synthetic", SyntheticApi.AVAILABILITY.equals(s.metric()) || SyntheticApi.DURATION.equals(s.metric()));
+            }
+        });
+        handlers.put(topics.name(Topic.ALERTS), b -> {
+            AlertEvent a = codec.read(b, AlertEvent.class);
+            changed(feed, "alerts", alerts.add(a));
+            changed(feed, "errors", errors.add(a)); // new / regressed fingerprints
+        });
+        handlers.put(topics.name(Topic.ERRORS), b -> changed(feed, "errors", errors.add(codec.readEnvelope(b))));
+        handlers.put(topics.name(Topic.SYNTHETIC), b -> changed(feed, "synthetic", synthetic.add(codec.readEnvelope(b))));
         handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
         handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
         handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
@@ -92,8 +114,12 @@ public final class ConsoleServer implements AutoCloseable {
             deliveries.prune();
             security.prune();
             rateLimits.prune();
+            errors.prune();
+            synthetic.prune();
         }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
+        ErrorsApi errorsApi = new ErrorsApi(series, errors);
+        SyntheticApi syntheticApi = new SyntheticApi(series, synthetic);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
 
@@ -122,6 +148,8 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
                 cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
+                cfg.routes.get("/api/errors", ctx -> json(ctx, codec, 200, errorsApi.errors(ctx.queryParamMap())));
+                cfg.routes.get("/api/synthetic", ctx -> json(ctx, codec, 200, syntheticApi.synthetic(ctx.queryParamMap())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -134,6 +162,8 @@ public final class ConsoleServer implements AutoCloseable {
                     details.put("deliveries", deliveries.size());
                     details.put("findings", security.size());
                     details.put("rateLimitCounts", rateLimits.size());
+                    details.put("errorFingerprints", errors.size());
+                    details.put("syntheticChecks", synthetic.size());
                     if (consumer.lastError() != null) {
                         details.put("lastError", consumer.lastError());
                     }
@@ -149,7 +179,7 @@ public final class ConsoleServer implements AutoCloseable {
                         body.put("error", "not_found");
                         body.put("path", ctx.path());
                         body.put("message", "no API route " + ctx.path()
-                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/stream)");
+                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/errors, /api/synthetic, /api/stream)");
                         json(ctx, codec, 404, body);
                     }
                 });

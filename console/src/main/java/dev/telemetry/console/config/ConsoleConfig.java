@@ -69,7 +69,16 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     }
 
     /** The bounds of the in-memory views. */
-    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords) {
+    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords,
+                        int maxFingerprints) {
+
+        /** The shipped {@code views.max-fingerprints}, for callers that do not set it. */
+        public static final int DEFAULT_MAX_FINGERPRINTS = 5000;
+
+        /** Bounds without a fingerprint cap of their own: {@link #DEFAULT_MAX_FINGERPRINTS}. */
+        public Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords) {
+            this(retention, maxSeries, maxWindowsPerSeries, maxAlerts, maxRecords, DEFAULT_MAX_FINGERPRINTS);
+        }
     }
 
     /** Loads defaults, then {@code --config <file>} if given, then the environment. */
@@ -117,5 +126,6 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.positive("views.max-windows-per-series", c.views().maxWindowsPerSeries());
         Require.positive("views.max-alerts", c.views().maxAlerts());
         Require.positive("views.max-records", c.views().maxRecords());
+        Require.positive("views.max-fingerprints", c.views().maxFingerprints());
     }
 }
