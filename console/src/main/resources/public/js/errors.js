@@ -9,14 +9,28 @@
   const summary = document.getElementById('summary');
   const chartBox = document.getElementById('chart');
   const TOP_CHARTED = 5;
+  const MAX_GRID = 2000;
 
-  /** Every window start (epoch seconds) any fingerprint has, ascending: the common x axis. */
+  /**
+   * The common x axis (window starts, epoch seconds, ascending): every window from the first to the last any
+   * fingerprint has, gaps included (a window without any summary had no error at all, and must show as 0 rather than
+   * be skipped by the line). The step is a window's length; when that is unknown, only the windows seen.
+   */
   function windowGrid(fingerprints) {
     const starts = new Set();
+    let step = 0;
     fingerprints.forEach(function (f) {
-      f.windows.forEach(function (w) { starts.add(Date.parse(w.windowStart) / 1000); });
+      f.windows.forEach(function (w) {
+        const start = Date.parse(w.windowStart) / 1000;
+        starts.add(start);
+        if (!step) step = Date.parse(w.windowEnd) / 1000 - start;
+      });
     });
-    return Array.from(starts).sort(function (a, b) { return a - b; });
+    const seen = Array.from(starts).sort(function (a, b) { return a - b; });
+    if (seen.length < 2 || !(step > 0) || (seen[seen.length - 1] - seen[0]) / step > MAX_GRID) return seen;
+    const grid = [];
+    for (let x = seen[0]; x <= seen[seen.length - 1]; x += step) grid.push(x);
+    return grid;
   }
 
   /** The fingerprint's counts on the grid; a window without a summary had no error: 0. */
@@ -94,7 +108,8 @@
     });
 
     const charted = list.filter(function (f) { return f.count > 0; }).slice(0, TOP_CHARTED);
-    if (charted.length > 0 && grid.length > 0) {
+    // A chart needs two windows at least (uPlot stretches a single x value over years); the sparklines show one.
+    if (charted.length > 0 && grid.length > 1) {
       chartBox.hidden = false;
       TC.chart(chartBox, {
         title: 'Errors per window (top ' + charted.length + ' fingerprints)',

@@ -15,9 +15,11 @@
       .map(function (c) { return { label: c.app + ' / ' + c.check, windows: c.windows }; });
     const availabilityBox = document.getElementById('availability-chart');
     const durationBox = document.getElementById('duration-chart');
-    availabilityBox.hidden = durationBox.hidden = list.length === 0;
-    if (list.length === 0) return;
     const availability = TC.align(list, function (w) { return w.availability == null ? null : w.availability * 100; });
+    // A chart needs two windows at least (uPlot stretches a single x value over years); the table shows one.
+    const show = list.length > 0 && availability.xs.length > 1;
+    availabilityBox.hidden = durationBox.hidden = !show;
+    if (!show) return;
     TC.chart(availabilityBox, { title: 'Availability per window', unit: '%', xs: availability.xs,
       series: availability.series, height: 200 });
     const duration = TC.align(list, function (w) { return w.durationMean; });
