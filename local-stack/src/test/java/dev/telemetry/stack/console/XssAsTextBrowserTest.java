@@ -69,6 +69,7 @@ class XssAsTextBrowserTest {
             browser.await("#checks tbody code.error-text", SLOW);
             assertThat(text(browser, "#checks tbody code.error-text")).isEqualTo(CHECK_ERROR);
             assertNothingRan(browser, "/synthetic.html");
+            browser.screenshot("synthetic-xss");
         }
     }
 
