@@ -53,6 +53,8 @@ public final class ConsoleServer implements AutoCloseable {
     /** What every response says about how the browser may treat it: only our own scripts, no framing, no sniffing. */
     static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    private static final String API_ERROR = "console.apiError";
+
     private final Javalin app;
     private final ReadModelConsumer consumer;
     private final ChangeFeed feed;
@@ -165,7 +167,7 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
                 // Unknown API paths answer JSON naming the path (the page's own 404s stay Javalin's).
                 cfg.routes.error(404, ctx -> {
-                    if (ctx.path().startsWith("/api/")) {
+                    if (ctx.path().startsWith("/api/") && ctx.attribute(API_ERROR) == null) {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("error", "not_found");
                         body.put("path", ctx.path());
@@ -183,6 +185,7 @@ public final class ConsoleServer implements AutoCloseable {
                     json(ctx, codec, 400, body);
                 });
                 cfg.routes.exception(ApiError.class, (e, ctx) -> {
+                    ctx.attribute(API_ERROR, true); // a 404 of ours (no such silence) is not "no API route"
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("error", e.error());
                     body.put("message", e.getMessage());
