@@ -48,7 +48,10 @@
     const td = TC.cell(row, '');
     if (!iso) return td;
     td.appendChild(TC.el('div', TC.time(iso)));
-    td.appendChild(TC.el('div', (prefix || '') + relative(iso), 'muted'));
+    const rel = TC.el('div', (prefix || '') + relative(iso), 'muted rel');
+    rel.dataset.iso = iso;
+    rel.dataset.prefix = prefix || '';
+    td.appendChild(rel);
     td.title = iso;
     return td;
   }
@@ -423,6 +426,13 @@
       TC.status(silencesSummary, new Error('Silences unavailable: ' + e.message));
     });
   }
+
+  // "3 min ago" / "in 2 h" keep counting between loads: only their text changes (no rows are rebuilt).
+  window.setInterval(function () {
+    document.querySelectorAll('.rel').forEach(function (node) {
+      node.textContent = node.dataset.prefix + relative(node.dataset.iso);
+    });
+  }, 15000);
 
   TC.filters(form, loadAlerts);
   TC.live(['alerts'], loadAlerts);
