@@ -1,12 +1,18 @@
 package dev.telemetry.console;
 
+import dev.telemetry.console.api.ApiError;
 import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
 import dev.telemetry.console.api.ErrorsApi;
+import dev.telemetry.console.api.SilencesApi;
 import dev.telemetry.console.api.SyntheticApi;
+import dev.telemetry.console.auth.AuthHttp;
+import dev.telemetry.console.auth.ConsoleAuth;
+import dev.telemetry.console.auth.SessionStore;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
+import dev.telemetry.console.silence.SinkSilences;
 import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeadLetter;
 import dev.telemetry.console.view.Delivery;
@@ -50,6 +56,8 @@ public final class ConsoleServer implements AutoCloseable {
             ? "dev" : ConsoleServer.class.getPackage().getImplementationVersion();
     /** What every response says about how the browser may treat it: only our own scripts, no framing, no sniffing. */
     static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static final String API_ERROR = "console.apiError";
 
     private final Javalin app;
     private final ReadModelConsumer consumer;
@@ -108,6 +116,9 @@ public final class ConsoleServer implements AutoCloseable {
         handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
         handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
         handlers.put(topics.name(Topic.RATELIMIT), b -> changed(feed, "ratelimit", rateLimits.add(codec.read(b, RateLimitCount.class))));
+        // The sink's silences topic only says "changed": a silence made on another replica or the sink's own API
+        // refreshes open pages too (the list itself always comes from the sink's API).
+        handlers.put(topics.name(Topic.SILENCES), b -> feed.changed("silences"));
         ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(), handlers, () -> {
             series.prune();
             alerts.prune();
@@ -120,6 +131,10 @@ public final class ConsoleServer implements AutoCloseable {
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
         ErrorsApi errorsApi = new ErrorsApi(series, errors);
         SyntheticApi syntheticApi = new SyntheticApi(series, synthetic);
+        SilencesApi silences = new SilencesApi(new SinkSilences(config.services().sink(), config.silences().adminToken(),
+                config.silences().requestTimeout(), codec), feed, codec, clock);
+        AuthHttp auth = new AuthHttp(new ConsoleAuth(config.auth(), new SessionStore(config.auth().sessionTtl(),
+                config.auth().maxSessions(), clock)), codec);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
 
@@ -142,6 +157,14 @@ public final class ConsoleServer implements AutoCloseable {
                     ctx.header("X-Content-Type-Options", "nosniff");
                     ctx.header("Referrer-Policy", "no-referrer");
                 });
+                // Read token, write token, CSRF and Origin checks: before every route and static file.
+                cfg.routes.before(auth::before);
+                cfg.routes.get("/api/session", ctx -> json(ctx, codec, 200, auth.status(ctx)));
+                cfg.routes.post("/api/session", ctx -> json(ctx, codec, 200, auth.login(ctx)));
+                cfg.routes.delete("/api/session", ctx -> json(ctx, codec, 200, auth.logout(ctx)));
+                cfg.routes.get("/api/silences", ctx -> json(ctx, codec, 200, silences.list(ctx.queryParamMap())));
+                cfg.routes.post("/api/silences", ctx -> json(ctx, codec, 200, silences.create(ctx.bodyAsBytes())));
+                cfg.routes.delete("/api/silences/{id}", ctx -> json(ctx, codec, 200, silences.expire(ctx.pathParam("id"))));
                 cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
                 cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
                 cfg.routes.sse("/api/stream", feed::connect);
@@ -174,12 +197,13 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
                 // Unknown API paths answer JSON naming the path (the page's own 404s stay Javalin's).
                 cfg.routes.error(404, ctx -> {
-                    if (ctx.path().startsWith("/api/")) {
+                    if (ctx.path().startsWith("/api/") && ctx.attribute(API_ERROR) == null) {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("error", "not_found");
                         body.put("path", ctx.path());
                         body.put("message", "no API route " + ctx.path()
-                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/errors, /api/synthetic, /api/stream)");
+                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/errors,"
+                                + " /api/synthetic, /api/stream, /api/session, /api/silences)");
                         json(ctx, codec, 404, body);
                     }
                 });
@@ -189,6 +213,13 @@ public final class ConsoleServer implements AutoCloseable {
                     body.put("parameter", e.parameter());
                     body.put("message", e.parameter() + ": " + e.getMessage());
                     json(ctx, codec, 400, body);
+                });
+                cfg.routes.exception(ApiError.class, (e, ctx) -> {
+                    ctx.attribute(API_ERROR, true); // a 404 of ours (no such silence) is not "no API route"
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("error", e.error());
+                    body.put("message", e.getMessage());
+                    json(ctx, codec, e.status(), body);
                 });
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
                     LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

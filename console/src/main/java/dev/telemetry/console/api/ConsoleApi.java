@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * each) and returns what is written as JSON, or throws {@link BadParameter}.
  *
  * <ul>
- *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
+ *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow}: the alerts'
+ *   latest states</li>
  *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
  *   <li>{@code GET /api/security?app=shop&event=...&class=xss&ip=...}: findings (newest first), the top offending
@@ -36,7 +37,7 @@ public final class ConsoleApi {
 
     /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
-    private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
+    private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname");
     private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
     private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "class", "ip");
@@ -122,7 +123,12 @@ public final class ConsoleApi {
             }
         }
         String app = name(query, "app", false);
-        List<AlertEvent> found = alerts.query(statuses, app);
+        String severity = name(query, "severity", false);
+        String alertname = name(query, "alertname", false);
+        List<AlertEvent> found = alerts.query(statuses, app).stream()
+                .filter(a -> severity == null || severity.equals(a.severity()) || severity.equals(a.labels().get("severity")))
+                .filter(a -> alertname == null || alertname.equals(a.labels().getOrDefault("alertname", a.rule())))
+                .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", found.size());
         body.put("alerts", found);
