@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class ChangeFeed implements AutoCloseable {
 
-    public static final List<String> VIEWS = List.of("series", "alerts", "deliveries", "security", "ratelimit");
+    public static final List<String> VIEWS = List.of("series", "alerts", "deliveries", "security", "ratelimit", "overview");
 
     private final Map<String, AtomicLong> versions = new ConcurrentHashMap<>();
     private final Map<String, Long> sent = new LinkedHashMap<>();
