@@ -180,12 +180,17 @@ class ConsoleIntegrationTest {
                     if (line.equals("event: change")) {
                         inChange = true;
                     } else if (inChange && line.startsWith("data: ")) {
-                        return line.substring("data: ".length());
+                        // Other views may change in the same second (the overview's first offset sample, views
+                        // still announcing the records read at start): wait for the one naming the alerts.
+                        inChange = false;
+                        if (line.contains("\"alerts\"")) {
+                            return line.substring("data: ".length());
+                        }
                     }
                 }
                 return null;
             });
-            assertThat(change.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("{\"views\":[\"alerts\"]}");
+            assertThat(change.get(20, java.util.concurrent.TimeUnit.SECONDS)).startsWith("{\"views\":[").contains("\"alerts\"");
             stream.body().close();
             assertThat(json(get(base + "/api/alerts")).get("count").asInt()).isEqualTo(2);
 
