@@ -27,6 +27,7 @@
     for (const s of services) {
       const row = TC.el('tr');
       row.dataset.service = s.name;
+      row.dataset.status = s.status;
       const name = TC.cell(row, s.name);
       if (s.url) name.title = s.url;
       TC.cell(row, s.status, 'status ' + statusClass(s.status));
