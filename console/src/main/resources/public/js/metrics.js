@@ -12,6 +12,7 @@
   const MAX_LINES = 12;
   const MAX_ROWS = 200;
   let catalogue = null;
+  let filtersKey = null;
   let holders = {};
   let lastBody = null;
   let loading = false;
@@ -205,7 +206,7 @@
       renderCharts(body);
       renderTable(body);
       const windows = Number(charts.dataset.windows);
-      TC.status(summary, body.metric + ': ' + body.count + (body.count === 1 ? ' series, ' : ' series, ') + windows
+      TC.status(summary, body.metric + ': ' + body.count + ' series, ' + windows
         + (windows === 1 ? ' window' : ' windows') + (body.series.length > MAX_LINES ? ' (charts show the first ' + MAX_LINES
         + '; narrow with the labels)' : '') + ' · latest ' + TC.time(charts.dataset.lastWindow));
     });
@@ -220,7 +221,15 @@
       const current = TC.formQuery(form);
       const wanted = { metric: current.get('metric') || '', app: current.get('app') || '', labels: {} };
       current.forEach(function (v, k) { if (k.indexOf('label.') === 0) wanted.labels[k.substring(6)] = v; });
-      renderFilters(wanted);
+      // Rebuilt only when what they offer changed: the feed says "series" every second, and rebuilding would
+      // close a select the user has open.
+      const key = JSON.stringify([wanted, catalogue.apps, catalogue.metrics.map(function (m) {
+        return m.metric === wanted.metric ? [m.metric, m.apps, m.labels] : m.metric;
+      })]);
+      if (key !== filtersKey) {
+        filtersKey = key;
+        renderFilters(wanted);
+      }
       return loadSeries();
     }).catch(function (e) { TC.status(summary, new Error('Cannot load metrics: ' + e.message)); })
       .then(function () {

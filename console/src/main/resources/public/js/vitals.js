@@ -8,6 +8,7 @@
   const summary = document.getElementById('summary');
   const charts = document.getElementById('vital-charts');
   let holders = {};
+  let filtersKey = null;
   let loading = false;
   let again = false;
 
@@ -118,8 +119,13 @@
   }
 
   function render(body) {
-    fill(document.getElementById('app'), body.apps, body.app, 'any');
-    fill(document.getElementById('page'), body.pages, body.page, 'any');
+    // The selects are rebuilt only when their choices changed (an open select would close).
+    const key = JSON.stringify([body.apps, body.pages, body.app, body.page]);
+    if (key !== filtersKey) {
+      filtersKey = key;
+      fill(document.getElementById('app'), body.apps, body.app, 'any');
+      fill(document.getElementById('page'), body.pages, body.page, 'any');
+    }
     document.getElementById('vital').value = body.vital || '';
     renderRatings(body);
     const seen = renderCharts(body);
