@@ -234,6 +234,8 @@ window.TC = (function () {
             ctx.stroke();
             ctx.fillStyle = '#cf222e';
             ctx.font = '11px system-ui, sans-serif';
+            // uPlot leaves the context right-aligned from its axis labels: the label would end where it should start.
+            ctx.textAlign = 'left';
             ctx.fillText(b.label, u.bbox.left + 4, y - 4);
             ctx.restore();
           });

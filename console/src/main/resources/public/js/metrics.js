@@ -1,6 +1,257 @@
-// The Metrics view (placeholder until it is built).
+// The metrics view: pick a metric (GET /api/metrics, the catalogue) and its app and labels; charts of count, mean,
+// p50, p95 and p99 per window (GET /api/series); a window's summary on click. Filters live in the query string
+// (shareable); the charts follow new windows live. Every string from the API is set with textContent.
 'use strict';
 
 (function () {
-  TC.status(document.getElementById('summary'), 'Not built yet.');
+  const form = document.getElementById('filters');
+  const summary = document.getElementById('summary');
+  const charts = document.getElementById('metric-charts');
+  const raw = document.getElementById('raw');
+  const STATS = ['mean', 'p50', 'p95', 'p99'];
+  const MAX_LINES = 12;
+  const MAX_ROWS = 200;
+  let catalogue = null;
+  let filtersKey = null;
+  let holders = {};
+  let lastBody = null;
+  let loading = false;
+  let again = false;
+
+  function option(select, value, text) {
+    const o = TC.el('option', text == null ? value : text);
+    o.value = value;
+    select.appendChild(o);
+  }
+
+  // Rebuilds a select's options, keeping the wanted value (added when the catalogue does not know it, so a
+  // shared URL's filter stays visible).
+  function fill(select, values, wanted, emptyText) {
+    select.replaceChildren();
+    option(select, '', emptyText);
+    values.forEach(function (v) { option(select, v); });
+    if (wanted && values.indexOf(wanted) < 0) option(select, wanted, wanted + ' (not seen)');
+    select.value = wanted || '';
+  }
+
+  function wantedFromUrl() {
+    const p = TC.params();
+    const labels = {};
+    p.forEach(function (value, key) { if (key.indexOf('label.') === 0 && value) labels[key.substring(6)] = value; });
+    return { metric: p.get('metric') || '', app: p.get('app') || '', labels: labels };
+  }
+
+  function renderFilters(wanted) {
+    const metrics = catalogue.metrics.map(function (m) { return m.metric; });
+    fill(document.getElementById('metric'), metrics, wanted.metric, 'pick a metric');
+    const entry = catalogue.metrics.find(function (m) { return m.metric === wanted.metric; });
+    fill(document.getElementById('app'), entry ? entry.apps : catalogue.apps, wanted.app, 'any');
+    const box = document.getElementById('label-filters');
+    box.replaceChildren();
+    const keys = entry ? Object.keys(entry.labels) : [];
+    Object.keys(wanted.labels).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    keys.forEach(function (key) {
+      const label = TC.el('label', key + ' ');
+      const select = TC.el('select');
+      select.name = 'label.' + key;
+      fill(select, entry && entry.labels[key] ? entry.labels[key] : [], wanted.labels[key], 'any');
+      select.addEventListener('change', submit);
+      label.appendChild(select);
+      box.appendChild(label);
+    });
+  }
+
+  function submit() {
+    if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event('submit', { cancelable: true }));
+  }
+
+  function draw(container, holder, spec) {
+    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
+    if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
+      holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
+    } else {
+      holder.plot = TC.chart(container, spec);
+      holder.key = key;
+      if (holder.plot) {
+        // A click on the plot shows the summary of the window under the cursor.
+        holder.plot.over.addEventListener('click', function () {
+          const u = holder.plot;
+          if (u && u.cursor.idx != null) showWindow(u.data[0][u.cursor.idx]);
+        });
+      }
+    }
+  }
+
+  function seriesLabel(s, all) {
+    const apps = new Set(all.map(function (x) { return x.app; }));
+    return (apps.size > 1 ? s.app + ' · ' : '') + s.series;
+  }
+
+  /** The summary as the processor wrote it (the console keeps its fields, with the identity once per series). */
+  function summaryOf(s, w) {
+    return {
+      schemaVersion: 1, app: s.app, metric: s.metric, series: s.series, labels: s.labels,
+      windowStart: w.windowStart, windowEnd: w.windowEnd, count: w.count, sum: w.sum, min: w.min, max: w.max,
+      mean: w.mean, p50: w.p50, p75: w.p75, p90: w.p90, p95: w.p95, p99: w.p99, ratings: w.ratings
+    };
+  }
+
+  function showWindow(epochSeconds) {
+    if (!lastBody) return;
+    const found = [];
+    lastBody.series.forEach(function (s) {
+      s.windows.forEach(function (w) {
+        if (Date.parse(w.windowStart) / 1000 === epochSeconds) found.push(summaryOf(s, w));
+      });
+    });
+    raw.textContent = found.length === 0 ? 'No window there.' : JSON.stringify(found.length === 1 ? found[0] : found, null, 2);
+    raw.dataset.windowStart = found.length ? found[0].windowStart : '';
+  }
+
+  function renderCharts(body) {
+    const shown = body.series.slice(0, MAX_LINES);
+    const list = shown.map(function (s) { return { label: seriesLabel(s, shown), windows: s.windows }; });
+    // For the tests and for anyone reading the DOM: how many windows the charts show and the newest one's start.
+    let latest = '';
+    list.forEach(function (s) {
+      s.windows.forEach(function (w) { if (!latest || Date.parse(w.windowStart) > Date.parse(latest)) latest = w.windowStart; });
+    });
+    charts.dataset.windows = String(TC.align(list, function (w) { return w.count; }).xs.length);
+    charts.dataset.lastWindow = latest;
+    charts.dataset.series = String(body.series.length);
+    let specs;
+    if (shown.length === 1) {
+      // One series: its count, and its mean and percentiles as four lines of one chart.
+      const windows = list[0].windows;
+      const xs = windows.map(function (w) { return Date.parse(w.windowStart) / 1000; });
+      const line = function (st) { return { label: st, values: windows.map(function (w) { return w[st] == null ? null : w[st]; }) }; };
+      specs = [
+        { id: 'count', title: body.metric + ': count per window', xs: xs, series: [line('count')] },
+        { id: 'values', title: body.metric + ': mean, p50, p95, p99', xs: xs, series: STATS.map(line) }
+      ];
+    } else {
+      specs = ['count'].concat(STATS).map(function (st) {
+        const aligned = TC.align(list, function (w) { return w[st]; });
+        return { id: st, title: body.metric + ': ' + st + ' per window', xs: aligned.xs, series: aligned.series };
+      });
+    }
+    const wanted = specs.map(function (s) { return s.id; }).join(',');
+    if (charts.dataset.layout !== wanted) {
+      charts.replaceChildren();
+      holders = {};
+      charts.dataset.layout = wanted;
+      specs.forEach(function (s) {
+        const div = TC.el('div', null, 'chart');
+        div.dataset.stat = s.id;
+        charts.appendChild(div);
+        holders[s.id] = { plot: null, key: null, node: div };
+      });
+    }
+    specs.forEach(function (s) {
+      const h = holders[s.id];
+      draw(h.node, h, { title: s.title, unit: '', xs: s.xs, series: s.series, height: 220 });
+    });
+  }
+
+  function renderTable(body) {
+    const rows = [];
+    body.series.forEach(function (s) { s.windows.forEach(function (w) { rows.push([s, w]); }); });
+    rows.sort(function (a, b) { return Date.parse(b[1].windowStart) - Date.parse(a[1].windowStart); });
+    const tbody = document.querySelector('#windows tbody');
+    tbody.replaceChildren();
+    rows.slice(0, MAX_ROWS).forEach(function (r) {
+      const s = r[0];
+      const w = r[1];
+      const row = TC.el('tr');
+      row.className = 'clickable';
+      row.tabIndex = 0;
+      TC.cell(row, TC.time(w.windowStart)).title = w.windowStart;
+      TC.cell(row, (body.series.length > 1 ? s.app + ' · ' : '') + s.series);
+      TC.cell(row, TC.num(w.count, 0), 'num');
+      ['mean', 'p50', 'p95', 'p99'].forEach(function (st) { TC.cell(row, TC.num(w[st]), 'num'); });
+      const show = function () {
+        raw.textContent = JSON.stringify(summaryOf(s, w), null, 2);
+        raw.dataset.windowStart = w.windowStart;
+      };
+      row.addEventListener('click', show);
+      row.addEventListener('keydown', function (e) { if (e.key === 'Enter') show(); });
+      tbody.appendChild(row);
+    });
+  }
+
+  function clear(message) {
+    charts.replaceChildren();
+    charts.dataset.layout = '';
+    charts.dataset.windows = '0';
+    charts.dataset.lastWindow = '';
+    holders = {};
+    document.querySelector('#windows tbody').replaceChildren();
+    TC.status(summary, message);
+  }
+
+  function loadSeries() {
+    const query = TC.formQuery(form);
+    if (!query.get('metric')) {
+      lastBody = null;
+      clear(catalogue.metrics.length ? catalogue.metrics.length + ' metrics: pick one.'
+        : 'No metrics yet: summaries appear when the processor closes its first windows.');
+      return Promise.resolve();
+    }
+    return TC.getJSON('/api/series', query).then(function (body) {
+      lastBody = body;
+      if (body.series.length === 0) {
+        clear('No series of ' + body.metric + ' match yet.');
+        return;
+      }
+      renderCharts(body);
+      renderTable(body);
+      const windows = Number(charts.dataset.windows);
+      TC.status(summary, body.metric + ': ' + body.count + ' series, ' + windows
+        + (windows === 1 ? ' window' : ' windows') + (body.series.length > MAX_LINES ? ' (charts show the first ' + MAX_LINES
+        + '; narrow with the labels)' : '') + ' · latest ' + TC.time(charts.dataset.lastWindow));
+    });
+  }
+
+  // The catalogue, then the series; one read at a time, a change during a read asks for one more.
+  function load() {
+    if (loading) { again = true; return; }
+    loading = true;
+    TC.getJSON('/api/metrics').then(function (body) {
+      catalogue = body;
+      const current = TC.formQuery(form);
+      const wanted = { metric: current.get('metric') || '', app: current.get('app') || '', labels: {} };
+      current.forEach(function (v, k) { if (k.indexOf('label.') === 0) wanted.labels[k.substring(6)] = v; });
+      // Rebuilt only when what they offer changed: the feed says "series" every second, and rebuilding would
+      // close a select the user has open.
+      const key = JSON.stringify([wanted, catalogue.apps, catalogue.metrics.map(function (m) {
+        return m.metric === wanted.metric ? [m.metric, m.apps, m.labels] : m.metric;
+      })]);
+      if (key !== filtersKey) {
+        filtersKey = key;
+        renderFilters(wanted);
+      }
+      return loadSeries();
+    }).catch(function (e) { TC.status(summary, new Error('Cannot load metrics: ' + e.message)); })
+      .then(function () {
+        loading = false;
+        if (again) { again = false; load(); }
+      });
+  }
+
+  // The form starts from the URL (before the catalogue fills the options, its selects hold only the wanted values).
+  (function initialFromUrl() {
+    const wanted = wantedFromUrl();
+    catalogue = { apps: [], metrics: [] };
+    renderFilters(wanted);
+  })();
+  TC.filters(form, load);
+  document.getElementById('metric').addEventListener('change', function () {
+    // Another metric has other labels: drop the label filters before showing it.
+    document.getElementById('label-filters').replaceChildren();
+    document.getElementById('app').value = '';
+    submit();
+  });
+  document.getElementById('app').addEventListener('change', submit);
+  TC.live(['series'], load);
+  load();
 })();

@@ -5,13 +5,19 @@ import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
 import dev.telemetry.console.api.ErrorsApi;
+import dev.telemetry.console.api.MetricsApi;
+import dev.telemetry.console.api.OverviewApi;
 import dev.telemetry.console.api.SilencesApi;
 import dev.telemetry.console.api.SyntheticApi;
+import dev.telemetry.console.api.VitalsApi;
 import dev.telemetry.console.auth.AuthHttp;
 import dev.telemetry.console.auth.ConsoleAuth;
 import dev.telemetry.console.auth.SessionStore;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
+import dev.telemetry.console.overview.AcceptedEvents;
+import dev.telemetry.console.overview.HealthPoller;
+import dev.telemetry.console.overview.OffsetSampler;
 import dev.telemetry.console.silence.SinkSilences;
 import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeadLetter;
@@ -39,6 +45,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -62,12 +69,14 @@ public final class ConsoleServer implements AutoCloseable {
     private final Javalin app;
     private final ReadModelConsumer consumer;
     private final ChangeFeed feed;
+    private final List<AutoCloseable> samplers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed) {
+    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed, List<AutoCloseable> samplers) {
         this.app = app;
         this.consumer = consumer;
         this.feed = feed;
+        this.samplers = samplers;
     }
 
     public static ConsoleServer start(ConsoleConfig config) {
@@ -135,6 +144,24 @@ public final class ConsoleServer implements AutoCloseable {
                 config.silences().requestTimeout(), codec), feed, codec, clock);
         AuthHttp auth = new AuthHttp(new ConsoleAuth(config.auth(), new SessionStore(config.auth().sessionTtl(),
                 config.auth().maxSessions(), clock)), codec);
+        // The overview's background samplers: services' health, raw topics' end offsets, the processor's lag.
+        ConsoleConfig.Overview o = config.overview();
+        HealthPoller servicesHealth = new HealthPoller(HealthPoller.targets(config.services()), o.healthTimeout(), clock,
+                () -> feed.changed("overview")).start(o.healthInterval());
+        Map<String, String> rawTopics = new LinkedHashMap<>();
+        topics.all().forEach((topic, name) -> {
+            if (topic.kind() == Topic.Kind.RAW) {
+                rawTopics.put(topic.configKey(), name);
+            }
+        });
+        AcceptedEvents accepted = new AcceptedEvents(o.bucket(), o.buckets());
+        OffsetSampler offsets = new OffsetSampler(config.kafka().bootstrapServers(), rawTopics, o.processorGroup(), accepted,
+                clock, () -> feed.changed("overview")).start(o.sampleInterval());
+        List<AutoCloseable> samplers = List.of(servicesHealth, offsets);
+        OverviewApi overviewApi = new OverviewApi(servicesHealth::services, offsets::lag, offsets::acceptedError, accepted, rawTopics,
+                alerts, series, clock);
+        VitalsApi vitalsApi = new VitalsApi(series);
+        MetricsApi metricsApi = new MetricsApi(series);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
 
@@ -173,6 +200,9 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
                 cfg.routes.get("/api/errors", ctx -> json(ctx, codec, 200, errorsApi.errors(ctx.queryParamMap())));
                 cfg.routes.get("/api/synthetic", ctx -> json(ctx, codec, 200, syntheticApi.synthetic(ctx.queryParamMap())));
+                cfg.routes.get("/api/overview", ctx -> json(ctx, codec, 200, overviewApi.overview(ctx.queryParamMap())));
+                cfg.routes.get("/api/vitals", ctx -> json(ctx, codec, 200, vitalsApi.vitals(ctx.queryParamMap())));
+                cfg.routes.get("/api/metrics", ctx -> json(ctx, codec, 200, metricsApi.catalogue(ctx.queryParamMap())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -202,8 +232,9 @@ public final class ConsoleServer implements AutoCloseable {
                         body.put("error", "not_found");
                         body.put("path", ctx.path());
                         body.put("message", "no API route " + ctx.path()
-                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/errors,"
-                                + " /api/synthetic, /api/stream, /api/session, /api/silences)");
+                                + " (known: /api/overview, /api/vitals, /api/metrics, /api/series, /api/alerts, /api/errors,"
+                                + " /api/security, /api/ratelimit, /api/synthetic, /api/deliveries, /api/silences, /api/session,"
+                                + " /api/stream)");
                         json(ctx, codec, 404, body);
                     }
                 });
@@ -228,12 +259,13 @@ public final class ConsoleServer implements AutoCloseable {
             });
             app.start();
         } catch (RuntimeException e) {
+            closeAll(samplers);
             consumer.close();
             feed.close();
             throw e;
         }
         LOG.info("console listening on http://{}:{}/", config.http().host(), app.port());
-        return new ConsoleServer(app, consumer, feed);
+        return new ConsoleServer(app, consumer, feed, samplers);
     }
 
     private static void changed(ChangeFeed feed, String view, boolean changed) {
@@ -257,7 +289,18 @@ public final class ConsoleServer implements AutoCloseable {
         }
         feed.close();
         app.stop();
+        closeAll(samplers);
         consumer.close();
         LOG.info("console stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}", c.getClass().getSimpleName(), e);
+            }
+        }
     }
 }

@@ -104,7 +104,9 @@ public final class LocalStack implements AutoCloseable {
             // these services whatever its file says. Started last, so it is the first to stop.
             stack.console = ConsoleServer.start(consoleConfig.withBootstrapServers(stack.broker.bootstrapServers())
                     .withServices(new ConsoleConfig.Services(local(stack.gateway.port()), local(stack.processor.httpPort()),
-                            local(stack.sink.httpPort()), stack.prober == null ? "" : local(stack.prober.opsPort()))));
+                            local(stack.sink.httpPort()), stack.prober == null ? "" : local(stack.prober.opsPort())))
+                    // The overview's processor lag: the processor's consumer group is its application id.
+                    .withProcessorGroup(processorConfig.applicationId()));
             stack.running.push(stack.console);
             return stack;
         } catch (RuntimeException e) {

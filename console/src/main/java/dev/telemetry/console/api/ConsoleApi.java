@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow}: the alerts'
  *   latest states</li>
- *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
+ *   <li>{@code GET /api/series?metric=LCP&app=shop&label.page=/checkout}: the metric's series (with every
+ *       {@code label.<key>} filter's value), each with its windows</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
  *   <li>{@code GET /api/security?app=shop&event=...&class=xss&ip=...}: findings (newest first), the top offending
  *       IPs (over app, event and class: not narrowed by ip) and the event names held (for the page's filter)</li>
@@ -136,10 +137,14 @@ public final class ConsoleApi {
     }
 
     public Map<String, Object> series(Map<String, List<String>> query) {
-        known(query, SERIES_PARAMS);
+        Params.known(query, SERIES_PARAMS, true);
         String metric = name(query, "metric", true);
         String app = name(query, "app", false);
+        Map<String, String> labels = Params.labels(query);
         List<SeriesData> found = series.query(metric, app);
+        if (!labels.isEmpty()) {
+            found = found.stream().filter(s -> Params.matches(s.labels(), labels)).toList();
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metric", metric);
         body.put("count", found.size());

@@ -9,9 +9,11 @@ import java.util.Map;
 
 /** The console's typed configuration; shipped defaults are {@code console.yaml} on the classpath. */
 public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, Views views, Services services,
-                            Auth auth, Silences silences) {
+                            Auth auth, Silences silences, Overview overview) {
 
     public ConsoleConfig {
+        // A file without an overview section gets its defaults.
+        overview = overview == null ? Overview.DEFAULTS : overview;
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         services = services == null ? new Services("", "", "", "") : services;
         auth = auth == null ? new Auth("", "") : auth;
@@ -76,6 +78,24 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
         }
     }
 
+    /** A configuration without an {@code overview} section (its defaults). */
+    public ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, Views views, Services services,
+                         Auth auth, Silences silences) {
+        this(http, kafka, topics, views, services, auth, silences, null);
+    }
+
+    /**
+     * The overview's background sampling: services' health every {@code healthInterval} (each request at most
+     * {@code healthTimeout}); the raw topics' end offsets and the processor's committed offsets (consumer group
+     * {@code processorGroup}, the processor's application id) every {@code sampleInterval}, events accepted
+     * counted per {@code bucket}, the newest {@code buckets} kept.
+     */
+    public record Overview(Duration healthInterval, Duration healthTimeout, Duration sampleInterval, Duration bucket,
+                           int buckets, String processorGroup) {
+        public static final Overview DEFAULTS = new Overview(Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Duration.ofMinutes(1), 60, "telemetry-processor");
+    }
+
     /** Where the HTTP server (page, API, /health, /metrics) listens. */
     public record Http(String host, int port) {
     }
@@ -106,22 +126,29 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     /** The same configuration reading from another broker (the local stack points it at its own). */
     public ConsoleConfig withBootstrapServers(String bootstrapServers) {
         return new ConsoleConfig(http, new Kafka(bootstrapServers, kafka.pollTimeout(), kafka.metadataRefresh()), topics, views,
-                services, auth, silences);
+                services, auth, silences, overview);
     }
 
     /** The same configuration showing other services (the local stack knows their ports only once they run). */
     public ConsoleConfig withServices(Services newServices) {
-        return new ConsoleConfig(http, kafka, topics, views, newServices, auth, silences);
+        return new ConsoleConfig(http, kafka, topics, views, newServices, auth, silences, overview);
     }
 
     /** The same configuration with other tokens (the local stack generates a write token). */
     public ConsoleConfig withAuth(Auth newAuth) {
-        return new ConsoleConfig(http, kafka, topics, views, services, newAuth, silences);
+        return new ConsoleConfig(http, kafka, topics, views, services, newAuth, silences, overview);
     }
 
     /** The same configuration with another silences admin token. */
     public ConsoleConfig withSilences(Silences newSilences) {
-        return new ConsoleConfig(http, kafka, topics, views, services, auth, newSilences);
+        return new ConsoleConfig(http, kafka, topics, views, services, auth, newSilences, overview);
+    }
+
+    /** The same configuration watching another processor consumer group (the local stack's application id). */
+    public ConsoleConfig withProcessorGroup(String group) {
+        return new ConsoleConfig(http, kafka, topics, views, services, auth, silences,
+                new Overview(overview.healthInterval(), overview.healthTimeout(), overview.sampleInterval(),
+                        overview.bucket(), overview.buckets(), group));
     }
 
     public TopicCatalogue topicCatalogue() {
@@ -151,5 +178,11 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.positive("auth.session-ttl", c.auth().sessionTtl());
         Require.positive("auth.max-sessions", c.auth().maxSessions());
         Require.positive("silences.request-timeout", c.silences().requestTimeout());
+        Require.positive("overview.health-interval", c.overview().healthInterval());
+        Require.positive("overview.health-timeout", c.overview().healthTimeout());
+        Require.positive("overview.sample-interval", c.overview().sampleInterval());
+        Require.positive("overview.bucket", c.overview().bucket());
+        Require.positive("overview.buckets", c.overview().buckets());
+        Require.notBlank("overview.processor-group", c.overview().processorGroup());
     }
 }

@@ -151,4 +151,13 @@ public final class SeriesView {
     private Instant cutoff() {
         return clock.instant().minus(retention);
     }
+
+    /** Every kept series' identity, without windows (the metrics catalogue): one short pass, no window copied. */
+    public synchronized List<SeriesIdentity> identities() {
+        List<SeriesIdentity> out = new ArrayList<>(series.size());
+        for (Entry e : series.values()) {
+            out.add(new SeriesIdentity(e.app, e.metric, e.series, e.labels, e.windows.size(), e.latestEnd()));
+        }
+        return out;
+    }
 }
