@@ -20,6 +20,7 @@ import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.ops.Health;
+import dev.telemetry.service.ops.KafkaHealth;
 import dev.telemetry.service.ops.Metrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -50,12 +51,14 @@ public final class ConsoleServer implements AutoCloseable {
     private final Javalin app;
     private final ReadModelConsumer consumer;
     private final ChangeFeed feed;
+    private final KafkaHealth kafkaHealth;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed) {
+    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed, KafkaHealth kafkaHealth) {
         this.app = app;
         this.consumer = consumer;
         this.feed = feed;
+        this.kafkaHealth = kafkaHealth;
     }
 
     public static ConsoleServer start(ConsoleConfig config) {
@@ -96,6 +99,9 @@ public final class ConsoleServer implements AutoCloseable {
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
+        // /health asks the broker itself (the consumer only logs connection errors): at most every 5 s, 2 s at most.
+        KafkaHealth kafkaHealth = new KafkaHealth(config.kafka().bootstrapServers(), "console-health", Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Clock.systemUTC());
 
         Javalin app;
         try {
@@ -118,13 +124,17 @@ public final class ConsoleServer implements AutoCloseable {
                 });
                 cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
                 cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
-                cfg.routes.sse("/api/stream", feed::connect);
+                // Not routes.sse: the feed answers 503 (too many streams) or 406 before the stream's headers go out.
+                cfg.routes.get("/api/stream", feed::handle);
                 cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
                 cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
+                    // kafka: the broker answers now; consumer: the read model's loop runs; caughtUp: the views hold
+                    // what was on the topics when they were assigned (topics not created yet count as empty).
+                    checks.put("kafka", kafkaHealth.reachable());
                     checks.put("consumer", consumer.polling(stalled));
                     checks.put("caughtUp", consumer.caughtUp());
                     Map<String, Object> details = new LinkedHashMap<>();
@@ -169,10 +179,11 @@ public final class ConsoleServer implements AutoCloseable {
         } catch (RuntimeException e) {
             consumer.close();
             feed.close();
+            kafkaHealth.close();
             throw e;
         }
         LOG.info("console listening on http://{}:{}/", config.http().host(), app.port());
-        return new ConsoleServer(app, consumer, feed);
+        return new ConsoleServer(app, consumer, feed, kafkaHealth);
     }
 
     private static void changed(ChangeFeed feed, String view, boolean changed) {
@@ -197,6 +208,7 @@ public final class ConsoleServer implements AutoCloseable {
         feed.close();
         app.stop();
         consumer.close();
+        kafkaHealth.close();
         LOG.info("console stopped");
     }
 }
