@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code ./telemetry up}: starts the local stack in the foreground and tells the user where to send
- * data and how to read the results. Ctrl-C (or SIGTERM) stops everything cleanly.
+ * data, how to read the results and where the console is. Ctrl-C (or SIGTERM) stops everything cleanly.
  */
 public final class LocalStackMain {
 
@@ -42,7 +42,7 @@ public final class LocalStackMain {
                 LocalStack stack = LocalStack.start(chosen);
                 System.out.println(banner(stack));
                 return () -> {
-                    System.out.println("\nStopping: prober, gateway (flushing), processor, sink, broker ...");
+                    System.out.println("\nStopping: console, prober, gateway (flushing), processor, sink, broker ...");
                     stack.close();
                     System.out.println("Stopped cleanly.");
                 };
@@ -64,6 +64,10 @@ public final class LocalStackMain {
                 ──────────────────────────────────────────────────────────────────────────────
                  Telemetry pipeline is up.
 
+                 Console (open it in a browser):  %6$s
+                   overview, web vitals, metrics, alerts, errors, security, synthetic checks,
+                   deliveries — updated live
+
                  Send a web vital (the seed's sendToAnalytics payload):
                    curl -i -X POST http://localhost:%1$d/api/analytics/vitals \\
                      -H 'Content-Type: application/json' -H 'X-Telemetry-Key: dev-ingest-key' \\
@@ -83,7 +87,13 @@ public final class LocalStackMain {
                 ──────────────────────────────────────────────────────────────────────────────
                 """.formatted(port, kafka, stack.processor().httpPort(), stack.sink().httpPort(), stack.prober() == null
                         ? "Synthetic prober: off (its configuration lists no checks)"
-                        : "Synthetic prober: http://localhost:" + stack.prober().opsPort() + "/health (results on telemetry.synthetic)");
+                        : "Synthetic prober: http://localhost:" + stack.prober().opsPort() + "/health (results on telemetry.synthetic)",
+                consoleUrl(stack));
+    }
+
+    /** Where the stack's console answers, as a user opens it. */
+    public static String consoleUrl(LocalStack stack) {
+        return "http://localhost:" + stack.console().port() + "/";
     }
 
     static LocalStack.Options parse(String[] args) {

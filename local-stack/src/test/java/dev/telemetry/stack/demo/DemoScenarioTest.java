@@ -1,14 +1,20 @@
 package dev.telemetry.stack.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.stack.LocalStack;
+import dev.telemetry.stack.LocalStackMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,12 +49,21 @@ class DemoScenarioTest {
                 Map.of("checks", List.of()),
                 Map.of("http", anyPort));
         ByteArrayOutputStream narration = new ByteArrayOutputStream();
+        String consoleUrl;
         PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8);
 
         try (LocalStack stack = LocalStack.start(options);
-             DemoNarrator narrator = new DemoNarrator(stack.broker().bootstrapServers(), TopicCatalogue.defaults(), out).start();
+             DemoNarrator narrator = new DemoNarrator(stack.broker().bootstrapServers(), TopicCatalogue.defaults(), out,
+                     LocalStackMain.consoleUrl(stack)).start();
              DemoTraffic traffic = new DemoTraffic(URI.create("http://127.0.0.1:" + stack.gateway().port()), "dev-ingest-key",
                      pace, out)) {
+            // The demo tells where the console is; opened as a browser opens it, it answers with its start page.
+            Matcher started = Pattern.compile("\n  (http://localhost:\\d+/)\n").matcher(DemoMain.started(stack));
+            assertThat(started.find()).as(DemoMain.started(stack)).isTrue();
+            consoleUrl = started.group(1);
+            assertThat(consoleUrl).isEqualTo("http://localhost:" + stack.console().port() + "/");
+            assertThat(open(consoleUrl)).contains("telemetry console</title>");
+
             // When: the demo's traffic plays.
             traffic.start();
 
@@ -56,6 +73,11 @@ class DemoScenarioTest {
             awaitMilestone(narrator.firingSeen(), "the checkout_slow alert firing", narration);
             awaitMilestone(narrator.resolvedSeen(), "the checkout_slow alert resolved", narration);
             assertThat(traffic.accepted()).isPositive();
+            // The epilogue (told right after the resolution) points at the console again.
+            String url = consoleUrl;
+            await().atMost(Duration.ofSeconds(30)).until(() -> narration.toString(StandardCharsets.UTF_8)
+                    .contains("  " + url + " ".repeat(41 - url.length()) + "the console: every view of it, updated live"));
+            assertThat(open(consoleUrl)).contains("telemetry console</title>");
         }
         String told = narration.toString(StandardCharsets.UTF_8);
         assertThat(told)
@@ -66,6 +88,13 @@ class DemoScenarioTest {
                 .contains("ALERT RESOLVED  checkout_slow")
                 .doesNotContain("demo traffic: a request failed");
         assertThat(told.indexOf("ALERT FIRING    checkout_slow")).isLessThan(told.indexOf("ALERT RESOLVED  checkout_slow"));
+    }
+
+    private static String open(String url) throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(url).isEqualTo(200);
+        return page.body();
     }
 
     private static int freePort() throws IOException {
