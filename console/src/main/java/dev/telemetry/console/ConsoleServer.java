@@ -51,14 +51,12 @@ public final class ConsoleServer implements AutoCloseable {
     private final Javalin app;
     private final ReadModelConsumer consumer;
     private final ChangeFeed feed;
-    private final KafkaHealth kafkaHealth;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed, KafkaHealth kafkaHealth) {
+    private ConsoleServer(Javalin app, ReadModelConsumer consumer, ChangeFeed feed) {
         this.app = app;
         this.consumer = consumer;
         this.feed = feed;
-        this.kafkaHealth = kafkaHealth;
     }
 
     public static ConsoleServer start(ConsoleConfig config) {
@@ -107,6 +105,8 @@ public final class ConsoleServer implements AutoCloseable {
         try {
             app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
+                // The health check's admin client lives as long as the server.
+                cfg.events.serverStopped(kafkaHealth::close);
                 cfg.jetty.host = config.http().host();
                 cfg.jetty.port = config.http().port();
                 cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
@@ -183,7 +183,7 @@ public final class ConsoleServer implements AutoCloseable {
             throw e;
         }
         LOG.info("console listening on http://{}:{}/", config.http().host(), app.port());
-        return new ConsoleServer(app, consumer, feed, kafkaHealth);
+        return new ConsoleServer(app, consumer, feed);
     }
 
     private static void changed(ChangeFeed feed, String view, boolean changed) {
@@ -208,7 +208,6 @@ public final class ConsoleServer implements AutoCloseable {
         feed.close();
         app.stop();
         consumer.close();
-        kafkaHealth.close();
         LOG.info("console stopped");
     }
 }
