@@ -206,7 +206,8 @@ window.TC = (function () {
       height: spec.height || 240,
       series: series,
       scales: {
-        x: { time: true },
+        // One window alone would be stretched over years: give it a minute either side.
+        x: { time: true, range: function (u, min, max) { return min === max ? [min - 60, max + 60] : [min, max]; } },
         y: {
           range: function (u, min, max) {
             // Keep the budget lines in view even when every value is far below them.

@@ -1,18 +1,28 @@
 package dev.telemetry.console;
 
+import dev.telemetry.console.api.ApiError;
 import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
+import dev.telemetry.console.api.ErrorsApi;
+import dev.telemetry.console.api.SilencesApi;
+import dev.telemetry.console.api.SyntheticApi;
+import dev.telemetry.console.auth.AuthHttp;
+import dev.telemetry.console.auth.ConsoleAuth;
+import dev.telemetry.console.auth.SessionStore;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.console.kafka.ReadModelConsumer;
+import dev.telemetry.console.silence.SinkSilences;
 import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeadLetter;
 import dev.telemetry.console.view.Delivery;
 import dev.telemetry.console.view.DeliveryView;
+import dev.telemetry.console.view.ErrorView;
 import dev.telemetry.console.view.Finding;
 import dev.telemetry.console.view.RateLimitView;
 import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.console.view.SyntheticView;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
@@ -48,6 +58,8 @@ public final class ConsoleServer implements AutoCloseable {
     /** What every response says about how the browser may treat it: only our own scripts, no framing, no sniffing. */
     static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+    private static final String API_ERROR = "console.apiError";
+
     private final Javalin app;
     private final ReadModelConsumer consumer;
     private final ChangeFeed feed;
@@ -71,30 +83,59 @@ public final class ConsoleServer implements AutoCloseable {
         DeliveryView deliveries = new DeliveryView(v.retention(), v.maxRecords(), clock);
         SecurityView security = new SecurityView(v.retention(), v.maxRecords(), clock);
         RateLimitView rateLimits = new RateLimitView(v.retention(), v.maxRecords(), clock);
+        ErrorView errors = new ErrorView(v.retention(), v.maxFingerprints(), clock);
+        SyntheticView synthetic = new SyntheticView(v.retention(), v.maxSeries(), clock);
         registry.gauge("console.series", series, SeriesView::seriesCount);
         registry.gauge("console.windows", series, s -> (double) s.windowCount());
         registry.gauge("console.alerts", alerts, AlertView::size);
         registry.gauge("console.deliveries", deliveries, DeliveryView::size);
         registry.gauge("console.findings", security, SecurityView::size);
         registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
+        registry.gauge("console.error.fingerprints", errors, ErrorView::size);
+        registry.gauge("console.synthetic.checks", synthetic, SyntheticView::size);
         TopicCatalogue topics = config.topicCatalogue();
         JsonCodec codec = JsonCodec.standard();
         ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
         Map<String, ReadModelConsumer.Handler> handlers = new LinkedHashMap<>();
-        handlers.put(topics.name(Topic.SUMMARIES), b -> changed(feed, "series", series.add(codec.read(b, Summary.class))));
-        handlers.put(topics.name(Topic.ALERTS), b -> changed(feed, "alerts", alerts.add(codec.read(b, AlertEvent.class))));
+        handlers.put(topics.name(Topic.SUMMARIES), b -> {
+            Summary s = codec.read(b, Summary.class);
+            if (series.add(s)) {
+                feed.changed("series");
+                // The errors and synthetic views read their counts from these summaries.
+                changed(feed, "errors", ErrorsApi.METRIC.equals(s.metric()));
+                changed(feed, "synthetic", SyntheticApi.AVAILABILITY.equals(s.metric()) || SyntheticApi.DURATION.equals(s.metric()));
+            }
+        });
+        handlers.put(topics.name(Topic.ALERTS), b -> {
+            AlertEvent a = codec.read(b, AlertEvent.class);
+            changed(feed, "alerts", alerts.add(a));
+            changed(feed, "errors", errors.add(a)); // new / regressed fingerprints
+        });
+        handlers.put(topics.name(Topic.ERRORS), b -> changed(feed, "errors", errors.add(codec.readEnvelope(b))));
+        handlers.put(topics.name(Topic.SYNTHETIC), b -> changed(feed, "synthetic", synthetic.add(codec.readEnvelope(b))));
         handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
         handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
         handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
         handlers.put(topics.name(Topic.RATELIMIT), b -> changed(feed, "ratelimit", rateLimits.add(codec.read(b, RateLimitCount.class))));
+        // The sink's silences topic only says "changed": a silence made on another replica or the sink's own API
+        // refreshes open pages too (the list itself always comes from the sink's API).
+        handlers.put(topics.name(Topic.SILENCES), b -> feed.changed("silences"));
         ReadModelConsumer consumer = new ReadModelConsumer(config.kafka().bootstrapServers(), handlers, () -> {
             series.prune();
             alerts.prune();
             deliveries.prune();
             security.prune();
             rateLimits.prune();
+            errors.prune();
+            synthetic.prune();
         }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
+        ErrorsApi errorsApi = new ErrorsApi(series, errors);
+        SyntheticApi syntheticApi = new SyntheticApi(series, synthetic);
+        SilencesApi silences = new SilencesApi(new SinkSilences(config.services().sink(), config.silences().adminToken(),
+                config.silences().requestTimeout(), codec), feed, codec, clock);
+        AuthHttp auth = new AuthHttp(new ConsoleAuth(config.auth(), new SessionStore(config.auth().sessionTtl(),
+                config.auth().maxSessions(), clock)), codec);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
         // /health asks the broker itself (the consumer only logs connection errors): at most every 5 s, 2 s at most.
@@ -122,6 +163,14 @@ public final class ConsoleServer implements AutoCloseable {
                     ctx.header("X-Content-Type-Options", "nosniff");
                     ctx.header("Referrer-Policy", "no-referrer");
                 });
+                // Read token, write token, CSRF and Origin checks: before every route and static file.
+                cfg.routes.before(auth::before);
+                cfg.routes.get("/api/session", ctx -> json(ctx, codec, 200, auth.status(ctx)));
+                cfg.routes.post("/api/session", ctx -> json(ctx, codec, 200, auth.login(ctx)));
+                cfg.routes.delete("/api/session", ctx -> json(ctx, codec, 200, auth.logout(ctx)));
+                cfg.routes.get("/api/silences", ctx -> json(ctx, codec, 200, silences.list(ctx.queryParamMap())));
+                cfg.routes.post("/api/silences", ctx -> json(ctx, codec, 200, silences.create(ctx.bodyAsBytes())));
+                cfg.routes.delete("/api/silences/{id}", ctx -> json(ctx, codec, 200, silences.expire(ctx.pathParam("id"))));
                 cfg.routes.get("/api/alerts", ctx -> json(ctx, codec, 200, api.alerts(ctx.queryParamMap())));
                 cfg.routes.get("/api/series", ctx -> json(ctx, codec, 200, api.series(ctx.queryParamMap())));
                 // Not routes.sse: the feed answers 503 (too many streams) or 406 before the stream's headers go out.
@@ -129,6 +178,8 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/api/deliveries", ctx -> json(ctx, codec, 200, api.deliveries(ctx.queryParamMap())));
                 cfg.routes.get("/api/security", ctx -> json(ctx, codec, 200, api.security(ctx.queryParamMap())));
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
+                cfg.routes.get("/api/errors", ctx -> json(ctx, codec, 200, errorsApi.errors(ctx.queryParamMap())));
+                cfg.routes.get("/api/synthetic", ctx -> json(ctx, codec, 200, syntheticApi.synthetic(ctx.queryParamMap())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -144,6 +195,8 @@ public final class ConsoleServer implements AutoCloseable {
                     details.put("deliveries", deliveries.size());
                     details.put("findings", security.size());
                     details.put("rateLimitCounts", rateLimits.size());
+                    details.put("errorFingerprints", errors.size());
+                    details.put("syntheticChecks", synthetic.size());
                     if (consumer.lastError() != null) {
                         details.put("lastError", consumer.lastError());
                     }
@@ -154,12 +207,13 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
                 // Unknown API paths answer JSON naming the path (the page's own 404s stay Javalin's).
                 cfg.routes.error(404, ctx -> {
-                    if (ctx.path().startsWith("/api/")) {
+                    if (ctx.path().startsWith("/api/") && ctx.attribute(API_ERROR) == null) {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("error", "not_found");
                         body.put("path", ctx.path());
                         body.put("message", "no API route " + ctx.path()
-                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/stream)");
+                                + " (known: /api/alerts, /api/series, /api/deliveries, /api/security, /api/ratelimit, /api/errors,"
+                                + " /api/synthetic, /api/stream, /api/session, /api/silences)");
                         json(ctx, codec, 404, body);
                     }
                 });
@@ -169,6 +223,13 @@ public final class ConsoleServer implements AutoCloseable {
                     body.put("parameter", e.parameter());
                     body.put("message", e.parameter() + ": " + e.getMessage());
                     json(ctx, codec, 400, body);
+                });
+                cfg.routes.exception(ApiError.class, (e, ctx) -> {
+                    ctx.attribute(API_ERROR, true); // a 404 of ours (no such silence) is not "no API route"
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("error", e.error());
+                    body.put("message", e.getMessage());
+                    json(ctx, codec, e.status(), body);
                 });
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
                     LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

@@ -3,6 +3,7 @@ package dev.telemetry.stack;
 import dev.telemetry.alerts.AlertSink;
 import dev.telemetry.alerts.config.SinkConfig;
 import dev.telemetry.console.ConsoleServer;
+import dev.telemetry.console.auth.Secrets;
 import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.gateway.GatewayServer;
@@ -48,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private Prober prober;
     private ConsoleServer console;
     private LocalKafkaBroker broker;
+    private String sinkAdminToken;
+    private String consoleWriteToken;
 
     private LocalStack() {
     }
@@ -56,11 +59,20 @@ public final class LocalStack implements AutoCloseable {
         // Configs first: a typo must fail before anything is started.
         GatewayConfig gatewayConfig = GatewayConfig.load(options.gatewayArgs(), System.getenv());
         ProcessorConfig processorConfig = ProcessorConfig.load(options.processorArgs());
-        SinkConfig sinkConfig = SinkConfig.load(options.sinkArgs());
+        SinkConfig loadedSink = SinkConfig.load(options.sinkArgs());
         ProberConfig proberConfig = ProberConfig.load(options.proberArgs());
-        ConsoleConfig consoleConfig = ConsoleConfig.load(options.consoleArgs(), System.getenv());
+        ConsoleConfig loadedConsole = ConsoleConfig.load(options.consoleArgs(), System.getenv());
+        // Silences work out of the box on this machine: without configured tokens, this run gets random ones (the
+        // sink's admin token, which only the console is given, and the console's write token, which the banner shows).
+        SinkConfig sinkConfig = loadedSink.adminToken().isBlank() ? loadedSink.withAdminToken(Secrets.random(32)) : loadedSink;
+        ConsoleConfig.Auth auth = loadedConsole.auth();
+        ConsoleConfig consoleConfig = loadedConsole.withSilences(new ConsoleConfig.Silences(sinkConfig.adminToken(),
+                loadedConsole.silences().requestTimeout())).withAuth(auth.writeToken().isBlank()
+                ? new ConsoleConfig.Auth(auth.readToken(), Secrets.random(24), auth.sessionTtl(), auth.maxSessions()) : auth);
 
         LocalStack stack = new LocalStack();
+        stack.sinkAdminToken = sinkConfig.adminToken();
+        stack.consoleWriteToken = consoleConfig.auth().writeToken();
         try {
             stack.broker = LocalKafkaBroker.builder()
                     .dataDir(options.dataDir())
@@ -124,6 +136,16 @@ public final class LocalStack implements AutoCloseable {
 
     public ConsoleServer console() {
         return console;
+    }
+
+    /** The sink's admin token of this run (configured, or generated when blank); the console calls the sink with it. */
+    public String sinkAdminToken() {
+        return sinkAdminToken;
+    }
+
+    /** The console's write token of this run (configured, or generated when blank): log in with it to silence. */
+    public String consoleWriteToken() {
+        return consoleWriteToken;
     }
 
     public LocalKafkaBroker broker() {

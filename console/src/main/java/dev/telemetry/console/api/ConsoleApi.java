@@ -21,10 +21,12 @@ import java.util.regex.Pattern;
  * each) and returns what is written as JSON, or throws {@link BadParameter}.
  *
  * <ul>
- *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
+ *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow}: the alerts'
+ *   latest states</li>
  *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
- *   <li>{@code GET /api/security?app=shop&event=...&ip=...}: findings (newest first) and the top offending IPs</li>
+ *   <li>{@code GET /api/security?app=shop&event=...&class=xss&ip=...}: findings (newest first), the top offending
+ *       IPs (over app, event and class: not narrowed by ip) and the event names held (for the page's filter)</li>
  *   <li>{@code GET /api/ratelimit?app=shop&ip=...&exceeded=true}: per-minute request counts per IP and endpoint</li>
  * </ul>
  * Lists are cut at {@value #MAX_ITEMS} items (newest kept); {@code count} is the number before the cut.
@@ -35,10 +37,10 @@ public final class ConsoleApi {
 
     /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
-    private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
+    private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname");
     private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
-    private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "ip");
+    private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "class", "ip");
     private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
     static final int MAX_ITEMS = 500;
     static final int TOP_IPS = 10;
@@ -76,12 +78,14 @@ public final class ConsoleApi {
         known(query, SECURITY_PARAMS);
         String app = name(query, "app", false);
         String event = name(query, "event", false);
+        String attackClass = name(query, "class", false);
         String ip = name(query, "ip", false);
-        var found = security.query(app, event, ip);
+        var found = security.query(app, event, attackClass, ip);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", found.size());
         body.put("findings", cut(found));
-        body.put("topIps", security.topIps(app, event, TOP_IPS));
+        body.put("topIps", security.topIps(app, event, attackClass, TOP_IPS));
+        body.put("events", security.events());
         return body;
     }
 
@@ -100,7 +104,7 @@ public final class ConsoleApi {
         return body;
     }
 
-    private static <T> List<T> cut(List<T> items) {
+    static <T> List<T> cut(List<T> items) {
         return items.size() > MAX_ITEMS ? List.copyOf(items.subList(0, MAX_ITEMS)) : items;
     }
 
@@ -119,7 +123,12 @@ public final class ConsoleApi {
             }
         }
         String app = name(query, "app", false);
-        List<AlertEvent> found = alerts.query(statuses, app);
+        String severity = name(query, "severity", false);
+        String alertname = name(query, "alertname", false);
+        List<AlertEvent> found = alerts.query(statuses, app).stream()
+                .filter(a -> severity == null || severity.equals(a.severity()) || severity.equals(a.labels().get("severity")))
+                .filter(a -> alertname == null || alertname.equals(a.labels().getOrDefault("alertname", a.rule())))
+                .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", found.size());
         body.put("alerts", found);
@@ -138,7 +147,7 @@ public final class ConsoleApi {
         return body;
     }
 
-    private static void known(Map<String, List<String>> query, Set<String> allowed) {
+    static void known(Map<String, List<String>> query, Set<String> allowed) {
         for (String key : query.keySet()) {
             if (!allowed.contains(key)) {
                 throw new BadParameter(key, "unknown parameter (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
@@ -146,7 +155,7 @@ public final class ConsoleApi {
         }
     }
 
-    private static String single(Map<String, List<String>> query, String key) {
+    static String single(Map<String, List<String>> query, String key) {
         List<String> values = query.get(key);
         if (values == null || values.isEmpty()) {
             return null;
@@ -161,7 +170,7 @@ public final class ConsoleApi {
         return value;
     }
 
-    private static String name(Map<String, List<String>> query, String key, boolean required) {
+    static String name(Map<String, List<String>> query, String key, boolean required) {
         String value = single(query, key);
         if (value == null) {
             if (required) {

@@ -34,29 +34,45 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     /**
      * Who may use the console. readToken blank: reads are open (fine on localhost); set: every read needs it.
      * writeToken blank: nothing can be written (silences are read-only); set: writes need it, with CSRF protection.
+     * A login lasts sessionTtl (default 12 h); at most maxSessions (default 1000) are kept, the oldest going first.
      */
-    public record Auth(String readToken, String writeToken) {
+    public record Auth(String readToken, String writeToken, Duration sessionTtl, Integer maxSessions) {
         public Auth {
             readToken = readToken == null ? "" : readToken;
             writeToken = writeToken == null ? "" : writeToken;
+            sessionTtl = sessionTtl == null ? Duration.ofHours(12) : sessionTtl;
+            maxSessions = maxSessions == null ? 1000 : maxSessions;
+        }
+
+        public Auth(String readToken, String writeToken) {
+            this(readToken, writeToken, null, null);
         }
 
         @Override
         public String toString() {
             return "Auth[readToken=" + (readToken.isEmpty() ? "<none>" : "<redacted>")
-                    + ", writeToken=" + (writeToken.isEmpty() ? "<none>" : "<redacted>") + "]";
+                    + ", writeToken=" + (writeToken.isEmpty() ? "<none>" : "<redacted>")
+                    + ", sessionTtl=" + sessionTtl + ", maxSessions=" + maxSessions + "]";
         }
     }
 
-    /** The alert sink's silences API: its admin token stays here, server-side, never sent to a browser. */
-    public record Silences(String adminToken) {
+    /**
+     * The alert sink's silences API: its admin token stays here, server-side, never sent to a browser.
+     * requestTimeout bounds each call to the sink (default 15 s; the sink itself waits up to 10 s for the broker).
+     */
+    public record Silences(String adminToken, Duration requestTimeout) {
         public Silences {
             adminToken = adminToken == null ? "" : adminToken;
+            requestTimeout = requestTimeout == null ? Duration.ofSeconds(15) : requestTimeout;
+        }
+
+        public Silences(String adminToken) {
+            this(adminToken, null);
         }
 
         @Override
         public String toString() {
-            return "Silences[adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>") + "]";
+            return "Silences[adminToken=" + (adminToken.isEmpty() ? "<none>" : "<redacted>") + ", requestTimeout=" + requestTimeout + "]";
         }
     }
 
@@ -69,7 +85,16 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     }
 
     /** The bounds of the in-memory views. */
-    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords) {
+    public record Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords,
+                        int maxFingerprints) {
+
+        /** The shipped {@code views.max-fingerprints}, for callers that do not set it. */
+        public static final int DEFAULT_MAX_FINGERPRINTS = 5000;
+
+        /** Bounds without a fingerprint cap of their own: {@link #DEFAULT_MAX_FINGERPRINTS}. */
+        public Views(Duration retention, int maxSeries, int maxWindowsPerSeries, int maxAlerts, int maxRecords) {
+            this(retention, maxSeries, maxWindowsPerSeries, maxAlerts, maxRecords, DEFAULT_MAX_FINGERPRINTS);
+        }
     }
 
     /** Loads defaults, then {@code --config <file>} if given, then the environment. */
@@ -87,6 +112,11 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
     /** The same configuration showing other services (the local stack knows their ports only once they run). */
     public ConsoleConfig withServices(Services newServices) {
         return new ConsoleConfig(http, kafka, topics, views, newServices, auth, silences);
+    }
+
+    /** The same configuration with other tokens (the local stack generates a write token). */
+    public ConsoleConfig withAuth(Auth newAuth) {
+        return new ConsoleConfig(http, kafka, topics, views, services, newAuth, silences);
     }
 
     /** The same configuration with another silences admin token. */
@@ -117,5 +147,9 @@ public record ConsoleConfig(Http http, Kafka kafka, Map<String, String> topics, 
         Require.positive("views.max-windows-per-series", c.views().maxWindowsPerSeries());
         Require.positive("views.max-alerts", c.views().maxAlerts());
         Require.positive("views.max-records", c.views().maxRecords());
+        Require.positive("views.max-fingerprints", c.views().maxFingerprints());
+        Require.positive("auth.session-ttl", c.auth().sessionTtl());
+        Require.positive("auth.max-sessions", c.auth().maxSessions());
+        Require.positive("silences.request-timeout", c.silences().requestTimeout());
     }
 }

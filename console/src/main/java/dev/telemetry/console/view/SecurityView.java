@@ -34,15 +34,25 @@ public final class SecurityView {
 
     /** Newest first; each argument null for any. */
     public List<Finding> query(String app, String event, String ip) {
-        return findings.query(matching(app, event, ip));
+        return query(app, event, null, ip);
+    }
+
+    /** Newest first; each argument null for any; {@code attackClass} as findings name it ({@code sqli}, {@code xss}). */
+    public List<Finding> query(String app, String event, String attackClass, String ip) {
+        return findings.query(matching(app, event, attackClass, ip));
     }
 
     /** The {@code n} IPs with the most findings (ties: latest first, then by IP). */
     public List<IpCount> topIps(String app, String event, int n) {
+        return topIps(app, event, null, n);
+    }
+
+    /** The {@code n} IPs with the most findings of {@code attackClass} (null: any) (ties: latest first, then by IP). */
+    public List<IpCount> topIps(String app, String event, String attackClass, int n) {
         Map<String, long[]> counts = new HashMap<>();
         Map<String, TreeSet<String>> events = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
-        for (Finding f : findings.query(matching(app, event, null))) {
+        for (Finding f : findings.query(matching(app, event, attackClass, null))) {
             if (f.ip() == null) {
                 continue;
             }
@@ -61,8 +71,15 @@ public final class SecurityView {
         return findings.size();
     }
 
-    private static Predicate<Finding> matching(String app, String event, String ip) {
+    private static Predicate<Finding> matching(String app, String event, String attackClass, String ip) {
         return f -> (app == null || app.equals(f.app())) && (event == null || event.equals(f.event()))
-                && (ip == null || ip.equals(f.ip()));
+                && (attackClass == null || attackClass.equals(f.attackClass())) && (ip == null || ip.equals(f.ip()));
+    }
+
+    /** The kinds of finding held (event names), for a filter's choices. */
+    public List<String> events() {
+        TreeSet<String> names = new TreeSet<>();
+        findings.query(f -> true).forEach(f -> names.add(f.event()));
+        return List.copyOf(names);
     }
 }

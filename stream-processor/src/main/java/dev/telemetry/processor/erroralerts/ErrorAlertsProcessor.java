@@ -2,9 +2,10 @@ package dev.telemetry.processor.erroralerts;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.ErrorEvent;
+import dev.telemetry.events.errors.ErrorFingerprint;
+import dev.telemetry.events.errors.ReportedErrors;
 import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
-import dev.telemetry.processor.errors.ErrorFingerprint;
 import dev.telemetry.processor.rules.EventAlerts;
 import dev.telemetry.processor.rules.Operator;
 import dev.telemetry.processor.rules.Severity;
@@ -15,7 +16,6 @@ import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
-import dev.telemetry.processor.window.SeriesObservations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ public final class ErrorAlertsProcessor implements Processor<String, Envelope, S
     @Override
     public void process(Record<String, Envelope> record) {
         Envelope envelope = record.value();
-        ErrorEvent error = envelope == null ? null : SeriesObservations.asError(envelope.event());
+        ErrorEvent error = envelope == null ? null : ReportedErrors.asError(envelope.event());
         if (error == null) {
             return;
         }

@@ -10,9 +10,10 @@ import dev.telemetry.events.SeriesKeys;
 import dev.telemetry.events.SyntheticEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
+import dev.telemetry.events.errors.ErrorFingerprint;
+import dev.telemetry.events.errors.ReportedErrors;
 import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
-import dev.telemetry.processor.errors.ErrorFingerprint;
 import dev.telemetry.processor.stage.Detection;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class SeriesObservations {
             }
             return found;
         }
-        ErrorEvent error = asError(event);
+        ErrorEvent error = ReportedErrors.asError(event);
         if (error != null) {
             ErrorClassification classification = classifier.classify(error.message());
             String type = error.type() == null ? "Error" : error.type();
@@ -124,16 +125,6 @@ public final class SeriesObservations {
 
     private static double serverErrorShare(RequestEvent request) {
         return request.status() >= 500 ? 1 : 0;
-    }
-
-    /**
-     * The error an event reports, or null. A network error with a server status is not one here: the gateway
-     * already wrote its {@code Server Error: ...} as an error event of its own (as the seed does), so deriving it
-     * again would count it twice, and under the network error's key (app + method + url) rather than the error's
-     * (app + type), which could split one fingerprint's count and memory across partitions.
-     */
-    public static ErrorEvent asError(TelemetryEvent event) {
-        return event instanceof ErrorEvent error ? error : null;
     }
 
     private List<SeriesObservation> withPageLoad(Envelope envelope, String metric, Map<String, String> labels,

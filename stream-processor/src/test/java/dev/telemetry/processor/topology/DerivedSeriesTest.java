@@ -5,7 +5,7 @@ import static dev.telemetry.processor.topology.TopologyHarness.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.processor.errors.ErrorFingerprint;
+import dev.telemetry.events.errors.ErrorFingerprint;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.Detection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.errors;
+package dev.telemetry.events.errors;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,15 +42,27 @@ public final class ErrorFingerprint {
 
     /** The first frame of a stack trace (Java's "at ..." or V8's "at fn (file:l:c)"), without line numbers. */
     public static String topFrame(String stack) {
+        String frame = firstFrame(stack);
+        if (frame.isEmpty()) {
+            return "";
+        }
+        frame = URL.matcher(frame).replaceAll("<url>");
+        return LOCATION.matcher(frame).replaceAll("");
+    }
+
+    /**
+     * The first frame of a stack trace as sent, after its "at " and with its location: what a person reads to find
+     * the code (the console shows it); {@link #topFrame} is the same frame made stable for grouping. Empty when the
+     * stack has no "at" line.
+     */
+    public static String firstFrame(String stack) {
         if (stack == null) {
             return "";
         }
         for (String line : stack.split("\n")) {
             String trimmed = line.trim();
             if (trimmed.startsWith("at ")) {
-                String frame = trimmed.substring(3);
-                frame = URL.matcher(frame).replaceAll("<url>");
-                return LOCATION.matcher(frame).replaceAll("");
+                return trimmed.substring(3);
             }
         }
         return "";
