@@ -59,7 +59,7 @@ class LocalStackMainTest {
     void shouldPrintAConsoleUrlThatOpensTheConsoleWhenTheStackIsUp(@TempDir Path dir) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         try (LocalStack stack = ConsoleStack.start(dir, Map.of(), Map.of(), Map.of())) {
-            String banner = LocalStackMain.banner(stack);
+            String banner = LocalStackMain.banner(stack, true);
 
             Matcher url = CONSOLE_URL.matcher(banner);
             assertThat(url.find()).as(banner).isTrue();
@@ -72,6 +72,19 @@ class LocalStackMainTest {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> http.send(
                     HttpRequest.newBuilder(URI.create(url.group(1) + "health")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+
+            // The write token it shows (made up for this run) logs in a session that may silence, as the page does.
+            Matcher token = Pattern.compile("this run's write token (\\S+)\n").matcher(banner);
+            assertThat(token.find()).as(banner).isTrue();
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "api/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token.group(1) + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            assertThat(login.body()).contains("\"canWrite\":true");
+            // A token the user configured is theirs: not printed.
+            assertThat(LocalStackMain.banner(stack, false)).doesNotContain(stack.consoleWriteToken())
+                    .contains("with your write token (auth.write-token)");
         }
     }
 }

@@ -59,7 +59,7 @@ public final class DemoMain {
         out.println(intro(pace));
         LocalStack.Options options = options(dir, pace, 9092, 9093, Map.of(), Map.of(), Map.of(), Map.of());
         LocalStack stack = LocalStack.start(options);
-        out.println(started(stack));
+        out.println(started(stack, LocalStackMain.writeTokenGenerated(options)));
         DemoNarrator narrator = new DemoNarrator(stack.broker().bootstrapServers(), TopicCatalogue.defaults(), out,
                 LocalStackMain.consoleUrl(stack)).start();
         DemoTraffic traffic = new DemoTraffic(URI.create("http://localhost:" + stack.gateway().port()), "dev-ingest-key",
@@ -111,14 +111,15 @@ public final class DemoMain {
     }
 
     /** What the demo says once the stack is up: the services' ports and the console's URL. */
-    static String started(LocalStack stack) {
+    static String started(LocalStack stack, boolean writeTokenGenerated) {
         return """
                 Broker, topics, gateway (:%d), processor (:%d), alert sink (:%d) and console are up.
                 Open the console in a browser to watch the same story as charts and tables, updated live:
                   %s
+                  %s
                 Traffic starts now.
                 """.formatted(stack.gateway().port(), stack.processor().httpPort(), stack.sink().httpPort(),
-                LocalStackMain.consoleUrl(stack));
+                LocalStackMain.consoleUrl(stack), LocalStackMain.silences(stack, writeTokenGenerated).replace("\n   ", "\n    "));
     }
 
     private static String intro(DemoPace pace) {

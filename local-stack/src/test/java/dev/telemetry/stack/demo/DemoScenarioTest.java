@@ -58,11 +58,21 @@ class DemoScenarioTest {
              DemoTraffic traffic = new DemoTraffic(URI.create("http://127.0.0.1:" + stack.gateway().port()), "dev-ingest-key",
                      pace, out)) {
             // The demo tells where the console is; opened as a browser opens it, it answers with its start page.
-            Matcher started = Pattern.compile("\n  (http://localhost:\\d+/)\n").matcher(DemoMain.started(stack));
-            assertThat(started.find()).as(DemoMain.started(stack)).isTrue();
+            String told = DemoMain.started(stack, LocalStackMain.writeTokenGenerated(options));
+            Matcher started = Pattern.compile("\n  (http://localhost:\\d+/)\n").matcher(told);
+            assertThat(started.find()).as(told).isTrue();
             consoleUrl = started.group(1);
             assertThat(consoleUrl).isEqualTo("http://localhost:" + stack.console().port() + "/");
             assertThat(open(consoleUrl)).contains("telemetry console</title>");
+            // ... and the write token it shows logs in a session that may silence.
+            Matcher token = Pattern.compile("this run's write token (\\S+)\n").matcher(told);
+            assertThat(token.find()).as(told).isTrue();
+            HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(consoleUrl + "api/session"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token.group(1) + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+            assertThat(login.body()).contains("\"canWrite\":true");
 
             // When: the demo's traffic plays.
             traffic.start();
@@ -79,15 +89,15 @@ class DemoScenarioTest {
                     .contains("  " + url + " ".repeat(41 - url.length()) + "the console: every view of it, updated live"));
             assertThat(open(consoleUrl)).contains("telemetry console</title>");
         }
-        String told = narration.toString(StandardCharsets.UTF_8);
-        assertThat(told)
+        String narrated = narration.toString(StandardCharsets.UTF_8);
+        assertThat(narrated)
                 .contains("series summarised on telemetry.summaries")
                 .containsPattern("response p95 .*/api/checkout \\d+ ms")
                 .contains("RATE LIMIT  " + DemoTraffic.ABUSIVE_IP + " sent more than 100 requests a minute to /api/search")
                 .contains("ALERT FIRING    checkout_slow")
                 .contains("ALERT RESOLVED  checkout_slow")
                 .doesNotContain("demo traffic: a request failed");
-        assertThat(told.indexOf("ALERT FIRING    checkout_slow")).isLessThan(told.indexOf("ALERT RESOLVED  checkout_slow"));
+        assertThat(narrated.indexOf("ALERT FIRING    checkout_slow")).isLessThan(narrated.indexOf("ALERT RESOLVED  checkout_slow"));
     }
 
     private static String open(String url) throws Exception {
