@@ -29,9 +29,6 @@ echo "summary: $(cat "$work/summary.json")"
 grep -q '"metric":"LCP"' "$work/summary.json" || { echo "no LCP summary on telemetry.summaries"; cat "$log"; exit 1; }
 grep -q '"count":1' "$work/summary.json" || { echo "summary count is not 1"; exit 1; }
 
-# The console, as the banner prints it: healthy (it follows the stack's broker) and serving its start page.
-console_url=$(sed -n 's|.*Console (open it in a browser): *\(http://[^ ]*\).*|\1|p' "$log")
-[ "$console_url" = http://localhost:8084/ ] || { echo "the banner names no console URL (or another): '$console_url'"; cat "$log"; exit 1; }
 # Polls a URL until it answers 200 (deadline in seconds) and saves the body to $2.
 await_200() {
   local url=$1 out=$2 deadline=$((SECONDS + $3)) status
@@ -41,26 +38,33 @@ await_200() {
   done
   echo "$url -> 200"
 }
-await_200 "${console_url}health" "$work/console-health.json" 60 || { tail -30 "$log"; exit 1; }
-await_200 "$console_url" "$work/console.html" 10 || exit 1
-grep -q 'telemetry console</title>' "$work/console.html" || { echo "the console's start page is not the console's"; exit 1; }
+# The README's console commands against a console at $1 (e.g. http://localhost:8084/): healthy, its start page,
+# and the LCP summary read above in /api/series (a console rebuilds its views from the topics).
+check_console() {
+  local base=$1 deadline
+  await_200 "${base}health" "$work/console-health.json" "$2" || return 1
+  await_200 "$base" "$work/console.html" 10 || return 1
+  grep -q 'telemetry console</title>' "$work/console.html" || { echo "$base: not the console's start page"; return 1; }
+  deadline=$((SECONDS + 60))
+  until curl -s "${base}api/series?metric=LCP" | grep -q '"windowStart"'; do
+    [ $SECONDS -le $deadline ] || { echo "${base}api/series?metric=LCP: no LCP series"; return 1; }
+    sleep 1
+  done
+  echo "${base}api/series?metric=LCP has the summary"
+}
 
-# The console as its own service: its jar, alone, against the same broker on another port. It rebuilds its views
-# from the topics at start, so the LCP summary read above is in its /api/series.
+# The console, as the banner prints it: it follows the stack's broker.
+console_url=$(sed -n 's|.*Console (open it in a browser): *\(http://[^ ]*\).*|\1|p' "$log")
+[ "$console_url" = http://localhost:8084/ ] || { echo "the banner names no console URL (or another): '$console_url'"; cat "$log"; exit 1; }
+check_console "$console_url" 60 || { tail -30 "$log"; exit 1; }
+
+# The console as its own service: its jar, alone, against the same broker on another port.
 CONSOLE_HTTP_PORT=18084 KAFKA_BOOTSTRAP_SERVERS=localhost:9092 CONSOLE_SERVICES_GATEWAY=http://localhost:8080 \
   java -jar console/target/console.jar >"$work/console-jar.log" 2>&1 &
 console_pid=$!
 # Stopped on any exit too, before the stack (up-stack.sh's cleanup).
 trap 'kill -TERM "$console_pid" 2>/dev/null || true; wait "$console_pid" 2>/dev/null || true; cleanup' EXIT
-await_200 http://localhost:18084/health "$work/console-jar-health.json" 120 || { tail -30 "$work/console-jar.log"; exit 1; }
-await_200 http://localhost:18084/ "$work/console-jar.html" 10 || exit 1
-grep -q 'telemetry console</title>' "$work/console-jar.html" || { echo "console.jar: not the console's start page"; exit 1; }
-deadline=$((SECONDS + 60))
-until curl -s 'http://localhost:18084/api/series?metric=LCP' | grep -q '"count":1'; do
-  [ $SECONDS -le $deadline ] || { echo "console.jar: no LCP series in /api/series"; tail -30 "$work/console-jar.log"; exit 1; }
-  sleep 1
-done
-echo "console.jar: /api/series?metric=LCP has the summary"
+check_console http://localhost:18084/ 120 || { tail -30 "$work/console-jar.log"; exit 1; }
 kill -TERM "$console_pid"
 wait "$console_pid" || true
 grep -q "console: stopped cleanly" "$work/console-jar.log" || { echo "console.jar did not stop cleanly:"; tail -30 "$work/console-jar.log"; exit 1; }
