@@ -1,6 +1,7 @@
 # One image recipe for every service, built from the repository root; MODULE picks the service:
 #   docker build --build-arg MODULE=stream-processor --target service -t telemetry/stream-processor .
 #   docker build --build-arg MODULE=synthetic-prober --target prober -t telemetry/synthetic-prober .
+#   docker build --build-arg MODULE=console --target service -t telemetry/console .
 # docker-compose.yml builds all of them. The runnable jar reads its libraries from lib/ beside it.
 # Always name the target: the classic builder builds every stage before it, and the services need
 # no Chromium, so `service` comes before `prober`.
@@ -18,7 +19,7 @@ RUN mvn -B -ntp -q -DskipTests -pl "${MODULE}" -am package \
  && cp "${MODULE}/target/${MODULE}.jar" /out/service.jar \
  && cp -r "${MODULE}/target/lib" /out/lib
 
-# ---- service: the gateway, processor or sink on a plain JRE ----
+# ---- service: the gateway, processor, sink or console on a plain JRE ----
 FROM eclipse-temurin:17-jre-jammy AS service
 # /var/lib/telemetry: the processor's RocksDB state (a volume in docker-compose.yml inherits the owner).
 RUN useradd --system --uid 10001 telemetry \

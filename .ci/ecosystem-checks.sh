@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the running system with the ecosystem's own tools, as an operator or analyst would:
-#   - every service's /metrics passes `promtool check metrics` (Debian's `prometheus` package);
+#   - every service's /metrics (the console's too) passes `promtool check metrics` (Debian's `prometheus` package);
 #   - what the processor writes to telemetry.summaries, telemetry.ratelimit and telemetry.alerts,
 #     read with `kcat`, validates against the published JSON Schemas in docs/schemas/.
 # It starts `./telemetry up` as .ci/smoke-up.sh does (short summary windows through the documented
@@ -51,9 +51,9 @@ curl -s -o "$work/resp.json" -w 'POST /api/requests (NDJSON, 111 lines) -> %{htt
 grep -q ' 202$' "$work/status" || { cat "$work/resp.json"; exit 1; }
 
 echo "== promtool check metrics"
-declare -A metrics=([ingest-gateway]=8080 [stream-processor]=8081 [alert-sink]=8082 [synthetic-prober]=8083)
+declare -A metrics=([ingest-gateway]=8080 [stream-processor]=8081 [alert-sink]=8082 [synthetic-prober]=8083 [console]=8084)
 failed=0
-for service in ingest-gateway stream-processor alert-sink synthetic-prober; do
+for service in ingest-gateway stream-processor alert-sink synthetic-prober console; do
   url="http://localhost:${metrics[$service]}/metrics"
   if ! curl -sf -o "$work/$service.prom" "$url"; then
     if [ "$service" = synthetic-prober ]; then echo "$service: not running (no answer on $url), skipped"; continue; fi

@@ -1,5 +1,6 @@
 package dev.telemetry.stack;
 
+import dev.telemetry.console.config.ConsoleConfig;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.lifecycle.Shutdown;
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /**
  * {@code ./telemetry up}: starts the local stack in the foreground and tells the user where to send
- * data and how to read the results. Ctrl-C (or SIGTERM) stops everything cleanly.
+ * data, how to read the results and where the console is. Ctrl-C (or SIGTERM) stops everything cleanly.
  */
 public final class LocalStackMain {
 
@@ -40,9 +41,9 @@ public final class LocalStackMain {
             // The stop hook is in place before anything starts: Ctrl-C during start-up still closes cleanly.
             Shutdown.runUntilStopped("local stack", () -> {
                 LocalStack stack = LocalStack.start(chosen);
-                System.out.println(banner(stack));
+                System.out.println(banner(stack, writeTokenGenerated(chosen)));
                 return () -> {
-                    System.out.println("\nStopping: prober, gateway (flushing), processor, sink, broker ...");
+                    System.out.println("\nStopping: console, prober, gateway (flushing), processor, sink, broker ...");
                     stack.close();
                     System.out.println("Stopped cleanly.");
                 };
@@ -56,13 +57,18 @@ public final class LocalStackMain {
         }
     }
 
-    static String banner(LocalStack stack) {
+    static String banner(LocalStack stack, boolean writeTokenGenerated) {
         int port = stack.gateway().port();
         String kafka = stack.broker().bootstrapServers();
         return """
 
                 ──────────────────────────────────────────────────────────────────────────────
                  Telemetry pipeline is up.
+
+                 Console (open it in a browser):  %6$s
+                   overview, web vitals, metrics, alerts, errors, security, synthetic checks,
+                   deliveries — updated live
+                   %7$s
 
                  Send a web vital (the seed's sendToAnalytics payload):
                    curl -i -X POST http://localhost:%1$d/api/analytics/vitals \\
@@ -83,7 +89,29 @@ public final class LocalStackMain {
                 ──────────────────────────────────────────────────────────────────────────────
                 """.formatted(port, kafka, stack.processor().httpPort(), stack.sink().httpPort(), stack.prober() == null
                         ? "Synthetic prober: off (its configuration lists no checks)"
-                        : "Synthetic prober: http://localhost:" + stack.prober().opsPort() + "/health (results on telemetry.synthetic)");
+                        : "Synthetic prober: http://localhost:" + stack.prober().opsPort() + "/health (results on telemetry.synthetic)",
+                consoleUrl(stack), silences(stack, writeTokenGenerated));
+    }
+
+    /**
+     * How to silence from the console: the write token to log in with on its alerts page, shown only when this run
+     * made it up (a configured one is the user's secret and stays out of the terminal).
+     */
+    public static String silences(LocalStack stack, boolean writeTokenGenerated) {
+        return writeTokenGenerated
+                ? "Silences: log in on its Alerts page with this run's write token " + stack.consoleWriteToken()
+                        + "\n   (CONSOLE_AUTH_WRITE_TOKEN or auth.write-token in --console-config sets your own)"
+                : "Silences: log in on its Alerts page with your write token (auth.write-token)";
+    }
+
+    /** Whether the console's configuration leaves the write token blank, so that the stack made one up for this run. */
+    public static boolean writeTokenGenerated(LocalStack.Options options) {
+        return ConsoleConfig.load(options.consoleArgs(), System.getenv()).auth().writeToken().isBlank();
+    }
+
+    /** Where the stack's console answers, as a user opens it. */
+    public static String consoleUrl(LocalStack stack) {
+        return "http://localhost:" + stack.console().port() + "/";
     }
 
     static LocalStack.Options parse(String[] args) {

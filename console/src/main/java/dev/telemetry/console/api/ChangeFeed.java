@@ -1,6 +1,8 @@
 package dev.telemetry.console.api;
 
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -18,17 +23,41 @@ import java.util.function.Consumer;
  * with a view's name whenever a record changed it; every {@code period} the feed sends one {@code change} event to
  * each client naming the views that changed since the last one ({@code {"views":["alerts"]}}), so a burst of
  * records is one event, and the page re-reads only those views through the API. A comment every
- * {@code keepAlive} keeps proxies from closing an idle stream. At most {@code maxClients} streams at once.
+ * {@code keepAlive} keeps proxies from closing an idle stream (and finds streams whose reader went away). At most
+ * {@code maxClients} streams at once: one more is answered {@code 503} JSON before any stream starts.
+ *
+ * <p>Every {@code change} event has an {@code id:} ({@code <feed>-<n>}: this feed's random token, then a sequence
+ * number). A browser that reconnects sends the last one as {@code Last-Event-ID}; when it came from this feed the
+ * {@code hello} says {@code "resumed":true} and, if views changed meanwhile, a {@code change} naming them follows at
+ * once, so nothing is missed. An id from another feed (a restart, another replica) or none: {@code "resumed":false}
+ * — the page re-reads everything, as on a first connect. {@code hello} itself carries no id.
  */
 public final class ChangeFeed implements AutoCloseable {
 
     public static final List<String> VIEWS = List.of("series", "alerts", "deliveries", "security", "ratelimit", "errors",
             "synthetic", "silences", "overview");
 
+    /** One open stream, as the feed needs it: what {@link SseClient} offers, so tests can stand in for it. */
+    public interface Stream {
+        void event(String name, String data, String id);
+
+        void comment(String text);
+
+        boolean terminated();
+
+        void close();
+    }
+
+    private final String token = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private final Map<String, AtomicLong> versions = new ConcurrentHashMap<>();
+    /** Under this: the version last announced per view, and the id of the last event naming each view. */
     private final Map<String, Long> sent = new LinkedHashMap<>();
-    private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final Map<String, Long> lastChangeId = new LinkedHashMap<>();
+    private long sequence;
+    private final List<Registration> clients = new CopyOnWriteArrayList<>();
+    private final Semaphore slots;
     private final int maxClients;
+    private final SseHandler sse;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "console-change-feed");
         t.setDaemon(true);
@@ -37,12 +66,15 @@ public final class ChangeFeed implements AutoCloseable {
 
     public ChangeFeed(long periodMillis, long keepAliveMillis, int maxClients) {
         this.maxClients = maxClients;
+        this.slots = new Semaphore(maxClients);
         VIEWS.forEach(v -> {
             versions.put(v, new AtomicLong());
             sent.put(v, 0L);
+            lastChangeId.put(v, 0L);
         });
+        this.sse = new SseHandler(this::accepted);
         timer.scheduleWithFixedDelay(this::broadcast, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(() -> send(c -> c.sendComment("keep-alive")), keepAliveMillis, keepAliveMillis,
+        timer.scheduleWithFixedDelay(() -> send(c -> c.comment("keep-alive")), keepAliveMillis, keepAliveMillis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -55,25 +87,95 @@ public final class ChangeFeed implements AutoCloseable {
         v.incrementAndGet();
     }
 
-    /** The SSE handler: keeps the stream open, says {@code hello} (the view names), then sends changes. */
-    public void connect(SseClient client) {
-        if (clients.size() >= maxClients) {
-            client.ctx().status(503);
-            client.sendEvent("error", "{\"error\":\"too_many_streams\",\"message\":\"at most " + maxClients + " live streams\"}");
-            client.close();
+    /**
+     * The route: {@code 406} JSON unless the client accepts {@code text/event-stream} (an {@code EventSource}
+     * does), {@code 503} JSON when {@code maxClients} streams are open, else the stream.
+     */
+    public void handle(Context ctx) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            ctx.status(406).contentType("application/json").result("{\"error\":\"not_acceptable\",\"parameter\":\"Accept\","
+                    + "\"message\":\"/api/stream is a Server-Sent Events stream: send Accept: text/event-stream\"}");
             return;
         }
+        if (!slots.tryAcquire()) {
+            ctx.status(503).header("Retry-After", "30").contentType("application/json")
+                    .result("{\"error\":\"too_many_streams\",\"message\":\"at most " + maxClients + " live streams at once\"}");
+            return;
+        }
+        try {
+            sse.handle(ctx);
+        } catch (Exception | Error e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    /** Javalin's stream, its slot already taken by {@link #handle}. */
+    private void accepted(SseClient client) {
+        SseStream stream = new SseStream(client);
+        Registration registration = new Registration(stream);
+        client.onClose(() -> remove(registration));
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
-        clients.add(client);
-        client.sendEvent("hello", "{\"views\":" + json(VIEWS) + "}");
+        join(registration, client.ctx().header("Last-Event-ID"));
+    }
+
+    /**
+     * Opens {@code stream} as {@link #handle} does (for tests and other transports): false when {@code maxClients}
+     * streams are open, else it gets its {@code hello}.
+     */
+    public boolean open(Stream stream, String lastEventId) {
+        if (!slots.tryAcquire()) {
+            return false;
+        }
+        join(new Registration(stream), lastEventId);
+        return true;
+    }
+
+    /** Under the feed's lock, so no change event can slip in between the hello and the catch-up. */
+    private synchronized void join(Registration registration, String lastEventId) {
+        clients.add(registration);
+        List<String> missed = missedSince(lastEventId);
+        try {
+            registration.stream.event("hello", "{\"views\":" + json(VIEWS) + ",\"resumed\":" + (missed != null) + "}", null);
+            if (missed != null && !missed.isEmpty()) {
+                registration.stream.event("change", "{\"views\":" + json(missed) + "}", id(sequence));
+            }
+        } catch (RuntimeException e) {
+            remove(registration);
+        }
+    }
+
+    /** The views named by change events after {@code lastEventId}, or null when that id is not this feed's. */
+    private List<String> missedSince(String lastEventId) {
+        if (lastEventId == null || !lastEventId.startsWith(token + "-")) {
+            return null;
+        }
+        long seen;
+        try {
+            seen = Long.parseLong(lastEventId.substring(token.length() + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (seen < 0 || seen > sequence) {
+            return null;
+        }
+        List<String> missed = new ArrayList<>();
+        lastChangeId.forEach((view, id) -> {
+            if (id > seen) {
+                missed.add(view);
+            }
+        });
+        missed.sort(null);
+        return missed;
     }
 
     public int clients() {
         return clients.size();
     }
 
-    private synchronized void broadcast() {
+    /** Sends one {@code change} naming every view changed since the last one; package-private for tests. */
+    synchronized void broadcast() {
         List<String> changed = new ArrayList<>();
         versions.forEach((view, version) -> {
             long now = version.get();
@@ -83,23 +185,37 @@ public final class ChangeFeed implements AutoCloseable {
             }
         });
         if (!changed.isEmpty()) {
+            long id = ++sequence;
+            changed.forEach(view -> lastChangeId.put(view, id));
             changed.sort(null);
             String data = "{\"views\":" + json(changed) + "}";
-            send(c -> c.sendEvent("change", data));
+            send(c -> c.event("change", data, id(id)));
         }
     }
 
-    private void send(Consumer<SseClient> action) {
-        for (SseClient c : clients) {
+    private String id(long n) {
+        return token + "-" + n;
+    }
+
+    private void send(Consumer<Stream> action) {
+        for (Registration r : clients) {
             try {
-                if (c.terminated()) {
-                    clients.remove(c);
+                if (r.stream.terminated()) {
+                    remove(r);
                 } else {
-                    action.accept(c);
+                    action.accept(r.stream);
                 }
             } catch (RuntimeException e) {
-                clients.remove(c);
+                remove(r);
             }
+        }
+    }
+
+    /** Drops a stream once, giving its slot back (called on close by Javalin, on a failed write, on termination). */
+    private void remove(Registration r) {
+        clients.remove(r);
+        if (r.released.compareAndSet(false, true)) {
+            slots.release();
         }
     }
 
@@ -111,13 +227,44 @@ public final class ChangeFeed implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        for (SseClient c : clients) {
+        for (Registration r : clients) {
             try {
-                c.close();
+                r.stream.close();
             } catch (RuntimeException ignored) {
                 // already gone
             }
+            remove(r);
         }
-        clients.clear();
+    }
+
+    private static final class Registration {
+        final Stream stream;
+        final AtomicBoolean released = new AtomicBoolean();
+
+        Registration(Stream stream) {
+            this.stream = stream;
+        }
+    }
+
+    private record SseStream(SseClient client) implements Stream {
+        @Override
+        public void event(String name, String data, String id) {
+            client.sendEvent(name, data, id);
+        }
+
+        @Override
+        public void comment(String text) {
+            client.sendComment(text);
+        }
+
+        @Override
+        public boolean terminated() {
+            return client.terminated();
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 }

@@ -33,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * views are rebuilt from the topics at every start. Partitions that appear later (a topic created after
  * the start) are picked up every {@code metadataRefresh}.
  *
+ * <p><b>Caught up</b> means: the last look at the topics' metadata succeeded, and every partition assigned so far
+ * has been read up to the end offset it had when it was assigned. A topic that does not exist yet holds nothing
+ * to catch up on, so a fresh stack (or a console started before anything was written) turns caught up as soon as
+ * the broker answers; a partition that appears later makes it false until that partition is read.
+ *
+ * <p>The loop survives the broker: a console started before it, or a broker that goes away, only sets
+ * {@link #lastError()} until the broker answers again. Reachability itself is not judged here (see the
+ * {@code kafka} check of {@code /health}).
+ *
  * <p>One thread owns the consumer; {@link #close()} wakes it and waits for it.
  */
 public final class ReadModelConsumer implements AutoCloseable {
@@ -60,6 +69,8 @@ public final class ReadModelConsumer implements AutoCloseable {
     /** End offsets when each partition was assigned: the views are "caught up" once every one is reached. */
     private final Map<TopicPartition, Long> startEnds = new HashMap<>();
     private volatile boolean caughtUp;
+    /** Whether a look at the topics' metadata has succeeded yet: before it, nothing is known to be caught up. */
+    private volatile boolean metadataSeen;
     private volatile String lastError;
 
     /**
@@ -72,6 +83,8 @@ public final class ReadModelConsumer implements AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // A read model never creates a topic by asking for it (a broker with auto-creation on would).
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "console-" + ProcessHandle.current().pid());
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
@@ -96,7 +109,10 @@ public final class ReadModelConsumer implements AutoCloseable {
         return this;
     }
 
-    /** Whether the views hold everything that was on the topics when their partitions were assigned. */
+    /**
+     * Whether the views hold everything that was on the topics when their partitions were assigned (topics that
+     * do not exist yet count as empty; see the class comment).
+     */
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -115,44 +131,64 @@ public final class ReadModelConsumer implements AutoCloseable {
         Instant nextRefresh = Instant.MIN;
         try {
             while (running.get()) {
-                Instant now = clock.instant();
-                if (!now.isBefore(nextRefresh)) {
-                    try {
-                        assignNewPartitions();
-                        lastError = null;
-                    } catch (WakeupException e) {
-                        throw e;
-                    } catch (RuntimeException e) {
-                        lastError = e.toString();
-                        LOG.warn("cannot read the partitions of {}: {}", handlers.keySet(), e.toString());
+                try {
+                    Instant now = clock.instant();
+                    if (!now.isBefore(nextRefresh)) {
+                        nextRefresh = now.plus(metadataRefresh);
+                        refresh();
                     }
-                    nextRefresh = now.plus(metadataRefresh);
-                    prune.run();
-                }
-                if (consumer.assignment().isEmpty()) {
+                    if (consumer.assignment().isEmpty()) {
+                        lastPoll.set(clock.instant());
+                        sleep(pollTimeout);
+                        continue;
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
+                    lastPoll.set(clock.instant());
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        apply(record);
+                    }
+                    if (!caughtUp) {
+                        checkCaughtUp();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // E.g. a position or offset lookup timing out while the broker is away: note it and go on;
+                    // the next round asks again. Pausing one poll-timeout keeps a persistent failure from spinning.
+                    lastError = e.toString();
+                    LOG.warn("read model: {} (retrying)", e.toString());
                     lastPoll.set(clock.instant());
                     sleep(pollTimeout);
-                    continue;
-                }
-                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-                lastPoll.set(clock.instant());
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    apply(record);
-                }
-                if (!caughtUp) {
-                    checkCaughtUp();
                 }
             }
         } catch (WakeupException e) {
             if (running.get()) {
-                throw e;
+                LOG.error("read model consumer woken up unexpectedly", e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             lastError = e.toString();
             LOG.error("read model consumer stopped", e);
         } finally {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /** Picks up new partitions, then prunes the views. A broker that does not answer leaves {@link #lastError()}. */
+    private void refresh() {
+        try {
+            assignNewPartitions();
+            metadataSeen = true;
+            lastError = null;
+            if (!caughtUp) {
+                checkCaughtUp();
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            lastError = e.toString();
+            LOG.warn("cannot read the partitions of {}: {}", handlers.keySet(), e.toString());
+        }
+        prune.run();
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -195,27 +231,37 @@ public final class ReadModelConsumer implements AutoCloseable {
         long from = clock.instant().minus(retention).toEpochMilli();
         Map<TopicPartition, Long> query = new HashMap<>();
         fresh.forEach(tp -> query.put(tp, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+        // The end offsets first: a record written between the two lookups is then either found by the timestamp
+        // lookup or lies past the end we seek to. (The other order skipped it: no record yet by timestamp, then an
+        // end already past it.)
         Map<TopicPartition, Long> ends = consumer.endOffsets(fresh, Duration.ofSeconds(10));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+        long toRead = 0;
         for (TopicPartition tp : fresh) {
             OffsetAndTimestamp at = offsets.get(tp);
             long end = ends.getOrDefault(tp, 0L);
             // No record at or after the timestamp: nothing within the retention yet, start at the end.
-            consumer.seek(tp, at == null ? end : at.offset());
+            long start = at == null ? end : at.offset();
+            consumer.seek(tp, start);
             startEnds.put(tp, end);
+            toRead += end - start;
         }
         caughtUp = false;
-        LOG.info("reading {} from {} (retention {})", fresh, Instant.ofEpochMilli(from), retention);
+        LOG.info("reading {} from {} (retention {}): {} records to catch up on", fresh, Instant.ofEpochMilli(from), retention, toRead);
     }
 
     private void checkCaughtUp() {
+        if (!metadataSeen) {
+            return;
+        }
         for (Map.Entry<TopicPartition, Long> e : startEnds.entrySet()) {
             if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
                 return;
             }
         }
         caughtUp = true;
-        LOG.info("views caught up on {}", handlers.keySet());
+        LOG.info("views caught up on {} ({} partitions; topics not created yet count as empty)", handlers.keySet(),
+                startEnds.size());
     }
 
     private void sleep(Duration d) {

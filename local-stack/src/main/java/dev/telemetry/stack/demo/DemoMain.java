@@ -4,6 +4,7 @@ import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.lifecycle.Shutdown;
 import dev.telemetry.stack.LocalStack;
+import dev.telemetry.stack.LocalStackMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ public final class DemoMain {
 
     public static void main(String[] args) {
         if (args.length > 0) {
-            System.err.println("usage: ./telemetry demo      (no options: it uses ports 8080-8082, 9092 and 9093)");
+            System.err.println("usage: ./telemetry demo      (no options: it uses ports 8080-8084, 9092 and 9093)");
             System.exit(2);
         }
         // Must be set before the first logger is created: the services only log problems.
@@ -58,13 +59,13 @@ public final class DemoMain {
         out.println(intro(pace));
         LocalStack.Options options = options(dir, pace, 9092, 9093, Map.of(), Map.of(), Map.of(), Map.of());
         LocalStack stack = LocalStack.start(options);
-        out.printf("Broker, topics, gateway (:%d), processor (:%d) and alert sink (:%d) are up. Traffic starts now.%n%n",
-                stack.gateway().port(), stack.processor().httpPort(), stack.sink().httpPort());
-        DemoNarrator narrator = new DemoNarrator(stack.broker().bootstrapServers(), TopicCatalogue.defaults(), out).start();
+        out.println(started(stack, LocalStackMain.writeTokenGenerated(options)));
+        DemoNarrator narrator = new DemoNarrator(stack.broker().bootstrapServers(), TopicCatalogue.defaults(), out,
+                LocalStackMain.consoleUrl(stack)).start();
         DemoTraffic traffic = new DemoTraffic(URI.create("http://localhost:" + stack.gateway().port()), "dev-ingest-key",
                 pace, out).start();
         return () -> {
-            out.println("\nStopping: traffic, narrator, gateway (flushing), processor, sink, broker ...");
+            out.println("\nStopping: traffic, narrator, console, prober, gateway (flushing), processor, sink, broker ...");
             traffic.close();
             narrator.close();
             stack.close();
@@ -107,6 +108,18 @@ public final class DemoMain {
         Map<String, Object> all = new LinkedHashMap<>(overrides);
         all.putIfAbsent("kafka", kafka);
         return all;
+    }
+
+    /** What the demo says once the stack is up: the services' ports and the console's URL. */
+    static String started(LocalStack stack, boolean writeTokenGenerated) {
+        return """
+                Broker, topics, gateway (:%d), processor (:%d), alert sink (:%d) and console are up.
+                Open the console in a browser to watch the same story as charts and tables, updated live:
+                  %s
+                  %s
+                Traffic starts now.
+                """.formatted(stack.gateway().port(), stack.processor().httpPort(), stack.sink().httpPort(),
+                LocalStackMain.consoleUrl(stack), LocalStackMain.silences(stack, writeTokenGenerated).replace("\n   ", "\n    "));
     }
 
     private static String intro(DemoPace pace) {

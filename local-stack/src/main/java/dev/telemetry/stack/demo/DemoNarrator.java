@@ -55,9 +55,16 @@ public final class DemoNarrator implements AutoCloseable {
     /** Event alerts already told: the same error may fire again in later windows; the story needs it once. */
     private final Set<String> toldEventAlerts = new java.util.HashSet<>();
     private volatile boolean closing;
+    /** The console's URL for the epilogue, or null to leave it out. */
+    private final String consoleUrl;
 
     public DemoNarrator(String bootstrapServers, TopicCatalogue topics, PrintStream out) {
+        this(bootstrapServers, topics, out, null);
+    }
+
+    public DemoNarrator(String bootstrapServers, TopicCatalogue topics, PrintStream out, String consoleUrl) {
         this.out = out;
+        this.consoleUrl = consoleUrl;
         this.roles = Map.of(topics.name(Topic.SUMMARIES), Topic.SUMMARIES, topics.name(Topic.SECURITY), Topic.SECURITY,
                 topics.name(Topic.ALERTS), Topic.ALERTS, topics.name(Topic.RATELIMIT), Topic.RATELIMIT,
                 topics.name(Topic.NOTIFICATIONS), Topic.NOTIFICATIONS);
@@ -270,9 +277,12 @@ public final class DemoNarrator implements AutoCloseable {
     }
 
     private void epilogue() {
-        say("""
-                That is the whole loop: events in, summaries out, a finding, an alert fired and resolved.
-                The stack keeps running with ordinary traffic. Look around:
+        String console = consoleUrl == null ? ""
+                : String.format(Locale.ROOT, "  %-41sthe console: every view of it, updated live\n", consoleUrl);
+        say("That is the whole loop: events in, summaries out, a finding, an alert fired and resolved.\n"
+                + "The stack keeps running with ordinary traffic. Look around:\n"
+                + console
+                + """
                   ./telemetry read telemetry.summaries     every series of every window
                   ./telemetry read telemetry.alerts        pending / firing / resolved, with fingerprints
                   curl localhost:8081/summaries/recent     the processor's latest summary per series
