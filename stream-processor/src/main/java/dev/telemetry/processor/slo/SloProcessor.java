@@ -66,6 +66,11 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
     private SloWindowStore windows;
     private KeyValueStore<String, SloSeriesState> series;
     private WindowClock clock;
+    /**
+     * The first window of every known series, mirroring {@link #series}: most counts belong to a known series and
+     * an open window, and this spares them reading (and decoding) the series' state.
+     */
+    private final Map<String, Long> firstWindows = new HashMap<>();
     /** The latest window start closed for every series, so that a clock tick inside a window scans nothing. */
     private long closedUpTo = SloSeriesState.NONE;
 
@@ -108,6 +113,10 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
         this.windows = new SloWindowStore(store);
         this.series = context.getStateStore(SERIES_STORE);
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(WATERMARK_STORE));
+        firstWindows.clear();
+        try (KeyValueIterator<String, SloSeriesState> it = series.all()) {
+            it.forEachRemaining(entry -> firstWindows.put(entry.key, entry.value.firstWindow()));
+        }
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (clock.advanceTo(progress.wallClockReadUpTo(context.taskId(), now))) {
                 closeWindows();
@@ -126,13 +135,16 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
             metrics.sloCountLate(SloObservations.sloOf(key));
             return;
         }
-        SloSeriesState state = series.get(key);
-        if (state == null) {
+        Long firstWindow = firstWindows.get(key);
+        if (firstWindow == null) {
             series.put(key, SloSeriesState.first(windowStart));
-        } else if (windowStart < state.firstWindow()) {
+            firstWindows.put(key, windowStart);
+        } else if (windowStart < firstWindow) {
             // An earlier event of a window still open (within grace): the series starts there.
+            SloSeriesState state = series.get(key);
             series.put(key, new SloSeriesState(windowStart, state.lastClosed(), state.cumGood(), state.cumTotal(),
                     state.firingSince()));
+            firstWindows.put(key, windowStart);
         }
         windows.add(key, windowStart, record.value());
     }
@@ -275,5 +287,6 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
     private void forget(String key) {
         windows.deleteAll(key);
         series.delete(key);
+        firstWindows.remove(key);
     }
 }
