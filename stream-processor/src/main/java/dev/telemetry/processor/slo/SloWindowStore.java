@@ -15,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the window's good and total and, once it closed, the cumulative good and total of the series up to and including
  * it. Any span's counts are then the difference of two cumulative sums: two reads, however long the span.
  *
- * <p>Why one entry per window rather than one array per series: each closed window changes one 40-byte entry, so
+ * <p>Why one entry per window rather than one array per series: each closed window changes one entry (a 32-byte value), so
  * the changelog grows by one small record per SLO, app and window, where an array of 43 200 windows would be
  * rewritten whole every minute (about 1.4 MB per SLO and minute). The ring keeps the period plus one window
  * (the cumulative sum just before the period starts), so its size is bounded by the period.

@@ -176,6 +176,18 @@ class SloConfigTest {
     }
 
     @Test
+    void shouldLoadTheDemosAvailabilityAndLatencySlosWhenTheDemoConfigIsGiven() {
+        ProcessorConfig config = ProcessorConfig.load(new String[] {"--config",
+                Path.of("..", "local-stack", "src", "main", "resources", "demo", "processor.yaml").toString()}, Map.of());
+
+        assertThat(config.slos()).extracting(Slo::name, Slo::app, s -> s.objective().toPlainString(), s -> s.sli().type())
+                .containsExactly(tuple("checkout-availability", "demo-app", "99.9", SliType.AVAILABILITY),
+                        tuple("checkout-latency", "demo-app", "99", SliType.LATENCY));
+        assertThat(config.slos().get(1).sli().threshold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.slos().get(0).periodWindows(config.windows().size())).isEqualTo(259_200);
+    }
+
+    @Test
     void shouldRejectTheSecondSloWhenTwoShareAName() {
         assertThatThrownBy(() -> load("""
                 slos:
