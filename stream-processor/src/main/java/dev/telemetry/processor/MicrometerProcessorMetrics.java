@@ -85,6 +85,12 @@ final class MicrometerProcessorMetrics implements ProcessorMetrics {
     }
 
     @Override
+    public void sloCountLate(String slo) {
+        // Tagged by SLO: a bounded, configured set.
+        registry.counter("processor.slo.late", "slo", slo).increment();
+    }
+
+    @Override
     public void errorFingerprintsForgotten(int count) {
         fingerprintsForgotten.increment(count);
     }

@@ -114,12 +114,12 @@ class ExactlyOnceRecoveryTest {
     }
 
     /** Child logs under target/, where they outlive the test for a look after a failure. */
-    private static Path logFile(String name) throws Exception {
+    static Path logFile(String name) throws Exception {
         Path logs = java.nio.file.Files.createDirectories(Path.of("target", "child-logs"));
         return logs.resolve("exactly-once-" + name + ".log");
     }
 
-    private static Process startProcessor(Path config, Path log) throws Exception {
+    static Process startProcessor(Path config, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 ProcessorMain.class.getName(), "--config", config.toString());

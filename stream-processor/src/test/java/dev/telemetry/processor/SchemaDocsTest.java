@@ -8,6 +8,7 @@ import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.security.SecurityFindings;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ class SchemaDocsTest {
                         T.plusSeconds(60), 2, 3.0, 1.0, 2.0, 1.5, 1.0, 2.0, 2.0, 2.0, 2.0, new Summary.Ratings(2, 0, 0))),
                 Arguments.of("telemetry.alerts", new AlertEvent(1, "0123456789abcdef", AlertStatus.RESOLVED, "r", "m", "p95",
                         Map.of("alertname", "r"), 1, 2, "gt", "high", List.of("#a"), Map.of("summary", "s"), T, T, T)),
+                Arguments.of("telemetry.slo", new SloReport(1, "shop", "checkout-availability", "availability", 99.9, "30d",
+                        T, T.plusSeconds(60), 0.99, 99, 100, List.of(new SloReport.BurnRate("5m", 2, 499, 500)), 0.5, 9990,
+                        10000)),
                 Arguments.of("telemetry.ratelimit", new RateLimitCount(1, "shop", "203.0.113.1", "/x", T, T.plusSeconds(60),
                         101, 100, true)),
                 Arguments.of("telemetry.security", SecurityFindings.finding("Rate Limit Exceeded", "shop", "203.0.113.1",

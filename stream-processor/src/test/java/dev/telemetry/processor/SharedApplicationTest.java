@@ -51,9 +51,10 @@ class SharedApplicationTest {
 
         try (StreamProcessor b = StreamProcessor.start(configB)) {
             try (StreamProcessor a = StreamProcessor.start(configA)) {
-                // Four tasks: two partitions of each sub-topology (windows and rules; the event-alert rollup).
+                // Six tasks: two partitions of each sub-topology (windows and rules; the event-alert rollup; the SLO
+                // windows).
                 await().atMost(Duration.ofSeconds(90)).until(() -> a.state() == KafkaStreams.State.RUNNING
-                        && b.state() == KafkaStreams.State.RUNNING && a.activeTasks() == 2 && b.activeTasks() == 2);
+                        && b.state() == KafkaStreams.State.RUNNING && a.activeTasks() == 3 && b.activeTasks() == 3);
 
                 // Given: window 0 complete and closed (stream time 310 s >= 10 s + 300 s), half of window 1 open
                 produce(kafka, topics.get("metrics"), 0, 100);
@@ -64,7 +65,7 @@ class SharedApplicationTest {
             }
 
             // When: A stops, B takes over its partition with the open windows restored from the changelog
-            await().atMost(Duration.ofSeconds(90)).until(() -> b.activeTasks() == 4);
+            await().atMost(Duration.ofSeconds(90)).until(() -> b.activeTasks() == 6);
             produce(kafka, topics.get("metrics"), 18, 50);
             produce(kafka, topics.get("metrics"), 330, 1);
 

@@ -34,6 +34,8 @@ public final class DemoNarrator implements AutoCloseable {
 
     /** The rule of the demo's processor.yaml that the slow checkout breaks. */
     public static final String RULE = "checkout_slow";
+    /** The processor's burn-rate alert on the demo's SLOs (checkout-latency pages while checkout is slow). */
+    static final String SLO_BURN_RATE = "slo_burn_rate";
     /** Series printed as their windows close; the others are on telemetry.summaries all the same. */
     private static final List<String> SHOWN = List.of("LCP", "INP", "response_time", "error_rate");
     /** How long after a window's last summary it is printed. */
@@ -50,6 +52,7 @@ public final class DemoNarrator implements AutoCloseable {
     private final CountDownLatch rateLimitFinding = new CountDownLatch(1);
     private final CountDownLatch firing = new CountDownLatch(1);
     private final CountDownLatch resolved = new CountDownLatch(1);
+    private final CountDownLatch burnRatePage = new CountDownLatch(1);
     /** Closed windows whose summaries are still arriving, oldest first (read by the narrator thread only). */
     private final java.util.TreeMap<Instant, ClosedWindow> windows = new java.util.TreeMap<>();
     /** Event alerts already told: the same error may fire again in later windows; the story needs it once. */
@@ -107,6 +110,11 @@ public final class DemoNarrator implements AutoCloseable {
 
     public CountDownLatch resolvedSeen() {
         return resolved;
+    }
+
+    /** Counted down at the first {@code slo_burn_rate} page (severity critical) on telemetry.alerts. */
+    public CountDownLatch burnRatePageSeen() {
+        return burnRatePage;
     }
 
     private void run() {
@@ -229,6 +237,10 @@ public final class DemoNarrator implements AutoCloseable {
     private void alert(JsonNode a) {
         String rule = a.path("rule").asText();
         String status = a.path("status").asText();
+        if (SLO_BURN_RATE.equals(rule)) {
+            burnRate(a, status);
+            return;
+        }
         if (RULE.equals(rule)) {
             String series = a.path("labels").path("endpoint").asText();
             switch (status) {
@@ -260,6 +272,36 @@ public final class DemoNarrator implements AutoCloseable {
         say("ALERT %-9s %s (%s) — telemetry.alerts".formatted(status, rule, subject));
     }
 
+    /** A burn-rate alert: which SLO, how fast its budget burns over both windows, how much is left. */
+    private void burnRate(JsonNode a, String status) {
+        JsonNode labels = a.path("labels");
+        JsonNode notes = a.path("annotations");
+        boolean page = "critical".equals(a.path("severity").asText());
+        String windows = labels.path("long_window").asText() + "/" + labels.path("short_window").asText();
+        switch (status) {
+            case "firing" -> {
+                if (page) {
+                    burnRatePage.countDown();
+                }
+                say("SLO %s  %s of %s: error budget burning %s× over %s and %s× over %s (threshold %s×); %s of the budget left — slo_burn_rate, %s"
+                        .formatted(page ? "PAGE  " : "TICKET", labels.path("slo").asText(), labels.path("app").asText(),
+                                notes.path("long_window_burn_rate").asText(), labels.path("long_window").asText(),
+                                notes.path("short_window_burn_rate").asText(), labels.path("short_window").asText(),
+                                a.path("threshold").asText(), percent(notes.path("budget_remaining").asDouble()),
+                                a.path("severity").asText()));
+            }
+            case "resolved" -> say("SLO OK      %s of %s: the %s burn rate fell back below %s× (%s %s resolved)"
+                    .formatted(labels.path("slo").asText(), labels.path("app").asText(),
+                            labels.path("short_window").asText(), a.path("threshold").asText(), windows,
+                            a.path("severity").asText()));
+            default -> say("SLO %s %s %s".formatted(status, labels.path("slo").asText(), windows));
+        }
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f %%", fraction * 100);
+    }
+
     private void rateLimitCount(JsonNode r) {
         if (r.path("exceeded").asBoolean()) {
             say("telemetry.ratelimit: %s made %d requests to %s in the minute from %s (limit %d)".formatted(
@@ -285,6 +327,7 @@ public final class DemoNarrator implements AutoCloseable {
                 + """
                   ./telemetry read telemetry.summaries     every series of every window
                   ./telemetry read telemetry.alerts        pending / firing / resolved, with fingerprints
+                  ./telemetry read telemetry.slo           per SLO and window: SLI, burn rates, budget left
                   curl localhost:8081/summaries/recent     the processor's latest summary per series
                   curl localhost:8082/health               the sink and its receivers
                 Ctrl-C stops everything.""");

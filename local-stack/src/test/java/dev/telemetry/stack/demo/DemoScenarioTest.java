@@ -82,6 +82,7 @@ class DemoScenarioTest {
             awaitMilestone(narrator.rateLimitFindingSeen(), "the rate-limit finding", narration);
             awaitMilestone(narrator.firingSeen(), "the checkout_slow alert firing", narration);
             awaitMilestone(narrator.resolvedSeen(), "the checkout_slow alert resolved", narration);
+            awaitMilestone(narrator.burnRatePageSeen(), "the checkout-latency SLO's burn-rate page", narration);
             assertThat(traffic.accepted()).isPositive();
             // The epilogue (told right after the resolution) points at the console again.
             String url = consoleUrl;
@@ -96,6 +97,7 @@ class DemoScenarioTest {
                 .contains("RATE LIMIT  " + DemoTraffic.ABUSIVE_IP + " sent more than 100 requests a minute to /api/search")
                 .contains("ALERT FIRING    checkout_slow")
                 .contains("ALERT RESOLVED  checkout_slow")
+                .contains("SLO PAGE    checkout-latency of demo-app: error budget burning")
                 .doesNotContain("demo traffic: a request failed");
         assertThat(narrated.indexOf("ALERT FIRING    checkout_slow")).isLessThan(narrated.indexOf("ALERT RESOLVED  checkout_slow"));
     }

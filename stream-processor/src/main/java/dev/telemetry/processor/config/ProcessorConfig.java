@@ -3,6 +3,7 @@ package dev.telemetry.processor.config;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.errors.ErrorRule;
 import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.slo.Slo;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.EventRollups;
 import dev.telemetry.processor.stage.ProcessorSettings;
@@ -22,7 +23,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
                               Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
                               Duration commitInterval, RateLimit rateLimit, PageLoad pageLoad, Errors errors,
                               Cardinality cardinality, Security security, Alerting alerting,
-                              Map<String, String> streams) {
+                              Map<String, String> streams, List<Slo> slos) {
 
     /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
     public static final String ENV_PREFIX = "PROCESSOR";
@@ -30,6 +31,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     public ProcessorConfig {
         topics = topics == null ? Map.of() : Map.copyOf(topics);
         rules = rules == null ? List.of() : List.copyOf(rules);
+        slos = slos == null ? List.of() : List.copyOf(slos);
         streams = streams == null ? Map.of() : Map.copyOf(streams);
         alerting = alerting == null ? new Alerting(null, null, null) : alerting;
     }
@@ -79,7 +81,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
     /** What the topology's shape and semantics depend on, as configured. */
     public ProcessorSettings settings() {
         return new ProcessorSettings(topicCatalogue(), windows.size(), windows.grace(), windows.closeCheckInterval(), rules,
-                detection());
+                detection(), slos);
     }
 
     /** The detection settings the topology needs. */
@@ -187,6 +189,17 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
             if (!names.add(rule.name())) {
                 // The name is part of the alert's fingerprint: two rules with one name would share state.
                 throw new ConfigException(key + ".name", "'" + rule.name() + "' is used by an earlier rule");
+            }
+        }
+        Set<String> sloNames = new HashSet<>();
+        for (int i = 0; i < c.slos().size(); i++) {
+            String key = "slos[" + i + "]";
+            Slo slo = c.slos().get(i);
+            Require.present(key, slo);
+            slo.validate(key, c.windows().size());
+            if (!sloNames.add(slo.name())) {
+                // The name keys the SLO's windows and alerts: two SLOs with one name would count into one ring.
+                throw new ConfigException(key + ".name", "'" + slo.name() + "' is used by an earlier SLO");
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.SecurityEvent;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,6 +46,11 @@ public final class DetectorEmitter {
      */
     public void offense(Offense offense, long time) {
         forward(new DetectorOutput.Offended(offense), time);
+    }
+
+    /** One SLO's report after a closed window, for {@code telemetry.slo}. */
+    public void sloReport(SloReport report, long time) {
+        forward(new DetectorOutput.SloReported(report), time);
     }
 
     /** A closed minute's count for {@code telemetry.ratelimit}. */

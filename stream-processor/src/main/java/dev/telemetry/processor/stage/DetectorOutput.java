@@ -3,6 +3,7 @@ package dev.telemetry.processor.stage;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.serde.JsonSerde;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
@@ -26,6 +27,9 @@ public sealed interface DetectorOutput {
      * ({@code <application.id>-event-offenses-by-rule-repartition}).
      */
     String OFFENSES_REPARTITION = "event-offenses-by-rule";
+
+    /** The topology's sink of {@code telemetry.slo}. */
+    String SLO_SINK = "slo-sink";
 
     /** The sink of this kind of output (a child of every detector that emits it). */
     String sink();
@@ -72,6 +76,19 @@ public sealed interface DetectorOutput {
         }
     }
 
+    /** One SLO's report after a closed window, for {@code telemetry.slo}. */
+    record SloReported(SloReport report) implements DetectorOutput {
+        @Override
+        public String sink() {
+            return SLO_SINK;
+        }
+
+        @Override
+        public String key() {
+            return report.key();
+        }
+    }
+
     /** An offending item for the event-alert rollup (see {@link Offense}). */
     record Offended(Offense offense) implements DetectorOutput {
         @Override
@@ -93,6 +110,11 @@ public sealed interface DetectorOutput {
     /** The serializer of the event alerts sink. */
     static Serializer<DetectorOutput> alerts() {
         return unwrapping(Alert.class, Alert::alert, JsonSerde.alert().serializer());
+    }
+
+    /** The serializer of the SLO reports sink. */
+    static Serializer<DetectorOutput> sloReports() {
+        return unwrapping(SloReported.class, SloReported::report, JsonSerde.sloReport().serializer());
     }
 
     /** The serializer of the rate-limit counts sink. */

@@ -43,6 +43,13 @@ public interface ProcessorMetrics {
     default void rollupItemLate(String rule) {
     }
 
+    /**
+     * What an event added to an SLO reached the SLO's windows after its window closed (end + grace passed): it is
+     * in the window summaries, but in no SLO count.
+     */
+    default void sloCountLate(String slo) {
+    }
+
     /** One alert changed state. */
     void alertChanged(AlertStatus status);
 }

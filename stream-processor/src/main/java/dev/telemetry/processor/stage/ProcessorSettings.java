@@ -2,6 +2,7 @@ package dev.telemetry.processor.stage;
 
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.slo.Slo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,14 +14,22 @@ import java.util.Objects;
  * @param windowSize         tumbling window size
  * @param grace              how long after a window's end its late events are still counted
  * @param closeCheckInterval how often the wall clock is checked for windows to close
+ * @param slos               the service level objectives whose budgets and burn rates are computed
  */
 public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace,
-                                Duration closeCheckInterval, List<AlertRule> rules, Detection detection) {
+                                Duration closeCheckInterval, List<AlertRule> rules, Detection detection,
+                                List<Slo> slos) {
 
     /** Settings with the seed's detection defaults. */
     public ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace, Duration closeCheckInterval,
                              List<AlertRule> rules) {
         this(topics, windowSize, grace, closeCheckInterval, rules, Detection.defaults());
+    }
+
+    /** Settings without SLOs. */
+    public ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace, Duration closeCheckInterval,
+                             List<AlertRule> rules, Detection detection) {
+        this(topics, windowSize, grace, closeCheckInterval, rules, detection, List.of());
     }
 
 
@@ -34,6 +43,7 @@ public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Dura
         requirePositive("closeCheckInterval", closeCheckInterval);
         rules = rules == null ? List.of() : List.copyOf(rules);
         detection = detection == null ? Detection.defaults() : detection;
+        slos = slos == null ? List.of() : List.copyOf(slos);
     }
 
 

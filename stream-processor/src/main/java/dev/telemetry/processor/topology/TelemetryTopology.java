@@ -12,6 +12,9 @@ import dev.telemetry.processor.injection.RequestInjectionProcessor;
 import dev.telemetry.processor.injection.SecurityEventsProcessor;
 import dev.telemetry.processor.ratelimit.RateLimitProcessor;
 import dev.telemetry.processor.rollup.EventRollupProcessor;
+import dev.telemetry.processor.slo.SloCount;
+import dev.telemetry.processor.slo.SloObservations;
+import dev.telemetry.processor.slo.SloProcessor;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.DetectorOutput;
 import dev.telemetry.processor.stage.Offense;
@@ -45,8 +48,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * Inputs (envelopes): {@code telemetry.metrics}, {@code .vitals}, {@code .actions}, {@code .requests},
  * {@code .synthetic}, {@code .errors}, {@code .security}; outputs: {@code telemetry.summaries} (one
  * {@link Summary} per series and closed window), {@code telemetry.alerts} (one {@link AlertEvent} per alert
- * state change, and event alerts), {@code telemetry.ratelimit} (requests per ip, endpoint and minute) and
- * {@code telemetry.security} (the processor's findings). Actual names come from the settings' topic catalogue.
+ * state change, and event alerts), {@code telemetry.ratelimit} (requests per ip, endpoint and minute),
+ * {@code telemetry.security} (the processor's findings) and {@code telemetry.slo} (per SLO, app and closed window: SLI, burn
+ * rates, budget left). Actual names come from the settings' topic catalogue.
  *
  * <pre>
  * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ─┬─ (closed windows) ───────┐
@@ -69,11 +73,16 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * errors-source ─ error-alerts [error-fingerprints] ────────────────────────┘   (items) ═▶ event-offenses-by-rule-repartition
  *       ═▶ event-rollups [event-rollups, event-rollup-subjects, event-rollups-watermark] ─ event-rollups-sink
  *          (internal topic, keyed by rule|app: one rollup alert per rule, app and window)
+ * metrics/vitals/requests/synthetic ─ slo-counts ═▶ slo-counts-by-slo-repartition ═▶ slo-windows ─┬─ slo-sink (telemetry.slo)
+ *                                     (event → SLO counts) (internal topic, keyed slo|app)          └─ slo-alerts-sink
+ *                                                          [slo-window-counts, slo-series,    (telemetry.alerts)
+ *                                                           slo-watermark]
  * </pre>
  * Where each stage lives: {@code window/} the window engine (series observations, cardinality caps, window
  * summaries, cardinality alerts), {@code rules/} alert rules, {@code ratelimit/} the rate limit (node
  * {@code request-checks}), {@code injection/} injection checks on requests and reported security events,
- * {@code erroralerts/} alerts on errors, {@code rollup/} the event-alert rollup. This package keeps the wiring, the names and the settings.
+ * {@code erroralerts/} alerts on errors, {@code rollup/} the event-alert rollup, {@code slo/} SLOs (error budgets,
+ * burn rates, burn-rate alerts). This package keeps the wiring, the names and the settings.
  * Every processor and store is named, so internal topic names (changelogs) stay stable across versions.
  * One repartition: the raw topics are keyed by app and series, and every series derived here refines that key,
  * except the app's {@code error_rate} over all its endpoints. Its values go through the repartition topic
@@ -86,7 +95,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * overflow series per window (and one {@code cardinality_limit} alert) however many tasks turned values away; its
  * windows close the same way. The third carries the detectors' offending items (an IP over the rate limit, an
  * injection attempt, a new error fingerprint), keyed by rule and app, to the rollup that turns them into one alert
- * per rule, app and window; its windows close the same way too.
+ * per rule, app and window; its windows close the same way too. The fourth carries what each event adds to each
+ * SLO it counts towards, keyed by SLO and app, to the SLO windows ({@code telemetry.slo} and {@code slo_burn_rate}
+ * alerts); its windows close the same way.
  */
 public final class TelemetryTopology {
 
@@ -108,6 +119,10 @@ public final class TelemetryTopology {
     static final String ERROR_ALERTS = "error-alerts";
     static final String REQUEST_INJECTION_CHECKS = "request-injection-checks";
     static final String EVENT_ROLLUPS = "event-rollups";
+    static final String SLO_COUNTS = "slo-counts";
+    /** Name of the repartition topic of SLO counts, {@code <application.id>-slo-counts-by-slo-repartition}. */
+    static final String SLO_COUNTS_BY_SLO = "slo-counts-by-slo";
+    static final String SLO_WINDOWS = "slo-windows";
 
     private TelemetryTopology() {
     }
@@ -212,18 +227,41 @@ public final class TelemetryTopology {
                 .process(EventRollupProcessor.supplier(settings, metrics, progress), Named.as(EVENT_ROLLUPS))
                 .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert())
                         .withName("event-rollups-sink"));
-        Topology topology = builder.build();
-        return topology;
+
+        // An SLO's events come from several raw partitions (a ratio's two metrics, availability over every
+        // endpoint), so its counts meet per SLO and app in one task, through a repartition topic. Wired whether or
+        // not SLOs are configured, so that adding the first one does not change the topology's shape.
+        SloObservations slos = new SloObservations(settings.slos());
+        KStream<String, DetectorOutput> sloOutputs = events
+                .flatMap((key, envelope) -> slos.of(envelope), Named.as(SLO_COUNTS))
+                .repartition(Repartitioned.<String, SloCount>as(SLO_COUNTS_BY_SLO)
+                        .withKeySerde(Serdes.String()).withValueSerde(SloCount.serde()))
+                .process(SloProcessor.supplier(settings, metrics, progress), Named.as(SLO_WINDOWS));
+        send(sloOutputs, DetectorOutput.SLO_SINK, SLO_WINDOWS + "-reports", DetectorOutput.SLO_SINK,
+                topics.name(Topic.SLO), DetectorOutput.sloReports());
+        send(sloOutputs, DetectorOutput.EVENT_ALERTS_SINK, SLO_WINDOWS + "-alerts", "slo-alerts-sink",
+                topics.name(Topic.ALERTS), DetectorOutput.alerts());
+        return builder.build();
+    }
+
+    /**
+     * The outputs of one kind ({@link DetectorOutput#sink()} equal to {@code kind}) to {@code topic}, through a
+     * filter named {@code filter} and a sink named {@code sink}.
+     */
+    private static void send(KStream<String, DetectorOutput> outputs, String kind, String filter, String sink,
+                             String topic, Serializer<DetectorOutput> serializer) {
+        // The sink only writes: the deserializer of its serde is never asked for.
+        Serde<DetectorOutput> serde = Serdes.serdeFrom(serializer, (t, bytes) -> {
+            throw new UnsupportedOperationException("the processor does not read its detectors' outputs back as such");
+        });
+        outputs.filter((key, output) -> output != null && output.sink().equals(kind), Named.as(filter))
+                .to(topic, Produced.with(Serdes.String(), serde).withName(sink));
     }
 
     /** The detectors' outputs of one kind to their sink, named {@code sink}, on {@code topic}. */
     private static void sendDetected(KStream<String, DetectorOutput> detected, String sink, String topic,
                                      Serializer<DetectorOutput> serializer) {
-        // The sink only writes: the deserializer of its serde is never asked for.
-        Serde<DetectorOutput> serde = Serdes.serdeFrom(serializer, (t, bytes) -> {
-            throw new UnsupportedOperationException("the processor does not read its detectors' outputs back as such");
-        });
-        detectedTo(detected, sink).to(topic, Produced.with(Serdes.String(), serde).withName(sink));
+        send(detected, sink, sink + "-kind", sink, topic, serializer);
     }
 
     /** The detectors' outputs that go to {@code sink} (each kind names its own, see {@link DetectorOutput#sink()}). */

@@ -145,7 +145,7 @@ public final class SeriesObservations {
      * The path of a page URL, without query and fragment: they carry ids and tokens that would make
      * every visit its own series. Null when there is no URL.
      */
-    static String pathOf(String url) {
+    public static String pathOf(String url) {
         if (url == null || url.isBlank()) {
             return null;
         }

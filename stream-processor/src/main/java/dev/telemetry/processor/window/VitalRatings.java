@@ -7,7 +7,7 @@ import java.util.Map;
  * the {@code web-vitals} library's {@code *Thresholds}): good up to the first, poor above the second,
  * needs-improvement in between. Vitals without official thresholds (TTI, custom timings) are not rated.
  */
-enum VitalRatings {
+public enum VitalRatings {
     GOOD, NEEDS_IMPROVEMENT, POOR;
 
     private static final Map<String, double[]> THRESHOLDS = Map.of(
@@ -19,12 +19,12 @@ enum VitalRatings {
             "FID", new double[] {100, 300});
 
     /** Whether {@code vital} has official thresholds. */
-    static boolean rated(String vital) {
+    public static boolean rated(String vital) {
         return THRESHOLDS.containsKey(vital);
     }
 
     /** The rating of {@code value} for {@code vital}; only for {@linkplain #rated rated} vitals. */
-    static VitalRatings of(String vital, double value) {
+    public static VitalRatings of(String vital, double value) {
         double[] t = THRESHOLDS.get(vital);
         if (value <= t[0]) {
             return GOOD;

@@ -61,7 +61,8 @@ public final class WindowClock {
         return closesAt(windowStart) <= watermark;
     }
 
-    long watermark() {
+    /** The time up to which time has passed; {@link Long#MIN_VALUE} before anything moved it. */
+    public long watermark() {
         return watermark;
     }
 

@@ -28,12 +28,13 @@ class TopologyInputsTest {
                 topics.name(Topic.SECURITY));
         // The app error_rate's and the overflow's summaries merge into the others, so a task of sub-topology 0 reads
         // partition p of every raw topic and of both their repartition topics; the event-alert rollup only writes
-        // alerts, so it is a sub-topology of its own, reading only the detectors' items.
+        // alerts, so it is a sub-topology of its own, reading only the detectors' items; so are the SLO windows, reading
+        // only the SLO counts.
         Set<String> all = new java.util.HashSet<>(raw);
         all.add("app-requests-by-app-repartition");
         all.add("app-series-overflow-by-app-repartition");
         assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all,
-                1, Set.of("app-event-offenses-by-rule-repartition")));
+                1, Set.of("app-event-offenses-by-rule-repartition"), 2, Set.of("app-slo-counts-by-slo-repartition")));
         // Each repartition topic's upstream is what feeds its writer, never the other repartition topic: counted in,
         // each would wait for the other and neither would ever be known to be read.
         Set<String> series = new java.util.HashSet<>(raw);
@@ -42,7 +43,8 @@ class TopologyInputsTest {
                 "app-requests-by-app-repartition", Set.of(topics.name(Topic.REQUESTS)),
                 "app-series-overflow-by-app-repartition", series,
                 "app-event-offenses-by-rule-repartition", Set.of(topics.name(Topic.REQUESTS), topics.name(Topic.SECURITY),
-                        topics.name(Topic.ERRORS))));
+                        topics.name(Topic.ERRORS)),
+                "app-slo-counts-by-slo-repartition", series));
         assertThat(inputs.isInternal(topics.name(Topic.SECURITY))).as("the processor also writes it, but it is raw input")
                 .isFalse();
     }

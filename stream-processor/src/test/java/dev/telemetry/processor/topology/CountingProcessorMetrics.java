@@ -14,7 +14,13 @@ final class CountingProcessorMetrics implements ProcessorMetrics {
     final Map<AlertStatus, Integer> alerts = new EnumMap<>(AlertStatus.class);
     final Map<String, Integer> overflow = new java.util.HashMap<>();
     final Map<String, Integer> findings = new java.util.HashMap<>();
+    final Map<String, Integer> sloLate = new java.util.HashMap<>();
     int summaries;
+
+    @Override
+    public void sloCountLate(String slo) {
+        sloLate.merge(slo, 1, Integer::sum);
+    }
     int fingerprintsForgotten;
 
     @Override

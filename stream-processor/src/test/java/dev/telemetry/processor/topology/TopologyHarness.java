@@ -13,11 +13,13 @@ import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.slo.Slo;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
@@ -50,6 +52,7 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestOutputTopic<String, Summary> summaries;
     final TestOutputTopic<String, AlertEvent> alerts;
+    final TestOutputTopic<String, SloReport> slo;
     private final TestInputTopic<String, Envelope> metrics;
     private final TestInputTopic<String, Envelope> vitals;
     private final TestInputTopic<String, Envelope> actions;
@@ -74,8 +77,18 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock, Detection detection) {
+        this(stateDir, rules, wallClock, detection, List.of());
+    }
+
+    /** The topology with these SLOs and no alert rules; the wall clock starts at {@link #T0}. */
+    static TopologyHarness withSlos(Path stateDir, List<Slo> slos) {
+        return new TopologyHarness(stateDir, List.of(), T0, Detection.defaults(), slos);
+    }
+
+    TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock, Detection detection, List<Slo> slos) {
         TopicCatalogue topics = TopicCatalogue.defaults();
-        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules, detection);
+        ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules, detection,
+                slos);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -116,6 +129,8 @@ final class TopologyHarness implements AutoCloseable {
                 JsonSerde.summary().deserializer());
         alerts = driver.createOutputTopic(topics.name(Topic.ALERTS), Serdes.String().deserializer(),
                 JsonSerde.alert().deserializer());
+        slo = driver.createOutputTopic(topics.name(Topic.SLO), Serdes.String().deserializer(),
+                JsonSerde.sloReport().deserializer());
     }
 
     /**
@@ -172,6 +187,12 @@ final class TopologyHarness implements AutoCloseable {
     void request(String app, String ip, String endpoint, int status, double durationMs, String query, Instant at) {
         pipe(requests, envelope(app, new RequestEvent(ip, "GET", endpoint, status, durationMs, "agent", null, query,
                 at.toEpochMilli()), at), at);
+    }
+
+    void ratedVital(String name, double value, String rating, String page, Instant at) {
+        VitalEvent vital = new VitalEvent(name, value, "v1-" + UUID.randomUUID(), "navigate", rating, null, page, null,
+                at.toEpochMilli());
+        pipe(vitals, envelope(APP, vital, at), at);
     }
 
     void synthetic(String check, boolean success, Double durationMs, Instant at) {

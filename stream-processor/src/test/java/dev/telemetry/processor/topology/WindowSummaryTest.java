@@ -280,7 +280,10 @@ class WindowSummaryTest extends HarnessTestSupport {
                         "merge-app-error-rates")
                 // Values the cardinality caps turned away: per app behind their own repartition topic.
                 .contains("summary-cardinality", "series-overflow-by-app-repartition", "series-overflow-summaries",
-                        "series-overflow-windows", "cardinality-alerts", "cardinality-alerts-sink", "merge-overflow");
+                        "series-overflow-windows", "cardinality-alerts", "cardinality-alerts-sink", "merge-overflow")
+                // SLOs: counts per SLO and app behind their own repartition topic, reports and burn-rate alerts.
+                .contains("slo-counts", "slo-counts-by-slo-repartition", "slo-windows", "slo-window-counts",
+                        "slo-series", "slo-watermark", "slo-sink", "slo-alerts-sink");
     }
 
     /** The summary of series {@code metric} (no labels, app {@link TopologyHarness#APP}) in the window {@code index} minutes after T0. */

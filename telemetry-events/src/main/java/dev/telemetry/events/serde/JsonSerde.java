@@ -5,6 +5,7 @@ import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -46,6 +47,10 @@ public final class JsonSerde<T> implements Serde<T> {
 
     public static JsonSerde<AlertEvent> alert() {
         return of(AlertEvent.class);
+    }
+
+    public static JsonSerde<SloReport> sloReport() {
+        return of(SloReport.class);
     }
 
     public static JsonSerde<RateLimitCount> rateLimitCount() {

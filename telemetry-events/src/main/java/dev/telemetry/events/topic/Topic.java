@@ -18,6 +18,8 @@ public enum Topic {
     SUMMARIES("telemetry.summaries", Kind.DERIVED),
     RATELIMIT("telemetry.ratelimit", Kind.DERIVED),
     ALERTS("telemetry.alerts", Kind.DERIVED),
+    /** Per SLO, app and closed window: the window's SLI, burn rates over several windows, the budget left. */
+    SLO("telemetry.slo", Kind.DERIVED),
     PROCESSOR_DLQ("telemetry.dlq", Kind.DEAD_LETTER),
     NOTIFICATIONS("telemetry.notifications", Kind.DELIVERY_LOG),
     NOTIFICATION_LOG("telemetry.notification-log", Kind.COMPACTED),
