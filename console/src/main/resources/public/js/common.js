@@ -246,6 +246,22 @@ window.TC = (function () {
   }
 
   /**
+   * Draws spec into container, keeping the chart in holder ({plot, key}): while its lines stay the same it is
+   * updated in place (uPlot setData: no flicker, the cursor stays); when they change it is rebuilt. Returns true when
+   * a new chart was built (so a caller can wire its listeners once).
+   */
+  function draw(container, holder, spec) {
+    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
+    if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
+      holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
+      return false;
+    }
+    holder.plot = chart(container, spec);
+    holder.key = key;
+    return true;
+  }
+
+  /**
    * Aligns several series of windows on one x axis: input [{label, windows: [{windowStart, ...}]}], pick(window)
    * gives the value. Returns {xs, series: [{label, values}]} with null where a series has no window.
    */
@@ -271,5 +287,5 @@ window.TC = (function () {
   // script runs (the live badge must exist when live() is first called).
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', header); else header();
 
-  return { VIEWS, el, cell, link, num, time, ago, params, filters, formQuery, getJSON, status, live, chart, align };
+  return { VIEWS, el, cell, link, num, time, ago, params, filters, formQuery, getJSON, status, live, chart, draw, align };
 })();

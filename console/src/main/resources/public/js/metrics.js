@@ -65,20 +65,13 @@
     if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event('submit', { cancelable: true }));
   }
 
+  // A click on a plot shows the summary of the window under the cursor (wired once per uPlot instance).
   function draw(container, holder, spec) {
-    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
-    if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
-      holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
-    } else {
-      holder.plot = TC.chart(container, spec);
-      holder.key = key;
-      if (holder.plot) {
-        // A click on the plot shows the summary of the window under the cursor.
-        holder.plot.over.addEventListener('click', function () {
-          const u = holder.plot;
-          if (u && u.cursor.idx != null) showWindow(u.data[0][u.cursor.idx]);
-        });
-      }
+    if (TC.draw(container, holder, spec) && holder.plot) {
+      holder.plot.over.addEventListener('click', function () {
+        const u = holder.plot;
+        if (u && u.cursor.idx != null) showWindow(u.data[0][u.cursor.idx]);
+      });
     }
   }
 

@@ -71,17 +71,6 @@
     }
   }
 
-  // Redraws the chart in place (uPlot setData) while its lines stay the same; rebuilds it when they change.
-  function draw(container, holder, spec) {
-    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
-    if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
-      holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
-    } else {
-      holder.plot = TC.chart(container, spec);
-      holder.key = key;
-    }
-  }
-
   function renderAccepted(accepted) {
     const seconds = accepted.bucketSeconds;
     text('bucket-label', seconds === 60 ? 'minute' : seconds + ' s');
@@ -109,7 +98,7 @@
     types.forEach(function (t) {
       series.push({ label: t, values: buckets.map(function (b) { return (b.byType || {})[t] || 0; }) });
     });
-    draw(container, chartHolder, {
+    TC.draw(container, chartHolder, {
       title: 'Events accepted per ' + (seconds === 60 ? 'minute' : seconds + ' s') + ', all and by type',
       unit: '',
       height: 220,

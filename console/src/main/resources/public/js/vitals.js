@@ -62,16 +62,6 @@
     });
   }
 
-  function draw(container, holder, spec) {
-    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
-    if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
-      holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
-    } else {
-      holder.plot = TC.chart(container, spec);
-      holder.key = key;
-    }
-  }
-
   function renderCharts(body) {
     const layout = body.vitals.map(function (v) { return v.vital; }).join(',');
     if (charts.dataset.layout !== layout) {
@@ -104,7 +94,7 @@
         holder.plot = null;
         return;
       }
-      draw(holder.node, holder, {
+      TC.draw(holder.node, holder, {
         title: v.vital + ' p75' + (v.unit ? ' (' + v.unit + ')' : ''),
         unit: v.unit,
         xs: aligned.xs,
