@@ -8,12 +8,20 @@
   const summary = document.getElementById('summary');
   const EMPTY = 'No SLO reports yet — configure slos: in processor.yaml';
 
-  // The SRE workbook's multi-window, multi-burn-rate table (30-day period, and the 7-day scaling): used
-  // until the SLO's own burn-rate alerts say which factors the processor evaluates.
-  const DEFAULT_FACTORS = {
-    '7d': [{ label: 'page 1h/5m', value: 16.8 }, { label: 'page 6h/30m', value: 5.6 }, { label: 'ticket 3d/6h', value: 2.8 }],
-    other: [{ label: 'page 1h/5m', value: 14.4 }, { label: 'page 6h/30m', value: 6 }, { label: 'ticket 3d/6h', value: 1 }]
-  };
+  // The SRE workbook's multi-window, multi-burn-rate table, as the processor scales it (README "SLOs"): factor =
+  // share of the budget spent in the long window × period ÷ long window (14.4 / 6 / 1 for 30 days). Used until the
+  // SLO's own burn-rate alerts say which factors the processor evaluates.
+  const DEFAULT_PAIRS = [
+    { label: 'page 1h/5m', long: '1h', share: 0.02, hours: 1 },
+    { label: 'page 6h/30m', long: '6h', share: 0.05, hours: 6 },
+    { label: 'ticket 3d/6h', long: '3d', share: 0.10, hours: 72 }
+  ];
+  const UNIT_HOURS = { m: 1 / 60, h: 1, d: 24, w: 168 };
+
+  function periodHours(period) {
+    const m = /^(\d+)([mhdw])$/.exec(String(period || ''));
+    return m ? Number(m[1]) * UNIT_HOURS[m[2]] : 720;
+  }
 
   function percent(fraction, digits) {
     return typeof fraction === 'number' ? TC.num(fraction * 100, digits == null ? 2 : digits) + ' %' : '–';
@@ -23,17 +31,26 @@
     return fraction <= 0 ? 'bad' : fraction < 0.25 ? 'warn' : 'ok';
   }
 
+  // The dashed lines of the burn-rate chart: each pair's factor from the SLO's own burn-rate alerts when one was seen
+  // (the processor's threshold), else the default for its period.
   function factors(s) {
-    if (s.factors.length > 0) {
-      return s.factors.map(function (f) {
-        const kind = f.severity === 'critical' ? 'page' : f.severity === 'warning' ? 'ticket' : String(f.severity);
-        return { label: kind + ' ' + f.longWindow + (f.shortWindow ? '/' + f.shortWindow : '') + ' ×' + TC.num(f.factor, 2),
-          value: f.factor };
-      });
-    }
-    return (DEFAULT_FACTORS[s.period] || DEFAULT_FACTORS.other).map(function (f) {
-      return { label: f.label + ' ×' + TC.num(f.value, 2) + ' (default)', value: f.value };
+    const seen = new Map(s.factors.map(function (f) { return [f.longWindow, f]; }));
+    const hours = periodHours(s.period);
+    const out = DEFAULT_PAIRS.map(function (p) {
+      const f = seen.get(p.long);
+      seen.delete(p.long);
+      if (f) return fromAlert(f);
+      const value = Math.round(p.share * hours / p.hours * 1000) / 1000;
+      return { label: p.label + ' ×' + TC.num(value, 3) + ' (default)', value: value };
     });
+    seen.forEach(function (f) { out.push(fromAlert(f)); });
+    return out;
+  }
+
+  function fromAlert(f) {
+    const kind = f.severity === 'critical' ? 'page' : f.severity === 'warning' ? 'ticket' : String(f.severity);
+    return { label: kind + ' ' + f.longWindow + (f.shortWindow ? '/' + f.shortWindow : '') + ' ×' + TC.num(f.factor, 3),
+      value: f.factor };
   }
 
   function stat(parent, label, value, className) {
