@@ -10,6 +10,7 @@ window.TC = (function () {
     { href: '/vitals.html', label: 'Web vitals' },
     { href: '/metrics.html', label: 'Metrics' },
     { href: '/alerts.html', label: 'Alerts' },
+    { href: '/slo.html', label: 'SLOs' },
     { href: '/errors.html', label: 'Errors' },
     { href: '/security.html', label: 'Security' },
     { href: '/synthetic.html', label: 'Synthetic checks' },

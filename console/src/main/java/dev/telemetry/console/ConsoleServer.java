@@ -8,6 +8,7 @@ import dev.telemetry.console.api.ErrorsApi;
 import dev.telemetry.console.api.MetricsApi;
 import dev.telemetry.console.api.OverviewApi;
 import dev.telemetry.console.api.SilencesApi;
+import dev.telemetry.console.api.SloApi;
 import dev.telemetry.console.api.SyntheticApi;
 import dev.telemetry.console.api.VitalsApi;
 import dev.telemetry.console.auth.AuthHttp;
@@ -28,9 +29,11 @@ import dev.telemetry.console.view.Finding;
 import dev.telemetry.console.view.RateLimitView;
 import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
+import dev.telemetry.console.view.SloView;
 import dev.telemetry.console.view.SyntheticView;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
+import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.topic.Topic;
@@ -94,6 +97,8 @@ public final class ConsoleServer implements AutoCloseable {
         RateLimitView rateLimits = new RateLimitView(v.retention(), v.maxRecords(), clock);
         ErrorView errors = new ErrorView(v.retention(), v.maxFingerprints(), clock);
         SyntheticView synthetic = new SyntheticView(v.retention(), v.maxSeries(), clock);
+        // One SLO of one app is one series of reports: the same caps as the metric series.
+        SloView slos = new SloView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
         registry.gauge("console.series", series, SeriesView::seriesCount);
         registry.gauge("console.windows", series, s -> (double) s.windowCount());
         registry.gauge("console.alerts", alerts, AlertView::size);
@@ -102,6 +107,7 @@ public final class ConsoleServer implements AutoCloseable {
         registry.gauge("console.ratelimit.counts", rateLimits, RateLimitView::size);
         registry.gauge("console.error.fingerprints", errors, ErrorView::size);
         registry.gauge("console.synthetic.checks", synthetic, SyntheticView::size);
+        registry.gauge("console.slos", slos, SloView::size);
         TopicCatalogue topics = config.topicCatalogue();
         JsonCodec codec = JsonCodec.standard();
         ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
@@ -117,11 +123,14 @@ public final class ConsoleServer implements AutoCloseable {
         });
         handlers.put(topics.name(Topic.ALERTS), b -> {
             AlertEvent a = codec.read(b, AlertEvent.class);
-            changed(feed, "alerts", alerts.add(a));
+            boolean added = alerts.add(a);
+            changed(feed, "alerts", added);
             changed(feed, "errors", errors.add(a)); // new / regressed fingerprints
+            changed(feed, "slo", added && SloApi.ALERT.equals(a.rule())); // the SLO cards show their burn-rate alerts
         });
         handlers.put(topics.name(Topic.ERRORS), b -> changed(feed, "errors", errors.add(codec.readEnvelope(b))));
         handlers.put(topics.name(Topic.SYNTHETIC), b -> changed(feed, "synthetic", synthetic.add(codec.readEnvelope(b))));
+        handlers.put(topics.name(Topic.SLO), b -> changed(feed, "slo", slos.add(codec.read(b, SloReport.class))));
         handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
         handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
         handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
@@ -137,10 +146,12 @@ public final class ConsoleServer implements AutoCloseable {
             rateLimits.prune();
             errors.prune();
             synthetic.prune();
+            slos.prune();
         }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
         ErrorsApi errorsApi = new ErrorsApi(series, errors);
         SyntheticApi syntheticApi = new SyntheticApi(series, synthetic);
+        SloApi sloApi = new SloApi(slos, alerts);
         SilencesApi silences = new SilencesApi(new SinkSilences(config.services().sink(), config.silences().adminToken(),
                 config.silences().requestTimeout(), codec), feed, codec, clock);
         AuthHttp auth = new AuthHttp(new ConsoleAuth(config.auth(), new SessionStore(config.auth().sessionTtl(),
@@ -207,6 +218,7 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/api/ratelimit", ctx -> json(ctx, codec, 200, api.rateLimits(ctx.queryParamMap())));
                 cfg.routes.get("/api/errors", ctx -> json(ctx, codec, 200, errorsApi.errors(ctx.queryParamMap())));
                 cfg.routes.get("/api/synthetic", ctx -> json(ctx, codec, 200, syntheticApi.synthetic(ctx.queryParamMap())));
+                cfg.routes.get("/api/slo", ctx -> json(ctx, codec, 200, sloApi.slo(ctx.queryParamMap())));
                 cfg.routes.get("/api/overview", ctx -> json(ctx, codec, 200, overviewApi.overview(ctx.queryParamMap())));
                 cfg.routes.get("/api/vitals", ctx -> json(ctx, codec, 200, vitalsApi.vitals(ctx.queryParamMap())));
                 cfg.routes.get("/api/metrics", ctx -> json(ctx, codec, 200, metricsApi.catalogue(ctx.queryParamMap())));
@@ -227,6 +239,7 @@ public final class ConsoleServer implements AutoCloseable {
                     details.put("rateLimitCounts", rateLimits.size());
                     details.put("errorFingerprints", errors.size());
                     details.put("syntheticChecks", synthetic.size());
+                    details.put("slos", slos.size());
                     if (consumer.lastError() != null) {
                         details.put("lastError", consumer.lastError());
                     }
@@ -243,7 +256,7 @@ public final class ConsoleServer implements AutoCloseable {
                         body.put("path", ctx.path());
                         body.put("message", "no API route " + ctx.path()
                                 + " (known: /api/overview, /api/vitals, /api/metrics, /api/series, /api/alerts, /api/errors,"
-                                + " /api/security, /api/ratelimit, /api/synthetic, /api/deliveries, /api/silences, /api/session,"
+                                + " /api/security, /api/ratelimit, /api/synthetic, /api/slo, /api/deliveries, /api/silences, /api/session,"
                                 + " /api/stream)");
                         json(ctx, codec, 404, body);
                     }

@@ -26,8 +26,8 @@ class ConsoleViewsBrowserTest {
             browser.open("/");
             browser.await("header nav a[aria-current]");
             List<String> links = browser.all("header nav a").stream().map(a -> a.getDomAttribute("href")).toList();
-            assertThat(links).containsExactly("/", "/vitals.html", "/metrics.html", "/alerts.html", "/errors.html",
-                    "/security.html", "/synthetic.html", "/deliveries.html");
+            assertThat(links).containsExactly("/", "/vitals.html", "/metrics.html", "/alerts.html", "/slo.html",
+                    "/errors.html", "/security.html", "/synthetic.html", "/deliveries.html");
 
             for (String link : links) {
                 browser.open(link);
