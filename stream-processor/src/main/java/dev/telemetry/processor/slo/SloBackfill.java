@@ -228,6 +228,12 @@ public final class SloBackfill {
         long read = 0;
         try (KafkaConsumer<String, Envelope> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 JsonSerde.envelope().deserializer())) {
+            String repartition = repartitionTopic(config.applicationId());
+            List<PartitionInfo> target = consumer.partitionsFor(repartition, timeout);
+            if (target == null || target.isEmpty()) {
+                throw new IllegalStateException("topic " + repartition + " does not exist: the processor (application id "
+                        + config.applicationId() + ") creates it when it first starts; start it (./telemetry up) first");
+            }
             List<TopicPartition> partitions = new ArrayList<>();
             for (Topic topic : rawTopics(slo.sli().type())) {
                 String topicName = settings.topics().name(topic);
