@@ -71,6 +71,8 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
      * an open window, and this spares them reading (and decoding) the series' state.
      */
     private final Map<String, Long> firstWindows = new HashMap<>();
+    /** The live start ({@link SloSeriesState#liveStart}) of every known series, mirroring {@link #series}. */
+    private final Map<String, Long> liveStarts = new HashMap<>();
     /** The latest window start closed for every series, so that a clock tick inside a window scans nothing. */
     private long closedUpTo = SloSeriesState.NONE;
 
@@ -114,8 +116,12 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
         this.series = context.getStateStore(SERIES_STORE);
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(WATERMARK_STORE));
         firstWindows.clear();
+        liveStarts.clear();
         try (KeyValueIterator<String, SloSeriesState> it = series.all()) {
-            it.forEachRemaining(entry -> firstWindows.put(entry.key, entry.value.firstWindow()));
+            it.forEachRemaining(entry -> {
+                firstWindows.put(entry.key, entry.value.firstWindow());
+                liveStarts.put(entry.key, entry.value.liveStart());
+            });
         }
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (clock.advanceTo(progress.wallClockReadUpTo(context.taskId(), now))) {
@@ -130,6 +136,10 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
             return;
         }
         String key = record.key();
+        if (record.value().isBackfill()) {
+            applyBackfill(key, record.value().backfill());
+            return;
+        }
         long windowStart = clock.windowStart(record.timestamp());
         if (clock.isClosed(windowStart) || windowStart < 0) {
             metrics.sloCountLate(SloObservations.sloOf(key));
@@ -139,12 +149,16 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
         if (firstWindow == null) {
             series.put(key, SloSeriesState.first(windowStart));
             firstWindows.put(key, windowStart);
-        } else if (windowStart < firstWindow) {
-            // An earlier event of a window still open (within grace): the series starts there.
+            liveStarts.put(key, windowStart);
+        } else if (windowStart < firstWindow || windowStart < liveStarts.get(key)) {
+            // An earlier event of a window still open (within grace): the series, or its live part, starts there.
+            // (Backfilled windows are closed, so an open one before the live start holds no backfilled counts.)
             SloSeriesState state = series.get(key);
-            series.put(key, new SloSeriesState(windowStart, state.lastClosed(), state.cumGood(), state.cumTotal(),
-                    state.firingSince()));
-            firstWindows.put(key, windowStart);
+            long first = Math.min(windowStart, state.firstWindow());
+            series.put(key, new SloSeriesState(first, state.lastClosed(), state.cumGood(), state.cumTotal(),
+                    state.firingSince(), windowStart));
+            firstWindows.put(key, first);
+            liveStarts.put(key, windowStart);
         }
         windows.add(key, windowStart, record.value());
     }
@@ -212,7 +226,7 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
             windows.delete(key, dropped);
         }
         SloSeriesState closed = new SloSeriesState(state.firstWindow(), start, cumulative.good(), cumulative.total(),
-                state.firingSince());
+                state.firingSince(), state.liveStart());
         return report(slo, key, closed, start, counts, periodWindows);
     }
 
@@ -254,7 +268,7 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
             }
         }
         return new SloSeriesState(state.firstWindow(), state.lastClosed(), state.cumGood(), state.cumTotal(),
-                new LinkedHashMap<>(firing));
+                new LinkedHashMap<>(firing), state.liveStart());
     }
 
     private Counts periodCounts(String key, SloSeriesState state, long start, long periodWindows) {
@@ -288,5 +302,69 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
         windows.deleteAll(key);
         series.delete(key);
         firstWindows.remove(key);
+        liveStarts.remove(key);
+    }
+
+    /**
+     * Sets a backfill batch's whole-window totals into the series' closed windows before its live start, and
+     * recomputes the ring's cumulative counts; see {@link SloBackfill} for why this never counts an event twice.
+     * Windows outside that range (counted live, still open, or older than the ring) are ignored. No report or alert
+     * is emitted for history: the next window close reports and alerts on the filled ring.
+     */
+    private void applyBackfill(String key, List<SloBackfill.WindowTotal> batch) {
+        Slo slo = slos.get(SloObservations.sloOf(key));
+        if (slo == null || batch.isEmpty()) {
+            return;
+        }
+        SloSeriesState state = series.get(key);
+        long last;
+        if (state == null) {
+            // Nothing counted live since the series was forgotten, if ever: every closed window is free.
+            last = latestClosable();
+        } else if (state.lastClosed() != SloSeriesState.NONE) {
+            last = state.lastClosed();
+        } else {
+            // Counted live, nothing closed yet: the closed windows before the live start are free.
+            last = Math.min(latestClosable(), state.liveStart() - size);
+        }
+        if (last == SloSeriesState.NONE || last < 0) {
+            // The clock never moved: no window is closed, so none may be filled yet.
+            metrics.sloCountLate(slo.name());
+            return;
+        }
+        long liveStart = state == null ? last + size : state.liveStart();
+        long ringStart = last - slo.periodWindows(settings.windowSize()) * size;
+        long limit = Math.min(last, liveStart - size);
+        java.util.TreeMap<Long, SloBackfill.WindowTotal> accepted = new java.util.TreeMap<>();
+        for (SloBackfill.WindowTotal window : batch) {
+            long start = window.windowStart();
+            if (start >= ringStart && start <= limit && clock.windowStart(start) == start) {
+                accepted.put(start, window);
+            }
+        }
+        if (accepted.isEmpty()) {
+            return;
+        }
+        long first = state == null ? accepted.firstKey()
+                : Math.max(ringStart, Math.min(state.firstWindow(), accepted.firstKey()));
+        double cumGood = 0;
+        double cumTotal = 0;
+        for (long start = first; start <= last; start += size) {
+            SloBackfill.WindowTotal filled = accepted.get(start);
+            Counts own;
+            if (filled != null) {
+                own = new Counts(filled.good(), filled.total());
+            } else {
+                SloWindowStore.Window existing = windows.get(key, start);
+                own = existing == null ? Counts.NONE : existing.counts();
+            }
+            cumGood += own.good();
+            cumTotal += own.total();
+            windows.put(key, start, new SloWindowStore.Window(own.good(), own.total(), cumGood, cumTotal));
+        }
+        series.put(key, new SloSeriesState(first, last, cumGood, cumTotal,
+                state == null ? Map.of() : state.firingSince(), liveStart));
+        firstWindows.put(key, first);
+        liveStarts.put(key, liveStart);
     }
 }

@@ -11,17 +11,21 @@ import java.util.Map;
  * @param cumGood      good events from {@code firstWindow} through {@code lastClosed}
  * @param cumTotal     all events from {@code firstWindow} through {@code lastClosed}
  * @param firingSince  the firing burn-rate alerts, by {@code <long>/<short>} window, with their start
+ * @param liveStart    the earliest window the live path counted into: windows before it hold only backfilled
+ *                     counts (see {@link SloBackfill}); {@code firstWindow} when absent (states written before
+ *                     backfill existed, whose windows were all counted live)
  */
 public record SloSeriesState(long firstWindow, long lastClosed, double cumGood, double cumTotal,
-                             Map<String, Instant> firingSince) {
+                             Map<String, Instant> firingSince, Long liveStart) {
 
     static final long NONE = Long.MIN_VALUE;
 
     public SloSeriesState {
         firingSince = firingSince == null ? Map.of() : Map.copyOf(firingSince);
+        liveStart = liveStart == null ? Long.valueOf(firstWindow) : liveStart;
     }
 
     static SloSeriesState first(long window) {
-        return new SloSeriesState(window, NONE, 0, 0, Map.of());
+        return new SloSeriesState(window, NONE, 0, 0, Map.of(), window);
     }
 }

@@ -244,6 +244,23 @@ final class TopologyHarness implements AutoCloseable {
         wallClock = at;
     }
 
+    /** A request's envelope as the harness pipes it, for tests that need the raw event itself (the SLO backfill). */
+    static Envelope requestEnvelope(String app, String endpoint, int status, Instant at) {
+        return envelope(app, new RequestEvent("198.51.100.1", "GET", endpoint, status, 10, "agent", null, null,
+                at.toEpochMilli()), at);
+    }
+
+    void request(Envelope envelope) {
+        pipe(requests, envelope, envelope.eventTime());
+    }
+
+    /** Sends a record into the SLO repartition topic, as {@code ./telemetry slo backfill} does. */
+    void sloRepartition(String key, dev.telemetry.processor.slo.SloCount count) {
+        driver.createInputTopic(dev.telemetry.processor.slo.SloBackfill.repartitionTopic("topology-test"),
+                        Serdes.String().serializer(), dev.telemetry.processor.slo.SloCount.serde().serializer())
+                .pipeInput(key, count, wallClock);
+    }
+
     private static Envelope envelope(String app, TelemetryEvent event, Instant eventTime) {
         return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null, app, eventTime, eventTime,
                 "203.0.113.9", "test-agent", event);
