@@ -1,6 +1,5 @@
 package dev.telemetry.console;
 
-import dev.telemetry.console.api.ApiError;
 import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
@@ -19,6 +18,7 @@ import dev.telemetry.console.kafka.ReadModelConsumer;
 import dev.telemetry.console.overview.AcceptedEvents;
 import dev.telemetry.console.overview.HealthPoller;
 import dev.telemetry.console.overview.OffsetSampler;
+import dev.telemetry.console.refusal.ApiError;
 import dev.telemetry.console.silence.SinkSilences;
 import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeadLetter;
@@ -31,11 +31,11 @@ import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
 import dev.telemetry.console.view.SloView;
 import dev.telemetry.console.view.SyntheticView;
+import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
-import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.ops.Health;

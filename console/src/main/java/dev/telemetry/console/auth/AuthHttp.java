@@ -1,7 +1,7 @@
 package dev.telemetry.console.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.telemetry.console.api.ApiError;
+import dev.telemetry.console.refusal.ApiError;
 import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import io.javalin.http.Context;

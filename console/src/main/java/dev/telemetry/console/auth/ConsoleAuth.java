@@ -1,7 +1,7 @@
 package dev.telemetry.console.auth;
 
-import dev.telemetry.console.api.ApiError;
 import dev.telemetry.console.config.ConsoleConfig;
+import dev.telemetry.console.refusal.ApiError;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.telemetry.console.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.telemetry.console.api.ApiError;
 import dev.telemetry.console.config.ConsoleConfig;
+import dev.telemetry.console.refusal.ApiError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.telemetry.console.silence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.telemetry.console.api.ApiError;
+import dev.telemetry.console.refusal.ApiError;
 import dev.telemetry.events.codec.JsonCodec;
 import java.io.IOException;
 import java.net.ServerSocket;

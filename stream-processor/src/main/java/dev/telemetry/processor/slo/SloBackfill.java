@@ -3,24 +3,20 @@ package dev.telemetry.processor.slo;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
-import dev.telemetry.processor.config.ProcessorConfig;
+import dev.telemetry.processor.slo.spec.SliType;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.stage.ProcessorSettings;
-import dev.telemetry.service.config.ConfigException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -141,98 +137,27 @@ public final class SloBackfill {
         return applicationId + "-slo-counts-by-slo-repartition";
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
-    }
-
     /**
-     * {@code NAME [--config processor.yaml] [--timeout 10s]}; exit 0 when done, 1 when Kafka cannot be used,
-     * 2 for a usage or configuration error (an unknown SLO names the known ones).
+     * Reads the SLO's raw topics from now - period to their current end and sends the whole-window totals to the
+     * processor's SLO repartition topic (see the class comment); the command is {@code SloBackfillMain}.
      */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        String name = null;
-        List<String> configArgs = new ArrayList<>();
-        Duration timeout = Duration.ofSeconds(10);
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
-            if ((arg.equals("--config") || arg.equals("--timeout")) && i + 1 < rest.size()) {
-                if (arg.equals("--config")) {
-                    configArgs.add(arg);
-                    configArgs.add(rest.get(++i));
-                } else {
-                    timeout = dev.telemetry.service.config.Durations.parse(rest.get(++i));
-                }
-            } else if (!arg.startsWith("--") && name == null) {
-                name = arg;
-            } else {
-                err.println("usage: ./telemetry slo backfill NAME [--config processor.yaml]");
-                return 2;
-            }
-        }
-        if (name == null) {
-            err.println("usage: ./telemetry slo backfill NAME [--config processor.yaml]");
-            return 2;
-        }
-        ProcessorConfig config;
-        try {
-            config = ProcessorConfig.load(configArgs.toArray(String[]::new));
-        } catch (ConfigException e) {
-            err.println("configuration error: " + e.getMessage());
-            return 2;
-        }
-        ProcessorSettings settings = config.settings();
-        String wanted = name;
-        Slo slo = settings.slos().stream().filter(s -> s.name().equals(wanted)).findFirst().orElse(null);
-        if (slo == null) {
-            String known = settings.slos().stream().map(Slo::name).collect(Collectors.joining(", "));
-            err.println("unknown SLO '" + name + "'; configured SLOs: " + (known.isEmpty() ? "(none)" : known));
-            return 2;
-        }
-        String bootstrap = config.kafka().bootstrapServers();
-        Properties common = new Properties();
-        common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(withTimeouts(common, timeout))) {
-            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            err.println("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds()
-                    + " s: is the stack up (./telemetry up)?");
-            return 1;
-        }
-        try {
-            return backfill(config, settings, slo, out, timeout);
-        } catch (RuntimeException e) {
-            err.println("backfill of SLO '" + slo.name() + "' failed: " + e);
-            return 1;
-        }
-    }
-
-    private static Properties withTimeouts(Properties base, Duration timeout) {
-        Properties p = new Properties();
-        p.putAll(base);
-        int ms = (int) timeout.toMillis();
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        return p;
-    }
-
-    private static int backfill(ProcessorConfig config, ProcessorSettings settings, Slo slo, PrintStream out,
-                                Duration timeout) {
+    public static int backfill(String bootstrapServers, String applicationId, ProcessorSettings settings, Slo slo,
+                               PrintStream out, Duration timeout) {
         SloBackfill backfill = new SloBackfill(slo, settings.windowSize());
         long from = Instant.now().minus(slo.period()).toEpochMilli();
         Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         long read = 0;
         try (KafkaConsumer<String, Envelope> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 JsonSerde.envelope().deserializer())) {
-            String repartition = repartitionTopic(config.applicationId());
+            String repartition = repartitionTopic(applicationId);
             List<PartitionInfo> target = consumer.partitionsFor(repartition, timeout);
             if (target == null || target.isEmpty()) {
                 throw new IllegalStateException("topic " + repartition + " does not exist: the processor (application id "
-                        + config.applicationId() + ") creates it when it first starts; start it (./telemetry up) first");
+                        + applicationId + ") creates it when it first starts; start it (./telemetry up) first");
             }
             List<TopicPartition> partitions = new ArrayList<>();
             for (Topic topic : rawTopics(slo.sli().type())) {
@@ -271,11 +196,11 @@ public final class SloBackfill {
             throw new IllegalStateException("an unreadable record in the raw topics: " + e.getMessage(), e);
         }
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_000_000);
-        String topic = repartitionTopic(config.applicationId());
+        String topic = repartitionTopic(applicationId);
         int series = 0;
         long windows = 0;
         try (KafkaProducer<String, SloCount> producer = new KafkaProducer<>(producerProps, new StringSerializer(),

@@ -6,6 +6,8 @@ import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.SyntheticEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.VitalEvent;
+import dev.telemetry.processor.slo.spec.Sli;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.window.SeriesObservations;
 import dev.telemetry.processor.window.VitalRatings;
 import java.util.ArrayList;

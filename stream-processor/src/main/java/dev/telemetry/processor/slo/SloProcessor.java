@@ -3,6 +3,8 @@ package dev.telemetry.processor.slo;
 import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.processor.slo.BurnRates.Counts;
+import dev.telemetry.processor.slo.spec.BurnRateAlert;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.stage.DetectorEmitter;
 import dev.telemetry.processor.stage.DetectorOutput;
 import dev.telemetry.processor.stage.ProcessorMetrics;

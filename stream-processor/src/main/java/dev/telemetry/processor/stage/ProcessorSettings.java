@@ -2,7 +2,7 @@ package dev.telemetry.processor.stage;
 
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.rules.AlertRule;
-import dev.telemetry.processor.slo.Slo;
+import dev.telemetry.processor.slo.spec.Slo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

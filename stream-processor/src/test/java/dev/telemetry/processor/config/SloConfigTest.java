@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.telemetry.processor.slo.BurnRateAlert;
-import dev.telemetry.processor.slo.BurnSeverity;
-import dev.telemetry.processor.slo.Sli;
-import dev.telemetry.processor.slo.SliType;
-import dev.telemetry.processor.slo.Slo;
+import dev.telemetry.processor.slo.spec.BurnRateAlert;
+import dev.telemetry.processor.slo.spec.BurnSeverity;
+import dev.telemetry.processor.slo.spec.Sli;
+import dev.telemetry.processor.slo.spec.SliType;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.service.config.ConfigException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.processor.slo.BurnRates.Counts;
+import dev.telemetry.processor.slo.spec.BurnRateAlert;
+import dev.telemetry.processor.slo.spec.BurnSeverity;
+import dev.telemetry.processor.slo.spec.Sli;
+import dev.telemetry.processor.slo.spec.SliType;
+import dev.telemetry.processor.slo.spec.Slo;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.telemetry.processor.slo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.telemetry.processor.slo.spec.SliType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ class SloBackfillCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return SloBackfill.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return dev.telemetry.processor.SloBackfillMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

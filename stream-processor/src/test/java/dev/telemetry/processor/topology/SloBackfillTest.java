@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.derived.SloReport;
-import dev.telemetry.processor.slo.Slo;
 import dev.telemetry.processor.slo.SloBackfill;
 import dev.telemetry.processor.slo.SloCount;
+import dev.telemetry.processor.slo.spec.Slo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -19,7 +19,7 @@ import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.rules.AlertRule;
-import dev.telemetry.processor.slo.Slo;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;

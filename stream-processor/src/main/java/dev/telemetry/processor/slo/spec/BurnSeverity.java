@@ -1,4 +1,4 @@
-package dev.telemetry.processor.slo;
+package dev.telemetry.processor.slo.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package dev.telemetry.console.api;
+package dev.telemetry.console.refusal;
 
 /**
  * A request the console refuses or cannot serve, with the HTTP status that says why and a stable error code:

@@ -1,4 +1,4 @@
-package dev.telemetry.processor.slo;
+package dev.telemetry.processor.slo.spec;
 
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.Require;
