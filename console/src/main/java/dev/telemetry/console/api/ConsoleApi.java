@@ -4,7 +4,6 @@ import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeliveryView;
 import dev.telemetry.console.view.RateLimitView;
 import dev.telemetry.console.view.SecurityView;
-import dev.telemetry.console.view.SeriesData;
 import dev.telemetry.console.view.SeriesView;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -22,7 +21,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
- *   <li>{@code GET /api/series?metric=LCP&app=shop}: the metric's series, each with its windows</li>
+ *   <li>{@code GET /api/series?metric=LCP&app=shop&stats=p75,ratings}: the metric's series, each with its windows
+ *       ({@code stats}: only these statistics in each window, besides its start and end; all when absent)</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
  *   <li>{@code GET /api/security?app=shop&event=...&ip=...}: findings (newest first) and the top offending IPs</li>
  *   <li>{@code GET /api/ratelimit?app=shop&ip=...&exceeded=true}: per-minute request counts per IP and endpoint</li>
@@ -36,7 +36,7 @@ public final class ConsoleApi {
     /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
     private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
-    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
+    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
     private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "ip");
     private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
@@ -130,12 +130,30 @@ public final class ConsoleApi {
         known(query, SERIES_PARAMS);
         String metric = name(query, "metric", true);
         String app = name(query, "app", false);
-        List<SeriesData> found = series.query(metric, app);
+        Set<String> stats = statistics(query);
+        // Written series by series when the body is serialized: a chart of 1 000 series × 360 windows is tens of MB.
+        SeriesView.Selection found = series.select(metric, app, stats);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metric", metric);
-        body.put("count", found.size());
+        body.put("count", found.count());
         body.put("series", found);
         return body;
+    }
+
+    private static Set<String> statistics(Map<String, List<String>> query) {
+        String stats = single(query, "stats");
+        if (stats == null) {
+            return null;
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String part : stats.split(",", -1)) {
+            String name = part.trim();
+            if (!SeriesView.STATISTICS.contains(name)) {
+                throw new BadParameter("stats", "must be one or more of " + String.join(", ", SeriesView.STATISTICS) + " (comma-separated)");
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     private static void known(Map<String, List<String>> query, Set<String> allowed) {
