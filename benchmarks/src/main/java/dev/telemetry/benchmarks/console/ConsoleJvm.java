@@ -128,6 +128,22 @@ final class ConsoleJvm implements AutoCloseable {
         return Long.parseLong(m.group(2)) * 1024;
     }
 
+    /** {@code console_records_total{topic=...}} from the console's {@code /metrics}: records read into the views. */
+    long recordsRead(String topic) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("(?m)^console_records_total\\{[^}]*topic=\"" + Pattern.quote(topic) + "\"[^}]*} ([0-9.eE+]+)")
+                    .matcher(r.body());
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
     /** The most used heap seen on {@code /metrics} since the last reset. */
     long maxUsed() {
         return maxUsed.get();

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/alerts?status=firing,pending&app=shop}: the alerts' latest states</li>
  *   <li>{@code GET /api/series?metric=LCP&app=shop&stats=p75,ratings}: the metric's series, each with its windows
- *       ({@code stats}: only these statistics in each window, besides its start and end; all when absent)</li>
+ *       ({@code stats}: only these statistics in each window, besides its start and end; all when absent;
+ *       {@code format=columns}: one array per field instead of window objects, see {@link SeriesView#select})</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
  *   <li>{@code GET /api/security?app=shop&event=...&ip=...}: findings (newest first) and the top offending IPs</li>
  *   <li>{@code GET /api/ratelimit?app=shop&ip=...&exceeded=true}: per-minute request counts per IP and endpoint</li>
@@ -36,7 +37,7 @@ public final class ConsoleApi {
     /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
     private static final Set<String> ALERT_PARAMS = Set.of("status", "app");
-    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats");
+    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats", "format");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
     private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "ip");
     private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
@@ -132,7 +133,11 @@ public final class ConsoleApi {
         String app = name(query, "app", false);
         Set<String> stats = statistics(query);
         // Written series by series when the body is serialized: a chart of 1 000 series × 360 windows is tens of MB.
-        SeriesView.Selection found = series.select(metric, app, stats);
+        String format = single(query, "format");
+        if (format != null && !format.equals("windows") && !format.equals("columns")) {
+            throw new BadParameter("format", "must be windows (the default) or columns");
+        }
+        SeriesView.Selection found = series.select(metric, app, stats, "columns".equals(format));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metric", metric);
         body.put("count", found.count());

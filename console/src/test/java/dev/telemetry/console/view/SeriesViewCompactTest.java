@@ -92,6 +92,35 @@ class SeriesViewCompactTest {
     }
 
     @Test
+    void shouldWriteColumnsWithTheSameValuesAsTheWindows() throws Exception {
+        SeriesView view = new SeriesView(Duration.ofHours(6), 100, 360, Clock.fixed(NOW, ZoneOffset.UTC));
+        for (int m = 0; m < 5; m++) {
+            Instant start = NOW.minus(Duration.ofMinutes(10 - m));
+            view.add(summary("a", start, m * 0.37, m == 3));
+            view.add(new Summary(1, "shop", "m", "old", Map.of(), start, start.plusSeconds(60), 3, 3, 1, 1, 1));
+        }
+        JsonNode windows = CODEC.readTree(CODEC.write(view.select("m", null, null, false)));
+        JsonNode columns = CODEC.readTree(CODEC.write(view.select("m", null, new LinkedHashSet<>(List.of("count", "p95", "ratings")), true)));
+        for (int s = 0; s < 2; s++) {
+            JsonNode c = columns.get(s);
+            assertThat(c.has("windows")).isFalse();
+            for (int i = 0; i < 5; i++) {
+                JsonNode w = windows.get(s).get("windows").get(i);
+                assertThat(c.get("windowStart").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowStart").asText()).toEpochMilli());
+                assertThat(c.get("windowEnd").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowEnd").asText()).toEpochMilli());
+                assertThat(c.get("count").get(i)).isEqualTo(w.get("count"));
+                assertThat(c.get("p95").get(i).isNull()).isEqualTo(!w.has("p95"));
+                if (w.has("p95")) {
+                    assertThat(c.get("p95").get(i).asDouble()).isEqualTo(w.get("p95").asDouble());
+                }
+                assertThat(c.get("ratings").get(i).isNull()).isEqualTo(!w.has("ratings"));
+            }
+            assertThat(c.has("mean")).isFalse();
+        }
+        assertThat(columns.get(0).get("ratings").get(3).get("needsImprovement").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void shouldGiveASeriesRatingsWhenTheyStartArrivingAndGiveRoomBackWhenItGoesQuiet() {
         MutableClock clock = new MutableClock(NOW);
         SeriesView view = new SeriesView(Duration.ofHours(6), 100, 360, clock);
