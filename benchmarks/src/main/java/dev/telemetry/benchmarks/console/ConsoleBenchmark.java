@@ -151,9 +151,12 @@ public final class ConsoleBenchmark {
                     out.println("   " + rows.get(rows.size() - 1));
                     // What a chart asks for, if this build can be asked: one statistic (a line per series), as window objects
                     // and as columns (uPlot's layout), and the Metrics view's five statistics as columns.
-                    for (String variant : List.of("stats=p95", "stats=p95&format=columns", "stats=count,mean,p50,p95,p99&format=columns")) {
+                    for (String variant : List.of("stats=p95", "stats=p95&format=columns", "stats=count,mean,p50,p95,p99&format=columns",
+                            "stats=count,mean,p50,p95,p99&format=columns, Accept-Encoding: gzip")) {
+                        boolean gzipped = variant.endsWith("gzip");
+                        String query = variant.split(",? Accept")[0];
                         try {
-                            ApiTimer.Result r = api.time(variant, url + "&" + variant, false, Duration.ofSeconds(Math.max(10, warmup / 3)), requests);
+                            ApiTimer.Result r = api.time(variant, url + "&" + query, gzipped, Duration.ofSeconds(Math.max(10, warmup / 3)), requests);
                             rows.add(apiRow(r, body.path("series").size(), windowsAnswered));
                         } catch (IllegalStateException e) {
                             rows.add("| API, " + variant + " | not supported by this build (" + e.getMessage() + ") | |");
