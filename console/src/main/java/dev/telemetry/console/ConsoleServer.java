@@ -187,36 +187,13 @@ public final class ConsoleServer implements AutoCloseable {
 
     /**
      * Writes a large body straight to the response as it is generated, instead of a byte[] of it all and a copy
-     * (a chart of 1 000 series × 360 windows is tens of MB: twice that on a 256 MB heap is what this avoids). Gzip, when
-     * the client takes it, at the fastest level: Javalin's default (level 6) took seconds for such a body
-     * (docs/performance.md, "Console").
+     * (a chart of 1 000 series × 360 windows is tens of MB: twice that on a 256 MB heap is what this avoids), and
+     * uncompressed: gzip cost more time than it saved on loopback and a LAN (Javalin's level 6: 8.4 s instead of 1.4 s
+     * for 100 MB; level 1: 2.7 s; docs/performance.md, "Console").
      */
     private static void streamJson(Context ctx, JsonCodec codec, Object body) throws java.io.IOException {
         ctx.status(200).contentType("application/json").disableCompression();
-        ctx.header("Vary", "Accept-Encoding");
-        java.io.OutputStream out = ctx.outputStream();
-        if (acceptsGzip(ctx.header("Accept-Encoding"))) {
-            ctx.header("Content-Encoding", "gzip");
-            out = new java.util.zip.GZIPOutputStream(out, 65_536) {
-                {
-                    def.setLevel(java.util.zip.Deflater.BEST_SPEED);
-                }
-            };
-        }
-        codec.mapper().writeValue(out, body); // closes the stream, which finishes the gzip trailer
-    }
-
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String part : acceptEncoding.split(",")) {
-            String[] p = part.trim().split(";");
-            if (p[0].trim().equalsIgnoreCase("gzip")) {
-                return p.length < 2 || !p[1].replace(" ", "").matches("q=0(\\.0*)?");
-            }
-        }
-        return false;
+        codec.mapper().writeValue(ctx.outputStream(), body);
     }
 
     public int port() {

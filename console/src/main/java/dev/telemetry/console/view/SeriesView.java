@@ -382,10 +382,11 @@ public final class SeriesView {
     }
 
     /**
-     * The same, and with {@code columns} each series carries, instead of {@code windows}, one array per field, the
-     * window starts as epoch milliseconds: {@code {"app", "metric", "series", "labels", "windowStart": [ms, ...],
-     * "windowEnd": [ms, ...], "p95": [v | null, ...], "ratings": [{good, needsImprovement, poor} | null, ...]}} — what a
-     * chart draws (uPlot's own layout), at a third of the bytes of the window objects for one statistic.
+     * The same, and with {@code columns} each series carries, instead of {@code windows}, one array per field, window
+     * times as epoch seconds and statistics rounded to 6 significant digits ({@link #chartPrecision}; counts exact):
+     * {@code {"app", "metric", "series", "labels", "windowStart": [s, ...], "windowEnd": [s, ...], "p95": [v | null, ...],
+     * "ratings": [{good, needsImprovement, poor} | null, ...]}} — what a chart draws, in uPlot's own layout, at a fifth
+     * of the bytes of the window objects for one statistic.
      */
     public synchronized Selection select(String metric, String app, Set<String> statistics, boolean columns) {
         if (statistics != null && !STATISTICS.containsAll(statistics)) {
@@ -457,12 +458,12 @@ public final class SeriesView {
         private void writeColumns(JsonGenerator g, long[] d, int n, int stride) throws IOException {
             g.writeArrayFieldStart("windowStart");
             for (int i = 0; i < n; i++) {
-                g.writeNumber(d[i * stride + START]);
+                writeSeconds(g, d[i * stride + START]);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("windowEnd");
             for (int i = 0; i < n; i++) {
-                g.writeNumber(d[i * stride + END]);
+                writeSeconds(g, d[i * stride + END]);
             }
             g.writeEndArray();
             for (int s = 0; s < STAT_SLOT.length; s++) {
@@ -488,10 +489,19 @@ public final class SeriesView {
                     } else if (d[o + slot] == ABSENT) {
                         g.writeNull();
                     } else {
-                        g.writeNumber(Double.longBitsToDouble(d[o + slot]));
+                        g.writeNumber(chartPrecision(Double.longBitsToDouble(d[o + slot])));
                     }
                 }
                 g.writeEndArray();
+            }
+        }
+
+        /** Epoch seconds, as uPlot's time axis takes them (with the milliseconds as a fraction when there are any). */
+        private static void writeSeconds(JsonGenerator g, long millis) throws IOException {
+            if (millis % 1000 == 0) {
+                g.writeNumber(millis / 1000);
+            } else {
+                g.writeNumber(millis / 1000.0);
             }
         }
 
@@ -532,6 +542,34 @@ public final class SeriesView {
         public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer typeSer) throws IOException {
             serialize(g, provider);
         }
+    }
+
+    private static final double[] POWERS_OF_TEN = new double[23];
+
+    static {
+        for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = Double.parseDouble("1e" + i);
+        }
+    }
+
+    /**
+     * The value rounded to 6 significant digits: what the columns (a chart's data) carry. A percentile is within 1 % of
+     * the true value anyway (DDSketch) and a chart is a few hundred pixels high, while the 17 digits of a double were
+     * half of the bytes of a chart of 1 000 series (docs/performance.md, "Console"). The window objects keep every digit.
+     */
+    static double chartPrecision(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v;
+        }
+        int decimals = 5 - (int) Math.floor(Math.log10(Math.abs(v)));
+        if (decimals > 0 && decimals < POWERS_OF_TEN.length) {
+            return Math.round(v * POWERS_OF_TEN[decimals]) / POWERS_OF_TEN[decimals];
+        }
+        if (decimals <= 0 && -decimals < POWERS_OF_TEN.length) {
+            return Math.round(v / POWERS_OF_TEN[-decimals]) * POWERS_OF_TEN[-decimals];
+        }
+        // Beyond the exact powers of ten (|v| above 1e22 or below 1e-17): rare, so the slow exact way.
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue();
     }
 
     public synchronized int seriesCount() {

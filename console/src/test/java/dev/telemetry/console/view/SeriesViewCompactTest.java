@@ -106,18 +106,37 @@ class SeriesViewCompactTest {
             assertThat(c.has("windows")).isFalse();
             for (int i = 0; i < 5; i++) {
                 JsonNode w = windows.get(s).get("windows").get(i);
-                assertThat(c.get("windowStart").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowStart").asText()).toEpochMilli());
-                assertThat(c.get("windowEnd").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowEnd").asText()).toEpochMilli());
+                assertThat(c.get("windowStart").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowStart").asText()).getEpochSecond());
+                assertThat(c.get("windowEnd").get(i).asLong()).isEqualTo(Instant.parse(w.get("windowEnd").asText()).getEpochSecond());
                 assertThat(c.get("count").get(i)).isEqualTo(w.get("count"));
                 assertThat(c.get("p95").get(i).isNull()).isEqualTo(!w.has("p95"));
                 if (w.has("p95")) {
-                    assertThat(c.get("p95").get(i).asDouble()).isEqualTo(w.get("p95").asDouble());
+                    assertThat(c.get("p95").get(i).asDouble()).isCloseTo(w.get("p95").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-3));
                 }
                 assertThat(c.get("ratings").get(i).isNull()).isEqualTo(!w.has("ratings"));
             }
             assertThat(c.has("mean")).isFalse();
         }
         assertThat(columns.get(0).get("ratings").get(3).get("needsImprovement").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRoundChartValuesToSixSignificantDigits() {
+        assertThat(SeriesView.chartPrecision(123.45678901234)).isEqualTo(123.457);
+        assertThat(SeriesView.chartPrecision(-0.000123456789)).isEqualTo(-0.000123457);
+        assertThat(SeriesView.chartPrecision(98765432.1)).isEqualTo(98765400.0);
+        assertThat(SeriesView.chartPrecision(1.0)).isEqualTo(1.0);
+        assertThat(SeriesView.chartPrecision(0.0)).isEqualTo(0.0);
+        assertThat(Double.toString(SeriesView.chartPrecision(2.2200000000000002))).isEqualTo("2.22");
+        Random random = new Random(3);
+        for (int i = 0; i < 100_000; i++) {
+            double v = Math.exp(random.nextGaussian() * 20) * (random.nextBoolean() ? 1 : -1);
+            double r = SeriesView.chartPrecision(v);
+            assertThat(Math.abs(r - v)).isLessThanOrEqualTo(Math.abs(v) * 1e-5);
+            // Short on the wire: at most 6 significant digits (plus sign, point and exponent).
+            assertThat(com.fasterxml.jackson.core.io.NumberOutput.toString(r, true).replaceAll("E.*|[-.]", "").replaceAll("^0+", "").replaceAll("0+$", "").length())
+                    .as("%s -> %s", v, r).isLessThanOrEqualTo(6);
+        }
     }
 
     @Test
