@@ -216,7 +216,8 @@ public final class ConsoleBenchmark {
     }
 
     private static String heapRow(String what, long live, long maxUsed) {
-        return "| %s | live after full GC **%s**, most used %s (-Xmx256m) | ≤ 256 MB: %.2f × |".formatted(what, mb(live), mb(maxUsed),
+        return "| %s | live after full GC **%s**, most used %s (-Xmx%s) | ≤ 256 MB: %.2f × |".formatted(what, mb(live), mb(maxUsed),
+                System.getProperty("heap", "256m"),
                 (double) live / HEAP_TARGET);
     }
 
