@@ -4,7 +4,6 @@ import dev.telemetry.console.view.AlertView;
 import dev.telemetry.console.view.DeliveryView;
 import dev.telemetry.console.view.RateLimitView;
 import dev.telemetry.console.view.SecurityView;
-import dev.telemetry.console.view.SeriesData;
 import dev.telemetry.console.view.SeriesView;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
@@ -23,8 +22,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow}: the alerts'
  *   latest states</li>
- *   <li>{@code GET /api/series?metric=LCP&app=shop&label.page=/checkout}: the metric's series (with every
- *       {@code label.<key>} filter's value), each with its windows</li>
+ *   <li>{@code GET /api/series?metric=LCP&app=shop&label.page=/checkout&stats=p75,ratings}: the metric's series (with
+ *       every {@code label.<key>} filter's value), each with its windows ({@code stats}: only these statistics in each
+ *       window, besides its start and end; all when absent; {@code format=columns}: one array per field instead of
+ *       window objects, see {@link SeriesView#select})</li>
  *   <li>{@code GET /api/deliveries?receiver=ops}: per receiver counts, failed attempts, dead letters</li>
  *   <li>{@code GET /api/security?app=shop&event=...&class=xss&ip=...}: findings (newest first), the top offending
  *       IPs (over app, event and class: not narrowed by ip) and the event names held (for the page's filter)</li>
@@ -39,7 +40,7 @@ public final class ConsoleApi {
     /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
     private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname");
-    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app");
+    private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats", "format");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
     private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "class", "ip");
     private static final Set<String> RATELIMIT_PARAMS = Set.of("app", "ip", "exceeded");
@@ -141,15 +142,34 @@ public final class ConsoleApi {
         String metric = name(query, "metric", true);
         String app = name(query, "app", false);
         Map<String, String> labels = Params.labels(query);
-        List<SeriesData> found = series.query(metric, app);
-        if (!labels.isEmpty()) {
-            found = found.stream().filter(s -> Params.matches(s.labels(), labels)).toList();
+        Set<String> stats = statistics(query);
+        // Written series by series when the body is serialized: a chart of 1 000 series × 360 windows is tens of MB.
+        String format = single(query, "format");
+        if (format != null && !format.equals("windows") && !format.equals("columns")) {
+            throw new BadParameter("format", "must be windows (the default) or columns");
         }
+        SeriesView.Selection found = series.select(metric, app, labels, stats, "columns".equals(format));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("metric", metric);
-        body.put("count", found.size());
+        body.put("count", found.count());
         body.put("series", found);
         return body;
+    }
+
+    private static Set<String> statistics(Map<String, List<String>> query) {
+        String stats = single(query, "stats");
+        if (stats == null) {
+            return null;
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String part : stats.split(",", -1)) {
+            String name = part.trim();
+            if (!SeriesView.STATISTICS.contains(name)) {
+                throw new BadParameter("stats", "must be one or more of " + String.join(", ", SeriesView.STATISTICS) + " (comma-separated)");
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     static void known(Map<String, List<String>> query, Set<String> allowed) {
