@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The console's JSON API over the views, free of HTTP: each method takes the query parameters (first value of
@@ -37,8 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class ConsoleApi {
 
-    /** Names as the pipeline accepts them, with room for series suffixes; anything else is refused. */
-    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:/\\-{}=,\"|]{1,200}");
     private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname");
     private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats", "format");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
@@ -172,40 +169,16 @@ public final class ConsoleApi {
         return names;
     }
 
+    // The parameter rules live in Params (one place); these keep the short names the API classes use.
     static void known(Map<String, List<String>> query, Set<String> allowed) {
-        for (String key : query.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new BadParameter(key, "unknown parameter (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
-            }
-        }
+        Params.known(query, allowed, false);
     }
 
     static String single(Map<String, List<String>> query, String key) {
-        List<String> values = query.get(key);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            throw new BadParameter(key, "given more than once");
-        }
-        String value = values.get(0);
-        if (value == null || value.isBlank()) {
-            throw new BadParameter(key, "is empty");
-        }
-        return value;
+        return Params.single(query, key);
     }
 
     static String name(Map<String, List<String>> query, String key, boolean required) {
-        String value = single(query, key);
-        if (value == null) {
-            if (required) {
-                throw new BadParameter(key, "is required");
-            }
-            return null;
-        }
-        if (!NAME.matcher(value).matches()) {
-            throw new BadParameter(key, "must be 1 to 200 letters, digits or . _ : / - (and the characters of series labels)");
-        }
-        return value;
+        return Params.name(query, key, required);
     }
 }
