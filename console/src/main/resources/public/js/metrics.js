@@ -1,5 +1,6 @@
 // The metrics view: pick a metric (GET /api/metrics, the catalogue) and its app and labels; charts of count, mean,
-// p50, p95 and p99 per window (GET /api/series); a window's summary on click. Filters live in the query string
+// p50, p95 and p99 per window (GET /api/series with only those statistics, as columns); a window's full summary on
+// click (that one series' windows). Filters live in the query string
 // (shareable); the charts follow new windows live. Every string from the API is set with textContent.
 'use strict';
 
@@ -65,66 +66,96 @@
     if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event('submit', { cancelable: true }));
   }
 
-  // A click on a plot shows the summary of the window under the cursor (wired once per uPlot instance).
-  function draw(container, holder, spec) {
-    if (TC.draw(container, holder, spec) && holder.plot) {
-      holder.plot.over.addEventListener('click', function () {
-        const u = holder.plot;
-        if (u && u.cursor.idx != null) showWindow(u.data[0][u.cursor.idx]);
-      });
-    }
-  }
-
   function seriesLabel(s, all) {
     const apps = new Set(all.map(function (x) { return x.app; }));
     return (apps.size > 1 ? s.app + ' · ' : '') + s.series;
   }
 
-  /** The summary as the processor wrote it (the console keeps its fields, with the identity once per series). */
-  function summaryOf(s, w) {
-    return {
-      schemaVersion: 1, app: s.app, metric: s.metric, series: s.series, labels: s.labels,
-      windowStart: w.windowStart, windowEnd: w.windowEnd, count: w.count, sum: w.sum, min: w.min, max: w.max,
-      mean: w.mean, p50: w.p50, p75: w.p75, p90: w.p90, p95: w.p95, p99: w.p99, ratings: w.ratings
-    };
+  /** An ISO instant of the API's form (no milliseconds when there are none) from epoch seconds. */
+  function iso(seconds) {
+    return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
   }
 
-  function showWindow(epochSeconds) {
+  // The summary of one window as the processor wrote it, every statistic at full precision: the charts' columns carry
+  // only the five statistics, rounded for drawing, so a click asks the API for that one series' windows.
+  function showWindow(s, seconds) {
+    const query = new URLSearchParams({ metric: s.metric, app: s.app });
+    Object.keys(s.labels).slice(0, 10).forEach(function (k) { query.set('label.' + k, s.labels[k]); });
+    raw.dataset.windowStart = '';
+    raw.textContent = 'Loading the window of ' + TC.time(iso(seconds)) + '…';
+    TC.getJSON('/api/series', query).then(function (body) {
+      const series = body.series.find(function (x) { return x.app === s.app && x.series === s.series; });
+      const w = series && series.windows.find(function (x) { return Date.parse(x.windowStart) / 1000 === seconds; });
+      if (!w) {
+        raw.textContent = 'That window is no longer kept.';
+        return;
+      }
+      raw.textContent = JSON.stringify({
+        schemaVersion: 1, app: series.app, metric: series.metric, series: series.series, labels: series.labels,
+        windowStart: w.windowStart, windowEnd: w.windowEnd, count: w.count, sum: w.sum, min: w.min, max: w.max,
+        mean: w.mean, p50: w.p50, p75: w.p75, p90: w.p90, p95: w.p95, p99: w.p99, ratings: w.ratings
+      }, null, 2);
+      raw.dataset.windowStart = w.windowStart;
+    }).catch(function (e) { raw.textContent = 'Cannot load the window: ' + e.message; });
+  }
+
+  // A click on a plot: the window under the cursor of the first shown series that has one there.
+  function showAt(seconds) {
     if (!lastBody) return;
-    const found = [];
-    lastBody.series.forEach(function (s) {
-      s.windows.forEach(function (w) {
-        if (Date.parse(w.windowStart) / 1000 === epochSeconds) found.push(summaryOf(s, w));
-      });
-    });
-    raw.textContent = found.length === 0 ? 'No window there.' : JSON.stringify(found.length === 1 ? found[0] : found, null, 2);
-    raw.dataset.windowStart = found.length ? found[0].windowStart : '';
+    const s = lastBody.series.slice(0, MAX_LINES).find(function (x) { return x.windowStart.indexOf(seconds) >= 0; });
+    if (s) showWindow(s, seconds); else raw.textContent = 'No window there.';
+  }
+
+  // One shared time axis for several series of columns (uPlot's layout: xs, then one value array per line).
+  function alignColumns(list, stat) {
+    const times = new Set();
+    list.forEach(function (s) { s.windowStart.forEach(function (t) { times.add(t); }); });
+    const xs = Array.from(times).sort(function (a, b) { return a - b; });
+    const index = new Map(xs.map(function (x, i) { return [x, i]; }));
+    return {
+      xs: xs,
+      series: list.map(function (s) {
+        const values = new Array(xs.length).fill(null);
+        const column = s[stat];
+        s.windowStart.forEach(function (t, i) { values[index.get(t)] = column[i] == null ? null : column[i]; });
+        return { label: s.label, values: values };
+      })
+    };
   }
 
   function renderCharts(body) {
     const shown = body.series.slice(0, MAX_LINES);
-    const list = shown.map(function (s) { return { label: seriesLabel(s, shown), windows: s.windows }; });
-    // For the tests and for anyone reading the DOM: how many windows the charts show and the newest one's start.
-    let latest = '';
-    list.forEach(function (s) {
-      s.windows.forEach(function (w) { if (!latest || Date.parse(w.windowStart) > Date.parse(latest)) latest = w.windowStart; });
+    const list = shown.map(function (s) {
+      const line = { label: seriesLabel(s, shown), windowStart: s.windowStart, count: s.count };
+      STATS.forEach(function (st) { line[st] = s[st]; });
+      return line;
     });
-    charts.dataset.windows = String(TC.align(list, function (w) { return w.count; }).xs.length);
-    charts.dataset.lastWindow = latest;
+    // For the tests and for anyone reading the DOM: how many windows the charts show and the newest one's start.
+    let latest = null;
+    let windows = 0;
+    if (list.length === 1) {
+      windows = list[0].windowStart.length;
+      latest = windows ? list[0].windowStart[windows - 1] : null;
+    } else {
+      const xs = alignColumns(list, 'count').xs;
+      windows = xs.length;
+      latest = windows ? xs[windows - 1] : null;
+    }
+    charts.dataset.windows = String(windows);
+    charts.dataset.lastWindow = latest == null ? '' : iso(latest);
     charts.dataset.series = String(body.series.length);
     let specs;
-    if (shown.length === 1) {
+    if (list.length === 1) {
       // One series: its count, and its mean and percentiles as four lines of one chart.
-      const windows = list[0].windows;
-      const xs = windows.map(function (w) { return Date.parse(w.windowStart) / 1000; });
-      const line = function (st) { return { label: st, values: windows.map(function (w) { return w[st] == null ? null : w[st]; }) }; };
+      const one = list[0];
       specs = [
-        { id: 'count', title: body.metric + ': count per window', xs: xs, series: [line('count')] },
-        { id: 'values', title: body.metric + ': mean, p50, p95, p99', xs: xs, series: STATS.map(line) }
+        { id: 'count', title: body.metric + ': count per window', xs: one.windowStart, series: [{ label: 'count', values: one.count }] },
+        { id: 'values', title: body.metric + ': mean, p50, p95, p99', xs: one.windowStart,
+          series: STATS.map(function (st) { return { label: st, values: one[st] }; }) }
       ];
     } else {
       specs = ['count'].concat(STATS).map(function (st) {
-        const aligned = TC.align(list, function (w) { return w[st]; });
+        const aligned = alignColumns(list, st);
         return { id: st, title: body.metric + ': ' + st + ' per window', xs: aligned.xs, series: aligned.series };
       });
     }
@@ -142,30 +173,36 @@
     }
     specs.forEach(function (s) {
       const h = holders[s.id];
-      draw(h.node, h, { title: s.title, unit: '', xs: s.xs, series: s.series, height: 220 });
+      if (TC.draw(h.node, h, { title: s.title, unit: '', xs: s.xs, series: s.series, height: 220 }) && h.plot) {
+        // A click on a plot shows the summary of the window under the cursor (wired once per uPlot instance).
+        h.plot.over.addEventListener('click', function () {
+          const u = h.plot;
+          if (u && u.cursor.idx != null) showAt(u.data[0][u.cursor.idx]);
+        });
+      }
     });
+    return latest;
   }
 
+  // The newest MAX_ROWS windows of all matching series, from the same columns.
   function renderTable(body) {
     const rows = [];
-    body.series.forEach(function (s) { s.windows.forEach(function (w) { rows.push([s, w]); }); });
-    rows.sort(function (a, b) { return Date.parse(b[1].windowStart) - Date.parse(a[1].windowStart); });
+    body.series.forEach(function (s) { s.windowStart.forEach(function (t, i) { rows.push([s, t, i]); }); });
+    rows.sort(function (a, b) { return b[1] - a[1]; });
     const tbody = document.querySelector('#windows tbody');
     tbody.replaceChildren();
     rows.slice(0, MAX_ROWS).forEach(function (r) {
       const s = r[0];
-      const w = r[1];
+      const i = r[2];
+      const start = iso(r[1]);
       const row = TC.el('tr');
       row.className = 'clickable';
       row.tabIndex = 0;
-      TC.cell(row, TC.time(w.windowStart)).title = w.windowStart;
+      TC.cell(row, TC.time(start)).title = start;
       TC.cell(row, (body.series.length > 1 ? s.app + ' · ' : '') + s.series);
-      TC.cell(row, TC.num(w.count, 0), 'num');
-      ['mean', 'p50', 'p95', 'p99'].forEach(function (st) { TC.cell(row, TC.num(w[st]), 'num'); });
-      const show = function () {
-        raw.textContent = JSON.stringify(summaryOf(s, w), null, 2);
-        raw.dataset.windowStart = w.windowStart;
-      };
+      TC.cell(row, TC.num(s.count[i], 0), 'num');
+      STATS.forEach(function (st) { TC.cell(row, TC.num(s[st][i]), 'num'); });
+      const show = function () { showWindow(s, r[1]); };
       row.addEventListener('click', show);
       row.addEventListener('keydown', function (e) { if (e.key === 'Enter') show(); });
       tbody.appendChild(row);
@@ -190,6 +227,9 @@
         : 'No metrics yet: summaries appear when the processor closes its first windows.');
       return Promise.resolve();
     }
+    // Only what the page draws, as columns (one array per statistic): a fifth of the bytes of the window objects.
+    query.set('stats', ['count'].concat(STATS).join(','));
+    query.set('format', 'columns');
     return TC.getJSON('/api/series', query).then(function (body) {
       lastBody = body;
       if (body.series.length === 0) {

@@ -106,6 +106,8 @@ class LiveChartBrowserTest {
                             d.findElement(By.cssSelector("#windows tbody tr")).click();
                             return true;
                         });
+                // (the page asks the API for that series' full windows: wait for the answer)
+                browser.awaitText("#raw", "\"metric\": \"response_time\"", Duration.ofSeconds(60));
                 assertThat(browser.await("#raw").getText()).contains("\"metric\": \"response_time\"").contains("\"p95\"")
                         .contains("\"endpoint\": \"/api/checkout\"");
                 browser.screenshot("metrics-live");
