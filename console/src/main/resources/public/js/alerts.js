@@ -7,6 +7,7 @@
 (function () {
   const form = document.getElementById('filters');
   const summary = document.getElementById('summary');
+  const MAX_ROWS = 500;
   const sessionBox = document.getElementById('session');
   const editor = document.getElementById('silence-editor');
   const editorTitle = document.getElementById('silence-editor-title');
@@ -170,11 +171,10 @@
     lastAlerts = body;
     const tbody = document.querySelector('#alerts tbody');
     tbody.replaceChildren();
-    const counts = { firing: 0, pending: 0, resolved: 0 };
+    const counts = body.counts || { firing: 0, pending: 0, resolved: 0 };
     for (const a of body.alerts) {
       const row = document.createElement('tr');
       const known = a.status === 'firing' || a.status === 'pending' || a.status === 'resolved';
-      if (known) counts[a.status]++;
       row.className = 'alert-row alert-' + (known ? a.status : 'unknown');
       row.dataset.fingerprint = a.fingerprint || '';
       const status = TC.cell(row, '');
@@ -201,11 +201,16 @@
       tbody.appendChild(row);
     }
     TC.status(summary, body.count + (body.count === 1 ? ' alert' : ' alerts')
-      + ' (' + counts.firing + ' firing, ' + counts.pending + ' pending, ' + counts.resolved + ' recently resolved)');
+      + ' (' + counts.firing + ' firing, ' + counts.pending + ' pending, ' + counts.resolved + ' recently resolved)'
+      + (body.truncated ? ' · showing the first ' + body.alerts.length + ': narrow with the filters' : ''));
   }
 
   function loadAlerts() {
-    return TC.getJSON('/api/alerts', TC.formQuery(form)).then(renderAlerts)
+    // A storm can hold 10 000 alerts: the table shows the first MAX_ROWS (firing and pending come first), the
+    // status line counts them all.
+    const query = TC.formQuery(form);
+    query.set('limit', String(MAX_ROWS));
+    return TC.getJSON('/api/alerts', query).then(renderAlerts)
       .catch(function (e) { TC.status(summary, new Error('Cannot load alerts: ' + e.message)); });
   }
 

@@ -19,8 +19,9 @@ import java.util.Set;
  * each) and returns what is written as JSON, or throws {@link BadParameter}.
  *
  * <ul>
- *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow}: the alerts'
- *   latest states</li>
+ *   <li>{@code GET /api/alerts?status=firing,pending&app=shop&severity=high&alertname=checkout_slow&limit=500}: the
+ *   alerts' latest states (firing, then pending, then resolved; newest change first), the first {@code limit} of
+ *   them (all when absent), with {@code count} and {@code counts} per status over every match</li>
  *   <li>{@code GET /api/series?metric=LCP&app=shop&label.page=/checkout&stats=p75,ratings}: the metric's series (with
  *       every {@code label.<key>} filter's value), each with its windows ({@code stats}: only these statistics in each
  *       window, besides its start and end; all when absent; {@code format=columns}: one array per field instead of
@@ -36,7 +37,9 @@ import java.util.Set;
  */
 public final class ConsoleApi {
 
-    private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname");
+    private static final Set<String> ALERT_PARAMS = Set.of("status", "app", "severity", "alertname", "limit");
+    /** The most alerts one answer carries; the view holds up to its cap (10 000 by default). */
+    static final int MAX_ALERTS = 10_000;
     private static final Set<String> SERIES_PARAMS = Set.of("metric", "app", "stats", "format");
     private static final Set<String> DELIVERY_PARAMS = Set.of("receiver");
     private static final Set<String> SECURITY_PARAMS = Set.of("app", "event", "class", "ip");
@@ -124,13 +127,22 @@ public final class ConsoleApi {
         String app = name(query, "app", false);
         String severity = name(query, "severity", false);
         String alertname = name(query, "alertname", false);
+        int limit = Params.integer(query, "limit", 1, MAX_ALERTS, MAX_ALERTS);
         List<AlertEvent> found = alerts.query(statuses, app).stream()
                 .filter(a -> severity == null || severity.equals(a.severity()) || severity.equals(a.labels().get("severity")))
                 .filter(a -> alertname == null || alertname.equals(a.labels().getOrDefault("alertname", a.rule())))
                 .toList();
+        // Counted over every match, so a page showing the first `limit` still says how many fire.
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (AlertStatus s : AlertStatus.values()) {
+            counts.put(s.name().toLowerCase(Locale.ROOT), 0);
+        }
+        found.forEach(a -> counts.merge(a.status().name().toLowerCase(Locale.ROOT), 1, Integer::sum));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", found.size());
-        body.put("alerts", found);
+        body.put("counts", counts);
+        body.put("truncated", found.size() > limit);
+        body.put("alerts", found.size() > limit ? found.subList(0, limit) : found);
         return body;
     }
 

@@ -63,6 +63,23 @@ final class Params {
         return value;
     }
 
+    /** An optional whole number from {@code min} to {@code max}; {@code fallback} when absent. */
+    static int integer(Map<String, List<String>> query, String key, int min, int max, int fallback) {
+        String value = single(query, key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below names the range
+        }
+        throw new BadParameter(key, "must be a whole number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
     /** The {@code label.<key>=<value>} filters, by key (sorted); a series matches when it has every one. */
     static Map<String, String> labels(Map<String, List<String>> query) {
         Map<String, String> out = new TreeMap<>();

@@ -206,4 +206,30 @@ class OverviewViewsApiTest {
         assertThat(budgets.get("over")).isEqualTo(1L);
         assertThatThrownBy(() -> api.overview(q("app", "shop"))).isInstanceOf(BadParameter.class);
     }
+
+    @Test
+    void shouldCutTheAlertsAtTheLimitAndCountEveryMatchPerStatus() {
+        for (int i = 0; i < 5; i++) {
+            alerts.add(new AlertEvent(1, "fp-f" + i, AlertStatus.FIRING, "checkout_slow", "response_time", "p95",
+                    Map.of("alertname", "checkout_slow", "app", "shop", "n", "f" + i), 2400, 1000, "gt", "high", List.of(),
+                    Map.of(), W1, null, W1.plusSeconds(i)));
+        }
+        alerts.add(new AlertEvent(1, "fp-p", AlertStatus.PENDING, "errors_high", "error_rate", "mean",
+                Map.of("alertname", "errors_high", "app", "shop"), 0.07, 0.05, "gt", "high", List.of(), Map.of(), W1, null, W2));
+        ConsoleApi api = new ConsoleApi(series, alerts, new DeliveryView(Duration.ofHours(1), 10, clock),
+                new SecurityView(Duration.ofHours(1), 10, clock), new RateLimitView(Duration.ofHours(1), 10, clock));
+
+        Map<String, Object> body = api.alerts(q("limit", "2"));
+
+        assertThat(body.get("count")).isEqualTo(6);
+        assertThat(body.get("counts")).isEqualTo(Map.of("pending", 1, "firing", 5, "resolved", 0));
+        assertThat(body.get("truncated")).isEqualTo(true);
+        assertThat((List<?>) body.get("alerts")).extracting(a -> ((AlertEvent) a).fingerprint()).containsExactly("fp-f4", "fp-f3");
+        assertThat(api.alerts(q()).get("truncated")).isEqualTo(false);
+        assertThat((List<?>) api.alerts(q()).get("alerts")).hasSize(6);
+        for (String bad : List.of("0", "10001", "ten", "2.5")) {
+            assertThatThrownBy(() -> api.alerts(q("limit", bad))).isInstanceOf(BadParameter.class)
+                    .hasMessageContaining("from 1 to 10000");
+        }
+    }
 }
