@@ -8,7 +8,9 @@ import java.nio.file.Path;
  */
 public final class BadTestFile extends Exception {
 
-    private final Path file;
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
     private final int line;
     private final String key;
     private final String problem;

@@ -337,9 +337,7 @@ public final class RuleTestParser {
             throw yaml.error(path, "must be a mapping of names to values, e.g. {app: shop}");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
             JsonNode v = field.getValue();
             if (!v.isValueNode() || v.isNull()) {
                 throw yaml.error(path + "." + field.getKey(), "must be a string");
