@@ -3,6 +3,7 @@ package dev.telemetry.rulelab.replay;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
@@ -27,8 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,6 +61,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class Replay implements AutoCloseable {
 
     private static final String APPLICATION_ID = "rule-lab";
+    /** How many envelopes may be sent between two {@link #drainOutputs()}. */
+    private static final int OUTPUT_DRAIN_INTERVAL = 1024;
 
     private final LabSettings settings;
     private final LabMetrics metrics = new LabMetrics();
@@ -66,6 +71,11 @@ public final class Replay implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final Map<Topic, TestInputTopic<String, Envelope>> inputs = new EnumMap<>(Topic.class);
     private final TestOutputTopic<String, AlertEvent> alerts;
+    private final TestOutputTopic<String, Summary> summaries;
+    private final Map<String, TestOutputTopic<byte[], byte[]>> otherOutputs = new HashMap<>();
+    private final String alertsTopic;
+    private final String summariesTopic;
+    private Consumer<Summary> summaryListener;
     private final KeyValueStore<String, AlertState> ruleStates;
     private final Set<String> ruleNames;
     /** The latest rule transition of each fingerprint that may still be active: its labels and annotations. */
@@ -108,8 +118,11 @@ public final class Replay implements AutoCloseable {
                         envelopes.serializer()));
             }
         }
-        alerts = driver.createOutputTopic(topics.name(Topic.ALERTS), Serdes.String().deserializer(),
-                JsonSerde.alert().deserializer());
+        alertsTopic = topics.name(Topic.ALERTS);
+        summariesTopic = topics.name(Topic.SUMMARIES);
+        alerts = driver.createOutputTopic(alertsTopic, Serdes.String().deserializer(), JsonSerde.alert().deserializer());
+        summaries = driver.createOutputTopic(summariesTopic, Serdes.String().deserializer(),
+                JsonSerde.summary().deserializer());
         ruleStates = driver.getKeyValueStore(AlertRuleProcessor.STATES_STORE);
     }
 
@@ -185,6 +198,42 @@ public final class Replay implements AutoCloseable {
             return;
         }
         topic.pipeInput(envelope.key(), envelope, arrival);
+        if (events % OUTPUT_DRAIN_INTERVAL == 0) {
+            drainOutputs();
+        }
+    }
+
+    /**
+     * Hands every closed window's summary to {@code listener} from now on (a backtest's peaks); without one they
+     * are dropped.
+     */
+    public void onSummary(Consumer<Summary> listener) {
+        this.summaryListener = listener;
+    }
+
+    /**
+     * Takes what the topology wrote out of the driver, which otherwise keeps every output record: the rule alert
+     * records into {@link #drainTransitions()}'s queue, summaries to the {@linkplain #onSummary listener}, the rest
+     * (findings, rate-limit counts, SLO reports, event alerts) dropped. Memory stays bounded over a long history.
+     */
+    public void drainOutputs() {
+        pull();
+        if (!summaries.isEmpty()) {
+            List<Summary> closed = summaries.readValuesToList();
+            if (summaryListener != null) {
+                closed.forEach(summaryListener);
+            }
+        }
+        for (String topic : driver.producedTopicNames()) {
+            if (topic.equals(alertsTopic) || topic.equals(summariesTopic)) {
+                continue;
+            }
+            TestOutputTopic<byte[], byte[]> output = otherOutputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+            while (!output.isEmpty()) {
+                output.readRecord();
+            }
+        }
     }
 
     /** Envelopes sent so far. */
@@ -233,6 +282,10 @@ public final class Replay implements AutoCloseable {
     }
 
     private void pull() {
+        if (summaryListener != null && !summaries.isEmpty()) {
+            // Summaries before the alerts they caused: a listener sees a window's value before its transition.
+            summaries.readValuesToList().forEach(summaryListener);
+        }
         if (alerts.isEmpty()) {
             return;
         }

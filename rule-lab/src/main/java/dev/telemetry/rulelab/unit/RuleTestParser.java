@@ -93,12 +93,7 @@ public final class RuleTestParser {
                 }
                 throw e;
             }
-            try {
-                // As the processor loads `--config FILE`: the shipped defaults, then the file (its rule list whole).
-                return LabSettings.rulesOf(ProcessorConfig.load(new String[] {"--config", rulesFile.toString()}, Map.of()));
-            } catch (ConfigException e) {
-                throw rulesYaml.error(e.key(), problem(e));
-            }
+            return LabSettings.rulesOf(load(rulesYaml));
         }
         if (!rules.isArray()) {
             throw yaml.error("rules", "must be a path to a processor.yaml (relative to this file) or a list of rules");
@@ -111,6 +106,22 @@ public final class RuleTestParser {
             return LabSettings.rulesOf(config);
         } catch (ConfigException e) {
             throw yaml.error(e.key(), problem(e));
+        }
+    }
+
+    /**
+     * A processor configuration file as the processor loads {@code --config FILE} (the shipped defaults, then the
+     * file: its rule list whole), without the environment; problems name the file, the line and the key.
+     */
+    public static ProcessorConfig loadRulesFile(Path file) throws BadTestFile {
+        return load(LocatedYaml.read(file));
+    }
+
+    private static ProcessorConfig load(LocatedYaml rulesYaml) throws BadTestFile {
+        try {
+            return ProcessorConfig.load(new String[] {"--config", rulesYaml.file().toString()}, Map.of());
+        } catch (ConfigException e) {
+            throw rulesYaml.error(e.key(), problem(e));
         }
     }
 
