@@ -1,0 +1,175 @@
+package dev.telemetry.rulelab.backtest;
+
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.rules.AlertFingerprint;
+import dev.telemetry.processor.rules.AlertRule;
+import dev.telemetry.processor.rules.Operator;
+import dev.telemetry.rulelab.replay.LabSettings;
+import dev.telemetry.rulelab.replay.Replay;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One backtest: envelopes of history, in the order they were appended, through a {@link Replay} of the production
+ * topology with a rule file's rules and windows; out come, per rule, the firing intervals, the notifications the
+ * sink would have been given (firing and resolved records), the time spent firing and the flaps.
+ */
+public final class Backtest implements AutoCloseable {
+
+    /** One firing interval of one alert: from its firing record to its resolved one ({@code end} null: still firing). */
+    public record FiringInterval(String fingerprint, Instant start, Instant end, Map<String, String> labels,
+                                 double peak) {
+    }
+
+    /** What one rule would have done over the range. */
+    public record RuleReport(String rule, List<FiringInterval> firing, int notifications, long firingSeconds,
+                             int flaps) {
+    }
+
+    private final LabSettings settings;
+    private final Instant from;
+    private final Instant to;
+    private final Duration flapWithin;
+    private final Replay replay;
+    private final Map<String, AlertRule> rules = new LinkedHashMap<>();
+    private final Map<String, Open> open = new HashMap<>();
+    private final Map<String, List<FiringInterval>> closed = new LinkedHashMap<>();
+    private final Map<String, Integer> notifications = new HashMap<>();
+    private final Map<String, Instant> lastResolved = new HashMap<>();
+    private final Map<String, Integer> flaps = new HashMap<>();
+    private long events;
+
+    private static final class Open {
+        final String rule;
+        final Instant start;
+        final Map<String, String> labels;
+        double peak;
+
+        Open(String rule, Instant start, Map<String, String> labels, double peak) {
+            this.rule = rule;
+            this.start = start;
+            this.labels = labels;
+            this.peak = peak;
+        }
+    }
+
+    /**
+     * @param flapWithin an alert that fires again within this long after it resolved counts as a flap
+     */
+    public Backtest(LabSettings settings, Instant from, Instant to, Duration flapWithin) {
+        this.settings = settings;
+        this.from = from;
+        this.to = to;
+        this.flapWithin = flapWithin;
+        settings.rules().forEach(r -> {
+            rules.put(r.name(), r);
+            closed.put(r.name(), new ArrayList<>());
+        });
+        // The run starts at the window boundary at or before `from`, as a processor started then would align.
+        long size = settings.windowSize().toMillis();
+        long start = from.toEpochMilli() - Math.floorMod(from.toEpochMilli(), size);
+        this.replay = new Replay(settings, Instant.ofEpochMilli(start));
+        replay.onSummary(this::summary);
+    }
+
+    /** One envelope, as appended at {@code appendedAt} (its record's timestamp). */
+    public void accept(Envelope envelope, Instant appendedAt) {
+        replay.send(envelope, appendedAt);
+        events++;
+        // After every record: a window's summary and the alert record it caused are seen together, in that order.
+        transitions();
+    }
+
+    public long events() {
+        return events;
+    }
+
+    /**
+     * The report: the wall clock moves on to {@code to} (so windows closed by then are evaluated, as live), and the
+     * intervals still firing then are reported open.
+     */
+    public List<RuleReport> finish() {
+        replay.advanceTo(to);
+        replay.drainOutputs();
+        transitions();
+        List<RuleReport> reports = new ArrayList<>();
+        for (String rule : rules.keySet()) {
+            List<FiringInterval> intervals = new ArrayList<>(closed.get(rule));
+            open.forEach((fingerprint, o) -> {
+                if (o.rule.equals(rule)) {
+                    intervals.add(new FiringInterval(fingerprint, o.start, null, o.labels, o.peak));
+                }
+            });
+            intervals.sort((a, b) -> a.start().compareTo(b.start()));
+            long seconds = 0;
+            for (FiringInterval i : intervals) {
+                Instant start = i.start().isBefore(from) ? from : i.start();
+                Instant end = i.end() == null || i.end().isAfter(to) ? to : i.end();
+                if (end.isAfter(start)) {
+                    seconds += Duration.between(start, end).toSeconds();
+                }
+            }
+            reports.add(new RuleReport(rule, List.copyOf(intervals), notifications.getOrDefault(rule, 0), seconds,
+                    flaps.getOrDefault(rule, 0)));
+        }
+        return reports;
+    }
+
+    private void transitions() {
+        for (AlertEvent event : replay.drainTransitions()) {
+            if (event.status() == AlertStatus.PENDING) {
+                continue;
+            }
+            notifications.merge(event.rule(), 1, Integer::sum);
+            if (event.status() == AlertStatus.FIRING) {
+                Instant last = lastResolved.get(event.fingerprint());
+                if (last != null && !event.evaluatedAt().isAfter(last.plus(flapWithin))) {
+                    flaps.merge(event.rule(), 1, Integer::sum);
+                }
+                open.put(event.fingerprint(), new Open(event.rule(), event.evaluatedAt(), event.labels(), event.value()));
+            } else {
+                Open o = open.remove(event.fingerprint());
+                lastResolved.put(event.fingerprint(), event.evaluatedAt());
+                if (o != null) {
+                    closed.get(o.rule).add(new FiringInterval(event.fingerprint(), o.start, event.evaluatedAt(),
+                            o.labels, o.peak));
+                }
+            }
+        }
+    }
+
+    /** A closed window: the peak of every firing alert it belongs to. */
+    private void summary(Summary summary) {
+        if (open.isEmpty()) {
+            return;
+        }
+        for (AlertRule rule : rules.values()) {
+            if (!rule.matches(summary)) {
+                continue;
+            }
+            Open o = open.get(AlertFingerprint.of(rule.name(), summary.app(), summary.series()));
+            if (o != null) {
+                double value = rule.stat().of(summary);
+                boolean lower = rule.operator() == Operator.LT || rule.operator() == Operator.LTE;
+                o.peak = lower ? Math.min(o.peak, value) : Math.max(o.peak, value);
+            }
+        }
+    }
+
+    public LabSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        replay.close();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.telemetry.rulelab.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telemetry.events.Envelope;
+import dev.telemetry.events.RequestEvent;
+import dev.telemetry.events.serde.JsonSerde;
+import dev.telemetry.events.topic.Topic;
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.kafka.local.junit.LocalKafka;
+import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./telemetry backtest} over history on a real broker: firing intervals, notifications, flaps; bad input. */
+@ExtendWith(LocalKafkaExtension.class)
+class BacktestMainTest {
+
+    /** A minute boundary an hour ago: the history is in the past, as the broker keeps it. */
+    private static final Instant T0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.HOURS);
+    private static final Clock NOW = Clock.fixed(T0.plus(Duration.ofMinutes(40)), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+    private LocalKafka kafka;
+    private Path rules;
+
+    @BeforeEach
+    void history(LocalKafka kafka) throws Exception {
+        this.kafka = kafka;
+        Map<String, String> names = new HashMap<>();
+        for (Topic topic : HistoryReader.RAW_TOPICS) {
+            names.put(topic.configKey(), kafka.uniqueTopicName("backtest-" + topic.configKey()));
+        }
+        TopicCatalogue catalogue = TopicCatalogue.withOverrides(names);
+        kafka.createCatalogueTopics(catalogue, 2);
+        StringBuilder topics = new StringBuilder("topics:\n");
+        names.forEach((k, v) -> topics.append("  ").append(k).append(": ").append(v).append('\n'));
+        rules = Files.writeString(dir.resolve("processor.yaml"), topics + """
+                windows: {size: 1m, grace: 10s}
+                rules:
+                  - name: checkout_slow
+                    metric: response_time
+                    labels: {endpoint: /api/checkout}
+                    stat: p95
+                    operator: gt
+                    threshold: 1000
+                    severity: high
+                """);
+        // Slow checkout 0m..5m and 12m..14m; fast otherwise, until 20m. A second app stays fast throughout.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            String requests = catalogue.name(Topic.REQUESTS);
+            for (int s = 0; s < 20 * 60; s += 5) {
+                Instant at = T0.plusSeconds(s);
+                boolean slow = s < 5 * 60 || (s >= 12 * 60 && s < 14 * 60);
+                send(producer, requests, request("shop", slow ? 2500 : 200, at));
+                send(producer, requests, request("blog", 150, at));
+            }
+        }
+    }
+
+    @Test
+    void shouldReportFiringIntervalsNotificationsAndFlaps() throws Exception {
+        Outcome outcome = backtest("--rules", rules.toString(), "--from", T0.toString(),
+                "--to", T0.plus(Duration.ofMinutes(20)).toString(), "--format", "json",
+                "--bootstrap-server", kafka.bootstrapServers());
+
+        assertThat(outcome.exit).as(outcome.err).isZero();
+        List<String> lines = outcome.out.lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode report = new ObjectMapper().readTree(lines.get(0));
+        assertThat(report.get("rule").asText()).isEqualTo("checkout_slow");
+        JsonNode firing = report.get("firing");
+        assertThat(firing).hasSize(2);
+        // Fires when the first slow window (0m..1m) is evaluated; resolves with the first fast one (5m..6m).
+        assertThat(firing.get(0).get("start").asText()).isEqualTo(T0.plus(Duration.ofMinutes(1)).toString());
+        assertThat(firing.get(0).get("end").asText()).isEqualTo(T0.plus(Duration.ofMinutes(6)).toString());
+        assertThat(firing.get(0).get("labels").get("app").asText()).isEqualTo("shop");
+        assertThat(firing.get(0).get("peak").asDouble()).isEqualTo(2500);
+        assertThat(firing.get(1).get("start").asText()).isEqualTo(T0.plus(Duration.ofMinutes(13)).toString());
+        assertThat(firing.get(1).get("end").asText()).isEqualTo(T0.plus(Duration.ofMinutes(15)).toString());
+        assertThat(report.get("notifications").asInt()).isEqualTo(4);
+        assertThat(report.get("firingSeconds").asLong()).isEqualTo(7 * 60);
+        assertThat(report.get("flaps").asInt()).as("fired again 7 minutes after resolving").isEqualTo(1);
+        assertThat(outcome.err).contains("telemetry backtest: 480 events from");
+    }
+
+    @Test
+    void shouldFilterByAppAndPrintATable() {
+        Outcome outcome = backtest("--rules", rules.toString(), "--from", T0.toString(),
+                "--to", T0.plus(Duration.ofMinutes(20)).toString(), "--app", "blog", "--flap-within", "5m",
+                "--bootstrap-server", kafka.bootstrapServers());
+
+        assertThat(outcome.exit).as(outcome.err).isZero();
+        assertThat(outcome.out).isEqualTo("checkout_slow: 0 firing intervals, 0 notifications, 0s firing, 0 flaps\n");
+    }
+
+    @Test
+    void shouldRefuseBadInputWithAMessageAndNoStackTrace() throws Exception {
+        Path badRules = Files.writeString(dir.resolve("bad.yaml"), "rules:\n  - {name: x, metric: y, operator: over}\n");
+        String server = kafka.bootstrapServers();
+        assertThat(backtest("--from", "-1h")).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).contains("--rules FILE is required");
+        });
+        assertThat(backtest("--rules", rules.toString(), "--from", "-1h", "--to", "-2h")).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).contains("the range is empty");
+        });
+        assertThat(backtest("--rules", rules.toString(), "--from", "-8d")).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).contains("beyond the raw topics' retention");
+        });
+        assertThat(backtest("--rules", rules.toString(), "--from", "yesterday")).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).contains("--from: 'yesterday' is neither an ISO instant");
+        });
+        assertThat(backtest("--rules", badRules.toString(), "--bootstrap-server", server)).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).startsWith("telemetry backtest: " + badRules + ":2: rules[0].operator: ");
+        });
+        assertThat(backtest("--rules", rules.toString(), "--from", T0.plus(Duration.ofMinutes(30)).toString(),
+                "--bootstrap-server", server)).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.NOTHING);
+            assertThat(o.err).contains("no events between");
+        });
+        for (Outcome o : List.of(backtest("--rules", rules.toString(), "--bootstrap-server", "127.0.0.1:1"))) {
+            assertThat(o.exit).isEqualTo(BacktestMain.NOTHING);
+            assertThat(o.err).contains("cannot read the raw topics from 127.0.0.1:1").doesNotContain("\tat ");
+        }
+    }
+
+    private record Outcome(int exit, String out, String err) {
+    }
+
+    private static Outcome backtest(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exit = BacktestMain.run(args, o, e, NOW, Map.of());
+        }
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Envelope request(String app, double durationMs, Instant at) {
+        return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null, app, at, at, "203.0.113.9",
+                "agent", new RequestEvent("198.51.100.1", "GET", "/api/checkout", 200, durationMs, "agent", null, null,
+                at.toEpochMilli()));
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, String topic, Envelope envelope) {
+        producer.send(new ProducerRecord<>(topic, null, envelope.receivedAt().toEpochMilli(), envelope.key(),
+                JsonSerde.envelope().serializer().serialize(topic, envelope)));
+    }
+}
