@@ -8,19 +8,28 @@
   const summary = document.getElementById('summary');
   const EMPTY = 'No SLO reports yet — configure slos: in processor.yaml';
 
-  // The SRE workbook's multi-window, multi-burn-rate table, as the processor scales it (README "SLOs"): factor =
-  // share of the budget spent in the long window × period ÷ long window (14.4 / 6 / 1 for 30 days). Used until the
-  // SLO's own burn-rate alerts say which factors the processor evaluates.
+  // The SRE workbook's multi-window, multi-burn-rate table with the processor's default factors (README "SLOs",
+  // BurnRateAlert.workbook): the issue's 14.4 / 6 / 1 for 30 days and 16.8 / 5.6 / 2.8 for 7 days; any other period
+  // spends the same share of the budget in the long window: share × period ÷ long window (13.44 / 5.6 / 0.933 for 28
+  // days). Used until the SLO's own burn-rate alerts say which factors the processor evaluates.
   const DEFAULT_PAIRS = [
     { label: 'page 1h/5m', long: '1h', share: 0.02, hours: 1 },
     { label: 'page 6h/30m', long: '6h', share: 0.05, hours: 6 },
     { label: 'ticket 3d/6h', long: '3d', share: 0.10, hours: 72 }
   ];
+  const ISSUE_FACTORS = { 720: [14.4, 6, 1], 168: [16.8, 5.6, 2.8] };
   const UNIT_HOURS = { m: 1 / 60, h: 1, d: 24, w: 168 };
 
   function periodHours(period) {
     const m = /^(\d+)([mhdw])$/.exec(String(period || ''));
     return m ? Number(m[1]) * UNIT_HOURS[m[2]] : 720;
+  }
+
+  function defaultFactor(index, hours) {
+    const table = ISSUE_FACTORS[hours];
+    if (table) return table[index];
+    const p = DEFAULT_PAIRS[index];
+    return Math.round(p.share * hours / p.hours * 1000) / 1000;
   }
 
   function percent(fraction, digits) {
@@ -36,11 +45,11 @@
   function factors(s) {
     const seen = new Map(s.factors.map(function (f) { return [f.longWindow, f]; }));
     const hours = periodHours(s.period);
-    const out = DEFAULT_PAIRS.map(function (p) {
+    const out = DEFAULT_PAIRS.map(function (p, i) {
       const f = seen.get(p.long);
       seen.delete(p.long);
       if (f) return fromAlert(f);
-      const value = Math.round(p.share * hours / p.hours * 1000) / 1000;
+      const value = defaultFactor(i, hours);
       return { label: p.label + ' ×' + TC.num(value, 3) + ' (default)', value: value };
     });
     seen.forEach(function (f) { out.push(fromAlert(f)); });

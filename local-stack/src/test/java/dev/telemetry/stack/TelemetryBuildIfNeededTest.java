@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./telemetry up} and {@code ./telemetry demo} build first when something they run is stale: a missing jar
  * (the stack's, the broker's, the console's), a Java source newer than the stack's jar, or a file of the console's
- * page (HTML, CSS, JavaScript), which the stack serves from the console's jar. The real script runs in a copy of
- * the tree's shape with stand-ins for {@code mvn} and {@code java} on the PATH that only record being called.
+ * page (HTML, CSS, JavaScript), which the stack serves from the console's jar; {@code ./telemetry slo} (and
+ * {@code detect}) build the processor's jar when one of its main sources is newer, not for a test. The real
+ * script runs in a copy of the tree's shape with stand-ins for {@code mvn} and {@code java} on the PATH that only
+ * record being called.
  */
 class TelemetryBuildIfNeededTest {
 
@@ -86,8 +90,35 @@ class TelemetryBuildIfNeededTest {
         assertThat(Files.readAllLines(calls)).first().asString().startsWith("mvn");
     }
 
-    private void run(String command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("telemetry").toString(), command)
+    @Test
+    void shouldRunTheProcessorJarWithoutBuildingWhenOnlyATestOfTheProcessorChanged() throws Exception {
+        // Maven leaves an unchanged jar alone, so a newer test source would otherwise mean a build on every run.
+        file("stream-processor/src/main/java/dev/telemetry/processor/SloBackfillMain.java",
+                Instant.parse("2026-01-01T11:00:00Z"));
+        file("stream-processor/target/stream-processor.jar", BUILT);
+        file("stream-processor/src/test/java/dev/telemetry/processor/SloRecoveryTest.java", BUILT.plusSeconds(60));
+
+        run("slo", "backfill", "checkout-availability");
+
+        assertThat(Files.readAllLines(calls)).noneMatch(l -> l.startsWith("mvn")).singleElement().asString()
+                .contains("stream-processor.jar").endsWith("dev.telemetry.processor.SloBackfillMain checkout-availability");
+    }
+
+    @Test
+    void shouldBuildTheProcessorFirstWhenAMainSourceOfTheProcessorChanged() throws Exception {
+        file("stream-processor/target/stream-processor.jar", BUILT);
+        file("stream-processor/src/main/java/dev/telemetry/processor/SloBackfillMain.java", BUILT.plusSeconds(60));
+
+        run("slo", "backfill", "checkout-availability");
+
+        assertThat(Files.readAllLines(calls)).first().asString().startsWith("mvn").contains("-pl stream-processor");
+        assertThat(Files.readAllLines(calls)).last().asString().contains("dev.telemetry.processor.SloBackfillMain");
+    }
+
+    private void run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("telemetry").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(root.resolve("out.txt").toFile());
         builder.environment().put("PATH", root.resolve("bin") + ":" + System.getenv("PATH"));
         Process process = builder.start();

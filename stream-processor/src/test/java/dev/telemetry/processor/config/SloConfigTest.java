@@ -90,17 +90,18 @@ class SloConfigTest {
     }
 
     /**
-     * The workbook's factors spend 2 %, 5 % and 10 % of the budget in 1h, 6h and 3d: factor = share × period ÷ long
-     * window. For 7 days that is 3.36, 1.4 and 0.2333…, not the 16.8 / 5.6 / 2.8 the issue mentions (those spend
-     * 10 %, 20 % and 120 % of a 7-day budget in those windows).
+     * The default factors are the issue's: 14.4 / 6 / 1 for 30 days and, as it states them, 16.8 / 5.6 / 2.8 for 7
+     * days (in the same 1h/5m, 6h/30m and 3d/6h windows). Any other period spends the workbook's 2 %, 5 % and 10 % of
+     * the budget in those windows: factor = share × period ÷ long window (28 days: 13.44, 5.6, 0.9333…).
      */
     @ParameterizedTest
     @CsvSource({
             "30d, 14.4, 6, 1",
+            "7d, 16.8, 5.6, 2.8",
             "28d, 13.44, 5.6, 0.9333333333333333",
-            "7d, 3.36, 1.4, 0.2333333333333333"})
-    void shouldScaleWorkbookFactorsToSpendTheSameShareOfBudgetWhenPeriodDiffers(String period, String page1h,
-                                                                               String page6h, String ticket3d)
+            "14d, 6.72, 2.8, 0.4666666666666667"})
+    void shouldTakeTheIssuesFactorsFor30And7DaysAndScaleTheWorkbooksForOtherPeriods(String period, String page1h,
+                                                                                     String page6h, String ticket3d)
             throws Exception {
         Slo slo = load("""
                 slos:
@@ -110,7 +111,12 @@ class SloConfigTest {
                     sli: {type: availability}
                 """.formatted(period)).slos().get(0);
 
-        assertThat(slo.alerts()).extracting(a -> a.factor().toPlainString()).containsExactly(page1h, page6h, ticket3d);
+        assertThat(slo.alerts()).extracting(BurnRateAlert::longWindow, BurnRateAlert::shortWindow,
+                        a -> a.factor().toPlainString(), BurnRateAlert::severity)
+                .containsExactly(
+                        tuple(Duration.ofHours(1), Duration.ofMinutes(5), page1h, BurnSeverity.CRITICAL),
+                        tuple(Duration.ofHours(6), Duration.ofMinutes(30), page6h, BurnSeverity.CRITICAL),
+                        tuple(Duration.ofDays(3), Duration.ofHours(6), ticket3d, BurnSeverity.WARNING));
     }
 
     @Test

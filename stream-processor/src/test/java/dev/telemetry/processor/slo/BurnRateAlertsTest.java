@@ -67,6 +67,26 @@ class BurnRateAlertsTest {
         }
     }
 
+    /** A 7-day SLO's default page (1h/5m) fires at the issue's 16.8, not before: 168 and 84 bad per 10 000 and 5 000. */
+    @ParameterizedTest(name = "long {0}, short {1} bad → firing {2}")
+    @CsvSource({"168, 84, true", "167, 84, false", "168, 83, false", "1000, 1000, true"})
+    void shouldPageASevenDaySloAtTheIssuesFactorWhenBothWindowsReachIt(double longBad, double shortBad,
+                                                                       boolean firing) {
+        Slo weekly = new Slo("checkout", null, new BigDecimal("99.9"), Duration.ofDays(7),
+                new Sli(SliType.AVAILABILITY, null, null, null, null, null, null, null), null, null);
+        BurnRateAlert page = weekly.alerts().get(0);
+
+        BurnRateAlerts.Step step = BurnRateAlerts.evaluate(weekly, page, null, new BurnRateAlerts.Evaluation("shop",
+                new Counts(10000 - longBad, 10000), new Counts(5000 - shortBad, 5000), 0.5, START, END));
+
+        assertThat(page.factor()).isEqualByComparingTo("16.8");
+        assertThat(step.firingSince() != null).isEqualTo(firing);
+        if (firing) {
+            assertThat(step.event().threshold()).isEqualTo(16.8);
+            assertThat(step.event().labels()).containsEntry("long_window", "1h").containsEntry("short_window", "5m");
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1h, 5m, 1h, 5m, true", "1h, 5m, 6h, 30m, false"})
     void shouldKeepOneFingerprintPerSloAppAndWindowPairWhenAsked(String long1, String short1, String long2,
