@@ -211,7 +211,8 @@ public final class BacktestMain {
                 .map(r -> IncidentMeasures.of(rule, r.firing(), incidents, from, to)).orElse(null);
     }
 
-    static Instant time(String text, Instant now) {
+    /** A time as {@code --from}/{@code --to} take it: an ISO instant, {@code now}, or relative to now ({@code -6h}). */
+    public static Instant time(String text, Instant now) {
         if (text.equals("now")) {
             return now;
         }
