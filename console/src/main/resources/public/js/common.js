@@ -14,7 +14,8 @@ window.TC = (function () {
     { href: '/errors.html', label: 'Errors' },
     { href: '/security.html', label: 'Security' },
     { href: '/synthetic.html', label: 'Synthetic checks' },
-    { href: '/deliveries.html', label: 'Deliveries' }
+    { href: '/deliveries.html', label: 'Deliveries' },
+    { href: '/lab.html', label: 'Try a rule' }
   ];
 
   function el(tag, text, className) {
@@ -97,6 +98,23 @@ window.TC = (function () {
     return q;
   }
 
+  /** POST JSON to an API route that only reads (e.g. /api/lab/backtest); rejects with the API's own message. */
+  function postJSON(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        let parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        if (!response.ok) throw new Error((parsed && parsed.message) || ('HTTP ' + response.status + ' from ' + path));
+        return parsed;
+      });
+    });
+  }
+
   /** GET a JSON API route; rejects with the API's own message on a 4xx/5xx. */
   function getJSON(path, query) {
     const q = query ? new URLSearchParams(query).toString() : '';
@@ -177,7 +195,8 @@ window.TC = (function () {
 
   /**
    * A time-series chart (uPlot, served from the jar at /vendor/uplot). spec: {title, unit, xs: [epoch seconds],
-   * series: [{label, values, color?}], budgets: [{label, value}] drawn as dashed horizontal lines}. Replaces what
+   * series: [{label, values, color?}], budgets: [{label, value}] drawn as dashed horizontal lines, bands: [{from, to,
+   * label?}] (epoch seconds; to null: to the right edge) shaded in red, e.g. an alert's firing intervals}. Replaces what
    * the container held. Returns the uPlot instance (or null when uPlot did not load; the container then says so).
    */
   function chart(container, spec) {
@@ -187,6 +206,7 @@ window.TC = (function () {
       return null;
     }
     const budgets = spec.budgets || [];
+    const bands = spec.bands || [];
     const series = [{}];
     const data = [spec.xs];
     spec.series.forEach(function (s, i) {
@@ -223,6 +243,23 @@ window.TC = (function () {
       hooks: {
         draw: [function (u) {
           const ctx = u.ctx;
+          bands.forEach(function (b) {
+            const left = u.bbox.left;
+            const right = u.bbox.left + u.bbox.width;
+            const x0 = Math.max(left, Math.min(right, u.valToPos(b.from, 'x', true)));
+            const x1 = b.to == null ? right : Math.max(left, Math.min(right, u.valToPos(b.to, 'x', true)));
+            if (x1 <= x0) return;
+            ctx.save();
+            ctx.fillStyle = 'rgba(207, 34, 46, 0.15)';
+            ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+            if (b.label) {
+              ctx.fillStyle = '#cf222e';
+              ctx.font = '11px system-ui, sans-serif';
+              ctx.textAlign = 'left';
+              ctx.fillText(b.label, x0 + 3, u.bbox.top + 12);
+            }
+            ctx.restore();
+          });
           budgets.forEach(function (b) {
             const y = Math.round(u.valToPos(b.value, 'y', true));
             ctx.save();
@@ -252,7 +289,7 @@ window.TC = (function () {
    * a new chart was built (so a caller can wire its listeners once).
    */
   function draw(container, holder, spec) {
-    const key = spec.series.map(function (s) { return s.label; }).join('\u0000');
+    const key = spec.series.map(function (s) { return s.label; }).join('\u0000') + '\u0001' + JSON.stringify(spec.bands || []);
     if (holder.plot && holder.key === key && container.contains(holder.plot.root)) {
       holder.plot.setData([spec.xs].concat(spec.series.map(function (s) { return s.values; })));
       return false;
@@ -288,5 +325,5 @@ window.TC = (function () {
   // script runs (the live badge must exist when live() is first called).
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', header); else header();
 
-  return { VIEWS, el, cell, link, num, time, ago, params, filters, formQuery, getJSON, status, live, chart, draw, align };
+  return { VIEWS, el, cell, link, num, time, ago, params, filters, formQuery, getJSON, postJSON, status, live, chart, draw, align };
 })();

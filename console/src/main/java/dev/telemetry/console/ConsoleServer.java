@@ -4,6 +4,7 @@ import dev.telemetry.console.api.BadParameter;
 import dev.telemetry.console.api.ChangeFeed;
 import dev.telemetry.console.api.ConsoleApi;
 import dev.telemetry.console.api.ErrorsApi;
+import dev.telemetry.console.api.LabApi;
 import dev.telemetry.console.api.MetricsApi;
 import dev.telemetry.console.api.OverviewApi;
 import dev.telemetry.console.api.SilencesApi;
@@ -69,6 +70,8 @@ public final class ConsoleServer implements AutoCloseable {
     static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
     private static final String API_ERROR = "console.apiError";
+    /** How long one "try this rule" backtest may run before it is stopped. */
+    static final Duration LAB_TIME_LIMIT = Duration.ofSeconds(60);
 
     private final Javalin app;
     private final ReadModelConsumer consumer;
@@ -174,6 +177,8 @@ public final class ConsoleServer implements AutoCloseable {
                 alerts, series, clock);
         VitalsApi vitalsApi = new VitalsApi(series);
         MetricsApi metricsApi = new MetricsApi(series);
+        // The "try this rule" page's backtests read the raw topics with their own consumer, one at a time.
+        LabApi labApi = new LabApi(config.kafka().bootstrapServers(), topics, codec, clock, LAB_TIME_LIMIT);
         Instant started = Instant.now();
         Duration stalled = config.kafka().pollTimeout().multipliedBy(10).plus(Duration.ofSeconds(30));
         // /health asks the broker itself (the consumer only logs connection errors): at most every 5 s, 2 s at most.
@@ -222,6 +227,9 @@ public final class ConsoleServer implements AutoCloseable {
                 cfg.routes.get("/api/overview", ctx -> json(ctx, codec, 200, overviewApi.overview(ctx.queryParamMap())));
                 cfg.routes.get("/api/vitals", ctx -> json(ctx, codec, 200, vitalsApi.vitals(ctx.queryParamMap())));
                 cfg.routes.get("/api/metrics", ctx -> json(ctx, codec, 200, metricsApi.catalogue(ctx.queryParamMap())));
+                // A POST that only reads (ConsoleAuth.READING_POSTS): the rule comes as a JSON body.
+                cfg.routes.post("/api/lab/backtest", ctx -> json(ctx, codec, 200,
+                        labApi.backtest(ctx.contentType(), ctx.bodyAsBytes())));
                 cfg.routes.get("/health", ctx -> {
                     long t0 = System.nanoTime();
                     Map<String, Boolean> checks = new LinkedHashMap<>();
@@ -257,7 +265,7 @@ public final class ConsoleServer implements AutoCloseable {
                         body.put("message", "no API route " + ctx.path()
                                 + " (known: /api/overview, /api/vitals, /api/metrics, /api/series, /api/alerts, /api/errors,"
                                 + " /api/security, /api/ratelimit, /api/synthetic, /api/slo, /api/deliveries, /api/silences, /api/session,"
-                                + " /api/stream)");
+                                + " /api/stream, /api/lab/backtest)");
                         json(ctx, codec, 404, body);
                     }
                 });

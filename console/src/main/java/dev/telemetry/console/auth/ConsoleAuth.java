@@ -34,6 +34,11 @@ public final class ConsoleAuth {
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String SESSION_PATH = "/api/session";
     public static final String LOGIN_PAGE = "/login.html";
+    /**
+     * POSTs that only read: their input is too large or structured for a query string, they change nothing, so
+     * they need no write token (the read token applies, and an Origin must be this console's).
+     */
+    static final Set<String> READING_POSTS = Set.of("/api/lab/backtest");
 
     /** What may be fetched without the read token: the login page and what it loads, and the ops endpoints. */
     private static final Set<String> OPEN = Set.of(LOGIN_PAGE, "/js/login.js", "/js/common.js", "/console.css",
@@ -88,6 +93,11 @@ public final class ConsoleAuth {
             return Decision.ALLOW;
         }
         boolean write = !SAFE_METHODS.contains(r.method().toUpperCase(Locale.ROOT));
+        if (write && READING_POSTS.contains(path)) {
+            // Computes and writes nothing: a read (the read token applies below), but only from this console's pages.
+            checkOrigin(r);
+            write = false;
+        }
         if (write) {
             checkWrite(r);
             return Decision.ALLOW;

@@ -27,7 +27,7 @@ class ConsoleViewsBrowserTest {
             browser.await("header nav a[aria-current]");
             List<String> links = browser.all("header nav a").stream().map(a -> a.getDomAttribute("href")).toList();
             assertThat(links).containsExactly("/", "/vitals.html", "/metrics.html", "/alerts.html", "/slo.html",
-                    "/errors.html", "/security.html", "/synthetic.html", "/deliveries.html");
+                    "/errors.html", "/security.html", "/synthetic.html", "/deliveries.html", "/lab.html");
 
             for (String link : links) {
                 browser.open(link);

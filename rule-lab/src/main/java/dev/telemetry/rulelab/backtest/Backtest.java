@@ -7,6 +7,9 @@ import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.rules.AlertFingerprint;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.Operator;
+import dev.telemetry.processor.slo.BurnRateAlerts;
+import dev.telemetry.processor.slo.spec.BurnRateAlert;
+import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.rulelab.replay.LabSettings;
 import dev.telemetry.rulelab.replay.Replay;
 import java.time.Duration;
@@ -73,11 +76,28 @@ public final class Backtest implements AutoCloseable {
             rules.put(r.name(), r);
             closed.put(r.name(), new ArrayList<>());
         });
+        // Each burn-rate alert (long/short window pair) of each SLO is reported as a rule of its own.
+        for (Slo slo : settings.slos()) {
+            for (BurnRateAlert alert : slo.alerts()) {
+                closed.put(sloReportName(slo.name(), alert.longWindowName(), alert.shortWindowName()),
+                        new ArrayList<>());
+            }
+        }
         // The run starts at the window boundary at or before `from`, as a processor started then would align.
         long size = settings.windowSize().toMillis();
         long start = from.toEpochMilli() - Math.floorMod(from.toEpochMilli(), size);
         this.replay = new Replay(settings, Instant.ofEpochMilli(start));
         replay.onSummary(this::summary);
+        replay.onSloAlert(event -> transition(event, sloReportName(event.labels().get("slo"),
+                event.labels().get("long_window"), event.labels().get("short_window")), true));
+    }
+
+    /**
+     * The name an SLO's burn-rate alert is reported under, {@code slo_burn_rate:<slo>:<long>/<short>}, e.g.
+     * {@code slo_burn_rate:checkout-availability:1h/5m}.
+     */
+    public static String sloReportName(String slo, String longWindow, String shortWindow) {
+        return BurnRateAlerts.ALERT_NAME + ":" + slo + ":" + longWindow + "/" + shortWindow;
     }
 
     /** One envelope, as appended at {@code appendedAt} (its record's timestamp). */
@@ -101,7 +121,7 @@ public final class Backtest implements AutoCloseable {
         replay.drainOutputs();
         transitions();
         List<RuleReport> reports = new ArrayList<>();
-        for (String rule : rules.keySet()) {
+        for (String rule : closed.keySet()) {
             List<FiringInterval> intervals = new ArrayList<>(closed.get(rule));
             open.forEach((fingerprint, o) -> {
                 if (o.rule.equals(rule)) {
@@ -125,23 +145,36 @@ public final class Backtest implements AutoCloseable {
 
     private void transitions() {
         for (AlertEvent event : replay.drainTransitions()) {
-            if (event.status() == AlertStatus.PENDING) {
-                continue;
+            transition(event, event.rule(), false);
+        }
+    }
+
+    /**
+     * One alert record of the report {@code report}. A rule's peak comes from the windows' summaries
+     * ({@link #summary}); an SLO alert's is the long window's burn rate of its firing or resolved record, whichever
+     * is higher (its windows' burn rates are not followed in between).
+     */
+    private void transition(AlertEvent event, String report, boolean slo) {
+        if (event.status() == AlertStatus.PENDING) {
+            return;
+        }
+        if (!closed.containsKey(report)) {
+            return;
+        }
+        notifications.merge(report, 1, Integer::sum);
+        if (event.status() == AlertStatus.FIRING) {
+            Instant last = lastResolved.get(event.fingerprint());
+            if (last != null && !event.evaluatedAt().isAfter(last.plus(flapWithin))) {
+                flaps.merge(report, 1, Integer::sum);
             }
-            notifications.merge(event.rule(), 1, Integer::sum);
-            if (event.status() == AlertStatus.FIRING) {
-                Instant last = lastResolved.get(event.fingerprint());
-                if (last != null && !event.evaluatedAt().isAfter(last.plus(flapWithin))) {
-                    flaps.merge(event.rule(), 1, Integer::sum);
-                }
-                open.put(event.fingerprint(), new Open(event.rule(), event.evaluatedAt(), event.labels(), event.value()));
-            } else {
-                Open o = open.remove(event.fingerprint());
-                lastResolved.put(event.fingerprint(), event.evaluatedAt());
-                if (o != null) {
-                    closed.get(o.rule).add(new FiringInterval(event.fingerprint(), o.start, event.evaluatedAt(),
-                            o.labels, o.peak));
-                }
+            open.put(event.fingerprint(), new Open(report, event.evaluatedAt(), event.labels(), event.value()));
+        } else {
+            Open o = open.remove(event.fingerprint());
+            lastResolved.put(event.fingerprint(), event.evaluatedAt());
+            if (o != null) {
+                double peak = slo ? Math.max(o.peak, event.value()) : o.peak;
+                closed.get(o.rule).add(new FiringInterval(event.fingerprint(), o.start, event.evaluatedAt(),
+                        o.labels, peak));
             }
         }
     }

@@ -1,10 +1,6 @@
 package dev.telemetry.rulelab.backtest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telemetry.processor.config.ProcessorConfig;
-import dev.telemetry.rulelab.backtest.Backtest.FiringInterval;
 import dev.telemetry.rulelab.backtest.Backtest.RuleReport;
 import dev.telemetry.rulelab.replay.LabSettings;
 import dev.telemetry.rulelab.unit.BadTestFile;
@@ -16,16 +12,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP] [--format table|json]
- * [--flap-within DURATION] [--bootstrap-server HOST:PORT]}: replays the raw topics' history between the two times
- * through the processor's topology with FILE's rules and windows, in a throw-away run that never writes to Kafka
- * and joins no consumer group, and reports what each rule would have done. Exit 0 done, 1 the broker did not answer
+ * [--incidents FILE] [--compare FILE2] [--flap-within DURATION] [--bootstrap-server HOST:PORT]}: replays the raw
+ * topics' history between the two times through the processor's topology with FILE's rules, windows and SLOs, in a
+ * throw-away run that never writes to Kafka and joins no consumer group, and reports what each rule (and each SLO
+ * burn-rate alert) would have done; with {@code --incidents}, the SRE workbook's four measures per rule
+ * ({@link IncidentMeasures}); with {@code --compare}, FILE2's rules over the same records side by side
+ * ({@link RuleComparison}). Exit 0 done, 1 the broker did not answer
  * or the range holds no events, 2 bad arguments or a bad rules file.
  */
 public final class BacktestMain {
@@ -37,7 +36,8 @@ public final class BacktestMain {
     static final Duration RETENTION = Duration.ofDays(7);
 
     private static final String USAGE = "usage: ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP]"
-            + " [--format table|json] [--flap-within DURATION] [--bootstrap-server HOST:PORT]"
+            + " [--format table|json] [--incidents FILE] [--compare FILE2] [--flap-within DURATION]"
+            + " [--bootstrap-server HOST:PORT]"
             + " (TIME: an ISO instant such as 2025-03-01T10:00:00Z, or relative to now such as -6h; default the"
             + " last 7 days)";
 
@@ -58,6 +58,8 @@ public final class BacktestMain {
         String app = null;
         String format = "table";
         String bootstrap = null;
+        String incidentsFile = null;
+        String compare = null;
         Duration flapWithin = Duration.ofMinutes(15);
         try {
             for (int i = 0; i < args.length; i++) {
@@ -77,6 +79,8 @@ public final class BacktestMain {
                     case "--app" -> app = value;
                     case "--format" -> format = value;
                     case "--bootstrap-server" -> bootstrap = value;
+                    case "--incidents" -> incidentsFile = value;
+                    case "--compare" -> compare = value;
                     case "--flap-within" -> flapWithin = TestTimes.parse(value);
                     default -> {
                         return bad(err, "unknown option " + arg);
@@ -116,8 +120,16 @@ public final class BacktestMain {
                     + "): nothing older than " + now.minus(RETENTION) + " is kept");
         }
         ProcessorConfig config;
+        ProcessorConfig compareConfig = null;
+        List<Incident> incidents = null;
         try {
             config = RuleTestParser.loadRulesFile(Path.of(rules));
+            if (compare != null) {
+                compareConfig = RuleTestParser.loadRulesFile(Path.of(compare));
+            }
+            if (incidentsFile != null) {
+                incidents = IncidentsFile.read(Path.of(incidentsFile));
+            }
         } catch (BadTestFile e) {
             err.println("telemetry backtest: " + e.getMessage());
             return BAD_INPUT;
@@ -125,39 +137,82 @@ public final class BacktestMain {
         if (bootstrap == null) {
             bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", config.kafka().bootstrapServers());
         }
-        LabSettings settings = LabSettings.rulesOf(config);
-        List<RuleReport> reports;
-        HistoryReader.Stats stats;
-        long started = System.nanoTime();
-        try (HistoryReader reader = new HistoryReader(bootstrap, config.topicCatalogue(), Duration.ofSeconds(15));
-             Backtest backtest = new Backtest(settings, from, to, flapWithin)) {
-            stats = reader.read(from, to, app, backtest::accept);
-            if (stats.delivered() == 0) {
-                err.println("telemetry backtest: no events" + (app == null ? "" : " of app " + app) + " between " + from
-                        + " and " + to + " on " + bootstrap);
-                return NOTHING;
+        List<LabSettings> ruleSets = new ArrayList<>();
+        ruleSets.add(settingsOf(config));
+        if (compareConfig != null) {
+            ruleSets.add(settingsOf(compareConfig));
+        }
+        if (incidents != null) {
+            for (Incident i : incidents) {
+                if (!i.start().isBefore(to) || !i.end().isAfter(from)) {
+                    err.println("telemetry backtest: incident '" + i.name() + "' (" + i.start() + " .. " + i.end()
+                            + ") is outside the range and not counted");
+                }
             }
-            reports = backtest.finish();
-        } catch (HistoryReader.Unreachable e) {
+        }
+        BacktestRun.Result result;
+        try {
+            result = BacktestRun.run(ruleSets, config.topicCatalogue(), bootstrap, from, to, app, flapWithin,
+                    Duration.ofSeconds(15), null);
+        } catch (HistoryReader.Unreachable | org.apache.kafka.common.KafkaException e) {
             err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
             return NOTHING;
-        } catch (org.apache.kafka.common.KafkaException e) {
-            err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
+        } catch (BacktestRun.TimeLimitExceeded e) {
+            err.println("telemetry backtest: " + e.getMessage());
             return NOTHING;
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        if (format.equals("json")) {
-            printJson(out, reports);
+        HistoryReader.Stats stats = result.stats();
+        if (stats.delivered() == 0) {
+            err.println("telemetry backtest: no events" + (app == null ? "" : " of app " + app) + " between " + from
+                    + " and " + to + " on " + bootstrap);
+            return NOTHING;
+        }
+        List<RuleReport> reports = result.reports().get(0);
+        if (compareConfig == null) {
+            for (RuleReport r : reports) {
+                IncidentMeasures m = incidents == null ? null
+                        : IncidentMeasures.of(r.rule(), r.firing(), incidents, from, to);
+                if (format.equals("json")) {
+                    out.println(ReportFormat.json(r, m));
+                } else {
+                    ReportFormat.table(out, r, m);
+                }
+            }
         } else {
-            printTable(out, reports);
+            List<RuleReport> other = result.reports().get(1);
+            for (RuleComparison c : RuleComparison.of(reports, other, to)) {
+                IncidentMeasures left = measures(incidents, c.rule(), reports, from, to);
+                IncidentMeasures right = measures(incidents, c.rule(), other, from, to);
+                if (format.equals("json")) {
+                    out.println(ReportFormat.json(c, rules, compare, left, right));
+                } else {
+                    ReportFormat.table(out, c, rules, compare, left, right);
+                }
+            }
         }
+        double seconds = result.seconds();
         err.printf(Locale.ROOT, "telemetry backtest: %d events from %s to %s in %.1f s (%.0f events/s)%s%n",
                 stats.delivered(), from, to, seconds, stats.delivered() / Math.max(seconds, 1e-9),
                 stats.undecodable() == 0 ? "" : "; " + stats.undecodable() + " undecodable records skipped");
         return DONE;
     }
 
-    static Instant time(String text, Instant now) {
+    /** A rules file's rules, windows and SLOs: its SLOs' burn-rate alerts are backtested too. */
+    static LabSettings settingsOf(ProcessorConfig config) {
+        return LabSettings.rulesOf(config).withSlos(config.slos());
+    }
+
+    private static IncidentMeasures measures(List<Incident> incidents, String rule, List<RuleReport> reports,
+                                             Instant from, Instant to) {
+        if (incidents == null) {
+            return null;
+        }
+        return reports.stream().filter(r -> r.rule().equals(rule)).findFirst()
+                .map(r -> IncidentMeasures.of(rule, r.firing(), incidents, from, to)).orElse(null);
+    }
+
+    /** A time as {@code --from}/{@code --to} take it: an ISO instant, {@code now}, or relative to now ({@code -6h}). */
+    public static Instant time(String text, Instant now) {
         if (text.equals("now")) {
             return now;
         }
@@ -170,47 +225,6 @@ public final class BacktestMain {
             throw new IllegalArgumentException("'" + text + "' is neither an ISO instant (2025-03-01T10:00:00Z) nor a"
                     + " time relative to now (-6h, -2d, now)");
         }
-    }
-
-    private static void printTable(PrintStream out, List<RuleReport> reports) {
-        for (RuleReport r : reports) {
-            out.printf(Locale.ROOT, "%s: %d firing interval%s, %d notifications, %s firing, %d flap%s%n", r.rule(),
-                    r.firing().size(), r.firing().size() == 1 ? "" : "s", r.notifications(),
-                    TestTimes.format(Duration.ofSeconds(r.firingSeconds())), r.flaps(), r.flaps() == 1 ? "" : "s");
-            for (FiringInterval i : r.firing()) {
-                out.printf(Locale.ROOT, "  %s .. %s  %s  peak %s%n", i.start(), i.end() == null ? "(still firing)" : i.end(),
-                        new TreeMap<>(i.labels()), number(i.peak()));
-            }
-        }
-    }
-
-    private static void printJson(PrintStream out, List<RuleReport> reports) {
-        ObjectMapper json = new ObjectMapper();
-        for (RuleReport r : reports) {
-            ObjectNode rule = json.createObjectNode();
-            rule.put("rule", r.rule());
-            ArrayNode firing = rule.putArray("firing");
-            for (FiringInterval i : r.firing()) {
-                ObjectNode interval = firing.addObject();
-                interval.put("start", i.start().toString());
-                if (i.end() == null) {
-                    interval.putNull("end");
-                } else {
-                    interval.put("end", i.end().toString());
-                }
-                ObjectNode labels = interval.putObject("labels");
-                new TreeMap<>(i.labels()).forEach(labels::put);
-                interval.put("peak", i.peak());
-            }
-            rule.put("notifications", r.notifications());
-            rule.put("firingSeconds", r.firingSeconds());
-            rule.put("flaps", r.flaps());
-            out.println(rule);
-        }
-    }
-
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static int bad(PrintStream err, String message) {

@@ -10,6 +10,7 @@ import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.AlertState;
+import dev.telemetry.processor.slo.BurnRateAlerts;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
 import dev.telemetry.processor.topology.TelemetryTopology;
@@ -76,6 +77,7 @@ public final class Replay implements AutoCloseable {
     private final String alertsTopic;
     private final String summariesTopic;
     private Consumer<Summary> summaryListener;
+    private Consumer<AlertEvent> sloAlertListener;
     private final KeyValueStore<String, AlertState> ruleStates;
     private final Set<String> ruleNames;
     /** The latest rule transition of each fingerprint that may still be active: its labels and annotations. */
@@ -236,6 +238,14 @@ public final class Replay implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands every {@code slo_burn_rate} alert record (firing and resolved) of the settings' SLOs to {@code listener}
+     * from now on, as it is written (a backtest's SLO alerts); without one they are dropped.
+     */
+    public void onSloAlert(Consumer<AlertEvent> listener) {
+        this.sloAlertListener = listener;
+    }
+
     /** Envelopes sent so far. */
     public long events() {
         return events;
@@ -290,6 +300,10 @@ public final class Replay implements AutoCloseable {
             return;
         }
         for (AlertEvent event : alerts.readValuesToList()) {
+            if (event != null && sloAlertListener != null && isSloAlert(event)) {
+                sloAlertListener.accept(event);
+                continue;
+            }
             if (event == null || !ruleNames.contains(event.rule()) || !isRuleTransition(event)) {
                 continue;
             }
@@ -309,6 +323,12 @@ public final class Replay implements AutoCloseable {
     private boolean isRuleTransition(AlertEvent event) {
         return settings.rules().stream().anyMatch(r -> r.name().equals(event.rule()) && r.metric().equals(event.metric())
                 && r.stat().wireName().equals(event.stat()));
+    }
+
+    /** Whether the record is an SLO's burn-rate alert (SloProcessor's: its metric is the alert's name too). */
+    private boolean isSloAlert(AlertEvent event) {
+        return !settings.slos().isEmpty() && BurnRateAlerts.ALERT_NAME.equals(event.rule())
+                && BurnRateAlerts.ALERT_NAME.equals(event.metric());
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Map;
  * A YAML file read into a Jackson tree that remembers where each node starts, by path
  * ({@code tests[0].input[2].every}), so that every error can name the line. Duplicate keys are errors.
  */
-final class LocatedYaml {
+public final class LocatedYaml {
 
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -34,7 +34,7 @@ final class LocatedYaml {
         this.lines = lines;
     }
 
-    static LocatedYaml read(Path file) throws BadTestFile {
+    public static LocatedYaml read(Path file) throws BadTestFile {
         if (!Files.isRegularFile(file)) {
             throw new BadTestFile(file, 0, "(file)", Files.exists(file) ? "not a regular file" : "no such file");
         }
@@ -107,16 +107,16 @@ final class LocatedYaml {
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    JsonNode root() {
+    public JsonNode root() {
         return root;
     }
 
     /** The line where {@code path} starts, or where its nearest enclosing key does; 0 when unknown. */
-    int line(String path) {
+    public int line(String path) {
         String p = path;
         while (true) {
             Integer line = lines.get(p);
@@ -133,7 +133,7 @@ final class LocatedYaml {
     }
 
     /** An error at {@code path}, naming its line. */
-    BadTestFile error(String path, String problem) {
+    public BadTestFile error(String path, String problem) {
         return new BadTestFile(file, line(path), path.isEmpty() ? "(root)" : path, problem);
     }
 

@@ -125,6 +125,20 @@ public final class RuleTestParser {
         }
     }
 
+    /**
+     * Rules in {@code processor.yaml}'s rule syntax (a list), on the processor's shipped defaults (windows,
+     * detection), checked by the processor's own configuration code: what the console's "try this rule" page runs.
+     *
+     * @throws ConfigException naming the bad key, e.g. {@code rules[0].threshold}
+     */
+    public static LabSettings inlineRules(JsonNode rules) {
+        ObjectNode tree = defaults();
+        tree.set("rules", rules);
+        ProcessorConfig config = ConfigLoader.bind(tree, ProcessorConfig.class);
+        ProcessorConfig.validate(config);
+        return LabSettings.rulesOf(config);
+    }
+
     /** The processor's shipped defaults (processor.yaml on the class path), as a tree. */
     static ObjectNode defaults() {
         try (InputStream in = ProcessorConfig.class.getResourceAsStream("/processor.yaml")) {

@@ -1,0 +1,85 @@
+package dev.telemetry.rulelab.backtest;
+
+import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.rulelab.backtest.Backtest.RuleReport;
+import dev.telemetry.rulelab.replay.LabSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One read of the raw topics' history fed to one backtest per rule set (two for {@code --compare}: both see the
+ * very same records in the same order), with an optional time limit. What {@code ./telemetry backtest} and the
+ * console's "try this rule" page run.
+ */
+public final class BacktestRun {
+
+    /**
+     * What the run produced.
+     *
+     * @param reports one list of rule reports per rule set, in the order given
+     */
+    public record Result(List<List<RuleReport>> reports, HistoryReader.Stats stats, double seconds) {
+    }
+
+    /** The run took longer than its time limit and was stopped. */
+    public static final class TimeLimitExceeded extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TimeLimitExceeded(Duration limit, long events) {
+            super("stopped after " + limit.toSeconds() + " s (" + events + " events read): narrow the range or the app");
+        }
+    }
+
+    /** Thrown out of the reader's sink to stop it: unchecked, so that it passes through HistoryReader. */
+    private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private BacktestRun() {
+    }
+
+    /**
+     * @param timeLimit null: none
+     */
+    public static Result run(List<LabSettings> ruleSets, TopicCatalogue topics, String bootstrap, Instant from,
+                             Instant to, String app, Duration flapWithin, Duration brokerTimeout, Duration timeLimit)
+            throws HistoryReader.Unreachable, TimeLimitExceeded {
+        long started = System.nanoTime();
+        long deadline = timeLimit == null ? Long.MAX_VALUE : started + timeLimit.toNanos();
+        List<Backtest> backtests = new ArrayList<>();
+        try (HistoryReader reader = new HistoryReader(bootstrap, topics, brokerTimeout)) {
+            for (LabSettings settings : ruleSets) {
+                backtests.add(new Backtest(settings, from, to, flapWithin));
+            }
+            long[] seen = {0};
+            HistoryReader.Stats stats;
+            try {
+                stats = reader.read(from, to, app, (envelope, appendedAt) -> {
+                    if ((++seen[0] & 1023) == 0 && System.nanoTime() > deadline) {
+                        throw new Stop();
+                    }
+                    for (Backtest b : backtests) {
+                        b.accept(envelope, appendedAt);
+                    }
+                });
+            } catch (Stop e) {
+                throw new TimeLimitExceeded(timeLimit, seen[0]);
+            }
+            List<List<RuleReport>> reports = new ArrayList<>();
+            if (stats.delivered() > 0) {
+                for (Backtest b : backtests) {
+                    reports.add(b.finish());
+                }
+            }
+            return new Result(List.copyOf(reports), stats, (System.nanoTime() - started) / 1e9);
+        } finally {
+            backtests.forEach(Backtest::close);
+        }
+    }
+}
