@@ -120,9 +120,11 @@
     renderRatings(body);
     const seen = renderCharts(body);
     const lines = body.vitals.reduce(function (n, v) { return n + v.series.length; }, 0);
+    const cut = body.vitals.some(function (v) { return v.seriesTotal > v.series.length; });
     TC.status(summary, lines === 0 ? 'No web vitals yet for this filter.'
       : body.pages.length + (body.pages.length === 1 ? ' page, ' : ' pages, ') + seen.windows
-        + (seen.windows === 1 ? ' window' : ' windows') + ' · latest ' + TC.time(seen.latest));
+        + (seen.windows === 1 ? ' window' : ' windows') + ' · latest ' + TC.time(seen.latest)
+        + (cut ? ' · the charts show the busiest pages; pick a page for the others (the splits count every page)' : ''));
   }
 
   function load() {

@@ -232,4 +232,24 @@ class OverviewViewsApiTest {
                     .hasMessageContaining("from 1 to 10000");
         }
     }
+
+    @Test
+    void shouldChartOnlyTheBusiestPagesAndSplitTheRatingsOverEveryPage() {
+        for (int i = 0; i < 15; i++) {
+            series.add(vital("shop", "LCP", "/p" + i, W2, 2000, i + 1, 0, 0));
+        }
+        VitalsApi api = new VitalsApi(series);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lcp = ((List<Map<String, Object>>) api.vitals(q("vital", "LCP", "top", "3")).get("vitals")).get(0);
+
+        assertThat(((List<?>) lcp.get("series")).stream().map(l -> (Object) ((Map<?, ?>) l).get("page")).toList()).containsExactly("/p14", "/p13", "/p12");
+        assertThat(lcp.get("seriesTotal")).isEqualTo(15);
+        assertThat(((Map<?, ?>) lcp.get("range")).get("good")).isEqualTo(120L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> defaults = ((List<Map<String, Object>>) api.vitals(q("vital", "LCP")).get("vitals")).get(0);
+        assertThat((List<?>) defaults.get("series")).hasSize(VitalsApi.DEFAULT_TOP);
+        assertThatThrownBy(() -> api.vitals(q("top", "0"))).isInstanceOf(BadParameter.class);
+        assertThatThrownBy(() -> api.vitals(q("top", "101"))).isInstanceOf(BadParameter.class);
+    }
 }
