@@ -131,13 +131,16 @@ public final class BacktestMain {
         long started = System.nanoTime();
         try (HistoryReader reader = new HistoryReader(bootstrap, config.topicCatalogue(), Duration.ofSeconds(15));
              Backtest backtest = new Backtest(settings, from, to, flapWithin)) {
-            stats = reader.read(from, to, app, backtest::accept);
+            // Undecoded: the topology decodes each record once, as live.
+            stats = reader.readRaw(from, to, app, backtest::accept);
             if (stats.delivered() == 0) {
                 err.println("telemetry backtest: no events" + (app == null ? "" : " of app " + app) + " between " + from
                         + " and " + to + " on " + bootstrap);
                 return NOTHING;
             }
             reports = backtest.finish();
+            stats = new HistoryReader.Stats(stats.records(), stats.delivered(), backtest.undecodable(),
+                    stats.skippedApp());
         } catch (HistoryReader.Unreachable e) {
             err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
             return NOTHING;
