@@ -16,6 +16,7 @@ import dev.telemetry.processor.stage.StateStoreKind;
 import dev.telemetry.processor.topology.TelemetryTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -71,11 +74,11 @@ public final class Replay implements AutoCloseable {
     private final LabMetrics metrics = new LabMetrics();
     private final Path stateDir;
     private final TopologyTestDriver driver;
-    private final Map<Topic, TestInputTopic<String, Envelope>> inputs = new EnumMap<>(Topic.class);
-    /** The same topics, for records as read from Kafka: the topology decodes them itself, as live. */
-    private final Map<Topic, TestInputTopic<byte[], byte[]>> rawInputs = new EnumMap<>(Topic.class);
+    /** The raw topics the topology reads; records go in as bytes, as read from Kafka, and it decodes them itself. */
+    private final Map<Topic, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Topic.class);
     private final Map<Topic, String> topicNames = new EnumMap<>(Topic.class);
-    private final DirectInput direct;
+    private final Serializer<Envelope> envelopes = JsonSerde.envelope().serializer();
+    private final DriverAccess access;
     private final TestOutputTopic<String, AlertEvent> alerts;
     private final TestOutputTopic<String, Summary> summaries;
     private final Map<String, TestOutputTopic<byte[], byte[]>> otherOutputs = new HashMap<>();
@@ -84,6 +87,9 @@ public final class Replay implements AutoCloseable {
     private final String deadLetterTopic;
     private long deadLetters;
     private Consumer<Summary> summaryListener;
+    /** Tests: every alert record (rule or not), and every record of the other outputs, as topic and value. */
+    private Consumer<AlertEvent> alertListener = a -> { };
+    private BiConsumer<String, byte[]> otherOutputListener = (t, v) -> { };
     private final KeyValueStore<String, AlertState> ruleStates;
     private final Set<String> ruleNames;
     /** The latest rule transition of each fingerprint that may still be active: its labels and annotations. */
@@ -99,6 +105,11 @@ public final class Replay implements AutoCloseable {
      *              beginning of history would see it
      */
     public Replay(LabSettings settings, Instant start) {
+        this(settings, start, true);
+    }
+
+    /** @param fast whether to drive the driver past its per-record topic check and commit ({@link DriverAccess}) */
+    Replay(LabSettings settings, Instant start, boolean fast) {
         this.settings = settings;
         this.now = start;
         this.ruleNames = settings.rules().stream().map(AlertRule::name).collect(Collectors.toUnmodifiableSet());
@@ -119,12 +130,9 @@ public final class Replay implements AutoCloseable {
             throw e;
         }
         Set<String> sources = sourceTopics(topology);
-        JsonSerde<Envelope> envelopes = JsonSerde.envelope();
         for (Topic topic : Topic.values()) {
             if (topic.kind() == Topic.Kind.RAW && sources.contains(topics.name(topic))) {
-                inputs.put(topic, driver.createInputTopic(topics.name(topic), Serdes.String().serializer(),
-                        envelopes.serializer()));
-                rawInputs.put(topic, driver.createInputTopic(topics.name(topic), new ByteArraySerializer(),
+                inputs.put(topic, driver.createInputTopic(topics.name(topic), new ByteArraySerializer(),
                         new ByteArraySerializer()));
                 topicNames.put(topic, topics.name(topic));
             }
@@ -132,7 +140,7 @@ public final class Replay implements AutoCloseable {
         alertsTopic = topics.name(Topic.ALERTS);
         summariesTopic = topics.name(Topic.SUMMARIES);
         deadLetterTopic = topics.name(Topic.PROCESSOR_DLQ);
-        direct = DirectInput.of(driver);
+        access = DriverAccess.of(driver, fast);
         alerts = driver.createOutputTopic(alertsTopic, Serdes.String().deserializer(), JsonSerde.alert().deserializer());
         summaries = driver.createOutputTopic(summariesTopic, Serdes.String().deserializer(),
                 JsonSerde.summary().deserializer());
@@ -188,7 +196,7 @@ public final class Replay implements AutoCloseable {
      */
     public void advanceTo(Instant at) {
         if (at.isAfter(now)) {
-            driver.advanceWallClockTime(Duration.between(now, at));
+            access.advance(Duration.between(now, at));
             now = at;
         }
     }
@@ -206,12 +214,15 @@ public final class Replay implements AutoCloseable {
     public void send(Envelope envelope, Instant arrival) {
         advanceTo(arrival);
         events++;
-        TestInputTopic<String, Envelope> topic = inputs.get(envelope.type().topic());
-        if (topic == null) {
+        Topic topic = envelope.type().topic();
+        TestInputTopic<byte[], byte[]> input = inputs.get(topic);
+        if (input == null) {
             metrics.recordIgnored(envelope.type());
             return;
         }
-        topic.pipeInput(envelope.key(), envelope, arrival);
+        String name = topicNames.get(topic);
+        access.pipe(input, name, envelope.key().getBytes(StandardCharsets.UTF_8), envelopes.serialize(name, envelope),
+                arrival);
         if (events % OUTPUT_DRAIN_INTERVAL == 0) {
             drainOutputs();
         }
@@ -227,13 +238,13 @@ public final class Replay implements AutoCloseable {
      * @param topic a raw topic the topology reads
      */
     public void send(Topic topic, byte[] key, byte[] value, Instant arrival) {
-        TestInputTopic<byte[], byte[]> input = rawInputs.get(topic);
+        TestInputTopic<byte[], byte[]> input = inputs.get(topic);
         if (input == null) {
             throw new IllegalArgumentException(topic + " is not a topic the processor reads");
         }
         advanceTo(arrival);
         events++;
-        direct.pipe(input, topicNames.get(topic), key, value, arrival);
+        access.pipe(input, topicNames.get(topic), key, value, arrival);
         if (events % OUTPUT_DRAIN_INTERVAL == 0) {
             drainOutputs();
         }
@@ -267,7 +278,7 @@ public final class Replay implements AutoCloseable {
             TestOutputTopic<byte[], byte[]> output = otherOutputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t,
                     new ByteArrayDeserializer(), new ByteArrayDeserializer()));
             while (!output.isEmpty()) {
-                output.readRecord();
+                otherOutputListener.accept(topic, output.readRecord().value());
                 if (topic.equals(deadLetterTopic)) {
                     deadLetters++;
                 }
@@ -283,9 +294,15 @@ public final class Replay implements AutoCloseable {
         return deadLetters;
     }
 
-    /** Whether raw records skip the driver's per-record topic check ({@link DirectInput}). */
-    boolean directInput() {
-        return direct.direct();
+    /** Whether the driver is driven past its per-record topic check and commit ({@link DriverAccess}). */
+    boolean fast() {
+        return access.fast();
+    }
+
+    /** Tests: sees every alert record, and every record of the outputs other than alerts and summaries. */
+    void onEveryOutput(Consumer<AlertEvent> alerts, BiConsumer<String, byte[]> others) {
+        this.alertListener = alerts;
+        this.otherOutputListener = others;
     }
 
     /** Envelopes sent so far. */
@@ -310,6 +327,8 @@ public final class Replay implements AutoCloseable {
      * ordered by rule, then labels.
      */
     public List<ActiveAlert> activeAlerts() {
+        // Committed first: the in-memory stores stage their writes until the task commits.
+        access.commit();
         pull();
         List<ActiveAlert> active = new ArrayList<>();
         Set<String> live = new HashSet<>();
@@ -342,6 +361,7 @@ public final class Replay implements AutoCloseable {
             return;
         }
         for (AlertEvent event : alerts.readValuesToList()) {
+            alertListener.accept(event);
             if (event == null || !ruleNames.contains(event.rule()) || !isRuleTransition(event)) {
                 continue;
             }

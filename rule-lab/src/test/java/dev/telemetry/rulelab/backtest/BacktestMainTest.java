@@ -21,13 +21,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,17 +74,31 @@ class BacktestMainTest {
                     severity: high
                 """);
         // Slow checkout 0m..5m and 12m..14m; fast otherwise, until 20m. A second app stays fast throughout.
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
             String requests = catalogue.name(Topic.REQUESTS);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int s = 0; s < 20 * 60; s += 5) {
                 Instant at = T0.plusSeconds(s);
                 boolean slow = s < 5 * 60 || (s >= 12 * 60 && s < 14 * 60);
-                send(producer, requests, request("shop", slow ? 2500 : 200, at));
-                send(producer, requests, request("blog", 150, at));
+                sent.add(send(producer, requests, request("shop", slow ? 2500 : 200, at)));
+                sent.add(send(producer, requests, request("blog", 150, at)));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
             }
         }
+    }
+
+    /**
+     * A producer that keeps the history's order through retries: one request in flight, not idempotent. On a
+     * loaded machine an idempotent producer's retries reset sequence numbers and the broker answered
+     * OutOfOrderSequenceException, leaving a history with records missing or reordered.
+     */
+    static KafkaProducer<String, byte[]> producer(LocalKafka kafka) {
+        return new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     @Test
@@ -175,8 +192,9 @@ class BacktestMainTest {
                 at.toEpochMilli()));
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, Envelope envelope) {
-        producer.send(new ProducerRecord<>(topic, null, envelope.receivedAt().toEpochMilli(), envelope.key(),
+    private static Future<RecordMetadata> send(KafkaProducer<String, byte[]> producer, String topic,
+                                               Envelope envelope) {
+        return producer.send(new ProducerRecord<>(topic, null, envelope.receivedAt().toEpochMilli(), envelope.key(),
                 JsonSerde.envelope().serializer().serialize(topic, envelope)));
     }
 }
