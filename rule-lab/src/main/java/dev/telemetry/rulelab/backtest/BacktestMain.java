@@ -23,8 +23,8 @@ import java.util.TreeMap;
 
 /**
  * {@code ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP] [--format table|json]
- * [--flap-within DURATION] [--bootstrap-server HOST:PORT]}: replays the raw topics' history between the two times
- * through the processor's topology with FILE's rules and windows, in a throw-away run that never writes to Kafka
+ * [--flap-within DURATION] [--bootstrap-server HOST:PORT] [--timeout DURATION]}: replays the raw topics' history
+ * between the two times through the processor's topology with FILE's rules and windows, in a throw-away run that never writes to Kafka
  * and joins no consumer group, and reports what each rule would have done. Exit 0 done, 1 the broker did not answer
  * or the range holds no events, 2 bad arguments or a bad rules file.
  */
@@ -37,7 +37,7 @@ public final class BacktestMain {
     static final Duration RETENTION = Duration.ofDays(7);
 
     private static final String USAGE = "usage: ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP]"
-            + " [--format table|json] [--flap-within DURATION] [--bootstrap-server HOST:PORT]"
+            + " [--format table|json] [--flap-within DURATION] [--bootstrap-server HOST:PORT] [--timeout DURATION]"
             + " (TIME: an ISO instant such as 2025-03-01T10:00:00Z, or relative to now such as -6h; default the"
             + " last 7 days)";
 
@@ -59,6 +59,8 @@ public final class BacktestMain {
         String format = "table";
         String bootstrap = null;
         Duration flapWithin = Duration.ofMinutes(15);
+        // How long to wait for the broker's answers before calling it unreachable.
+        Duration timeout = Duration.ofSeconds(15);
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -77,14 +79,20 @@ public final class BacktestMain {
                     case "--app" -> app = value;
                     case "--format" -> format = value;
                     case "--bootstrap-server" -> bootstrap = value;
-                    case "--flap-within" -> flapWithin = TestTimes.parse(value);
+                    case "--flap-within" -> flapWithin = duration(arg, value);
+                    case "--timeout" -> {
+                        timeout = duration(arg, value);
+                        if (timeout.isZero()) {
+                            return bad(err, "--timeout: 0s leaves the broker no time to answer");
+                        }
+                    }
                     default -> {
                         return bad(err, "unknown option " + arg);
                     }
                 }
             }
         } catch (IllegalArgumentException e) {
-            return bad(err, "--flap-within: " + e.getMessage());
+            return bad(err, e.getMessage());
         }
         if (rules == null) {
             return bad(err, "--rules FILE is required");
@@ -129,7 +137,7 @@ public final class BacktestMain {
         List<RuleReport> reports;
         HistoryReader.Stats stats;
         long started = System.nanoTime();
-        try (HistoryReader reader = new HistoryReader(bootstrap, config.topicCatalogue(), Duration.ofSeconds(15));
+        try (HistoryReader reader = new HistoryReader(bootstrap, config.topicCatalogue(), timeout);
              Backtest backtest = new Backtest(settings, from, to, flapWithin)) {
             // Undecoded: the topology decodes each record once, as live.
             stats = reader.readRaw(from, to, app, backtest::accept);
@@ -139,8 +147,9 @@ public final class BacktestMain {
                 return NOTHING;
             }
             reports = backtest.finish();
-            stats = new HistoryReader.Stats(stats.records(), stats.delivered(), backtest.undecodable(),
-                    stats.skippedApp());
+            // The topology decoded the records: what it could not is no event of the range.
+            stats = new HistoryReader.Stats(stats.records(), stats.delivered() - backtest.undecodable(),
+                    backtest.undecodable(), stats.skippedApp());
         } catch (HistoryReader.Unreachable e) {
             err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
             return NOTHING;
@@ -158,6 +167,16 @@ public final class BacktestMain {
                 stats.delivered(), from, to, seconds, stats.delivered() / Math.max(seconds, 1e-9),
                 stats.undecodable() == 0 ? "" : "; " + stats.undecodable() + " undecodable records skipped");
         return DONE;
+    }
+
+    private static Duration duration(String option, String text) {
+        Duration d;
+        try {
+            d = TestTimes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        return d;
     }
 
     static Instant time(String text, Instant now) {

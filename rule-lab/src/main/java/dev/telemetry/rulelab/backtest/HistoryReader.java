@@ -4,6 +4,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.rulelab.unit.TestTimes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +129,7 @@ public final class HistoryReader implements AutoCloseable {
                 }
             }
         } catch (TimeoutException e) {
-            throw new Unreachable("no answer from the broker within " + timeout.toSeconds() + " s", e);
+            throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
         consumer.assign(partitions);
         Map<TopicPartition, Long> ends;
@@ -139,7 +140,7 @@ public final class HistoryReader implements AutoCloseable {
             partitions.forEach(p -> query.put(p, from.toEpochMilli()));
             starts = consumer.offsetsForTimes(query, timeout);
         } catch (TimeoutException e) {
-            throw new Unreachable("no answer from the broker within " + timeout.toSeconds() + " s", e);
+            throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
         Set<TopicPartition> active = new HashSet<>();
         Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
