@@ -4,6 +4,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.rules.AlertFingerprint;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.Operator;
@@ -106,6 +107,21 @@ public final class Backtest implements AutoCloseable {
         events++;
         // After every record: a window's summary and the alert record it caused are seen together, in that order.
         transitions();
+    }
+
+    /**
+     * One record of the raw topic {@code topic} as read from Kafka, appended at {@code appendedAt}: the topology
+     * decodes it, as live ({@link Replay#send(Topic, byte[], byte[], Instant)}).
+     */
+    public void accept(Topic topic, byte[] key, byte[] value, Instant appendedAt) {
+        replay.send(topic, key, value, appendedAt);
+        events++;
+        transitions();
+    }
+
+    /** Records the topology could not decode or process (skipped, as live); complete after {@link #finish()}. */
+    public long undecodable() {
+        return replay.deadLetters();
     }
 
     public long events() {

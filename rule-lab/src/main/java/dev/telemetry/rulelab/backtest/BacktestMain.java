@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * {@code ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP] [--format table|json]
- * [--incidents FILE] [--compare FILE2] [--flap-within DURATION] [--bootstrap-server HOST:PORT]}: replays the raw
+ * [--incidents FILE] [--compare FILE2] [--flap-within DURATION] [--bootstrap-server HOST:PORT]
+ * [--timeout DURATION]}: replays the raw
  * topics' history between the two times through the processor's topology with FILE's rules, windows and SLOs, in a
  * throw-away run that never writes to Kafka and joins no consumer group, and reports what each rule (and each SLO
  * burn-rate alert) would have done; with {@code --incidents}, the SRE workbook's four measures per rule
@@ -37,7 +38,7 @@ public final class BacktestMain {
 
     private static final String USAGE = "usage: ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP]"
             + " [--format table|json] [--incidents FILE] [--compare FILE2] [--flap-within DURATION]"
-            + " [--bootstrap-server HOST:PORT]"
+            + " [--bootstrap-server HOST:PORT] [--timeout DURATION]"
             + " (TIME: an ISO instant such as 2025-03-01T10:00:00Z, or relative to now such as -6h; default the"
             + " last 7 days)";
 
@@ -61,6 +62,8 @@ public final class BacktestMain {
         String incidentsFile = null;
         String compare = null;
         Duration flapWithin = Duration.ofMinutes(15);
+        // How long to wait for the broker's answers before calling it unreachable.
+        Duration timeout = Duration.ofSeconds(15);
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -81,14 +84,20 @@ public final class BacktestMain {
                     case "--bootstrap-server" -> bootstrap = value;
                     case "--incidents" -> incidentsFile = value;
                     case "--compare" -> compare = value;
-                    case "--flap-within" -> flapWithin = TestTimes.parse(value);
+                    case "--flap-within" -> flapWithin = duration(arg, value);
+                    case "--timeout" -> {
+                        timeout = duration(arg, value);
+                        if (timeout.isZero()) {
+                            return bad(err, "--timeout: 0s leaves the broker no time to answer");
+                        }
+                    }
                     default -> {
                         return bad(err, "unknown option " + arg);
                     }
                 }
             }
         } catch (IllegalArgumentException e) {
-            return bad(err, "--flap-within: " + e.getMessage());
+            return bad(err, e.getMessage());
         }
         if (rules == null) {
             return bad(err, "--rules FILE is required");
@@ -153,7 +162,7 @@ public final class BacktestMain {
         BacktestRun.Result result;
         try {
             result = BacktestRun.run(ruleSets, config.topicCatalogue(), bootstrap, from, to, app, flapWithin,
-                    Duration.ofSeconds(15), null);
+                    timeout, null);
         } catch (HistoryReader.Unreachable | org.apache.kafka.common.KafkaException e) {
             err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
             return NOTHING;
@@ -195,6 +204,16 @@ public final class BacktestMain {
                 stats.delivered(), from, to, seconds, stats.delivered() / Math.max(seconds, 1e-9),
                 stats.undecodable() == 0 ? "" : "; " + stats.undecodable() + " undecodable records skipped");
         return DONE;
+    }
+
+    private static Duration duration(String option, String text) {
+        Duration d;
+        try {
+            d = TestTimes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+        return d;
     }
 
     /** A rules file's rules, windows and SLOs: its SLOs' burn-rate alerts are backtested too. */

@@ -4,10 +4,13 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.rulelab.unit.TestTimes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +47,12 @@ public final class HistoryReader implements AutoCloseable {
     public record Stats(long records, long delivered, long undecodable, long skippedApp) {
     }
 
+    /** Where records go: each with its raw topic, its key and value as read, and its append time. */
+    @FunctionalInterface
+    public interface RawSink {
+        void accept(Topic topic, byte[] key, byte[] value, Instant appendedAt);
+    }
+
     /** The broker did not answer. */
     public static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
@@ -76,9 +85,41 @@ public final class HistoryReader implements AutoCloseable {
 
     /**
      * Hands every envelope appended in {@code [from, to)} (of {@code app}, unless null) to {@code sink} with its
-     * append time, in append-time order.
+     * append time, in append-time order; records that are no envelope are counted and skipped.
      */
     public Stats read(Instant from, Instant to, String app, BiConsumer<Envelope, Instant> sink) throws Unreachable {
+        Deserializer<Envelope> envelopes = JsonSerde.envelope().deserializer();
+        long[] undecodable = {0};
+        long[] skippedApp = {0};
+        Stats stats = readRaw(from, to, null, (topic, key, value, appendedAt) -> {
+            Envelope envelope;
+            try {
+                envelope = envelopes.deserialize(topics.name(topic), value);
+            } catch (RuntimeException e) {
+                envelope = null;
+            }
+            if (envelope == null) {
+                undecodable[0]++;
+            } else if (app != null && !app.equals(envelope.app())) {
+                skippedApp[0]++;
+            } else {
+                sink.accept(envelope, appendedAt);
+            }
+        });
+        return new Stats(stats.records(), stats.records() - undecodable[0] - skippedApp[0], undecodable[0],
+                skippedApp[0]);
+    }
+
+    /**
+     * Hands every record appended in {@code [from, to)} to {@code sink} as read, undecoded, with its append time,
+     * in append-time order: the processor's topology decodes it, as it does live. With {@code app}, only the
+     * records keyed by that app ({@code app|series}, as the gateway keys every envelope). {@link Stats#undecodable()}
+     * is 0: the topology counts what it cannot decode.
+     */
+    public Stats readRaw(Instant from, Instant to, String app, RawSink sink) throws Unreachable {
+        Map<String, Topic> topicsByName = new HashMap<>();
+        RAW_TOPICS.forEach(t -> topicsByName.put(topics.name(t), t));
+        byte[] appPrefix = app == null ? null : (app + "|").getBytes(StandardCharsets.UTF_8);
         List<TopicPartition> partitions = new ArrayList<>();
         try {
             for (Topic topic : RAW_TOPICS) {
@@ -88,7 +129,7 @@ public final class HistoryReader implements AutoCloseable {
                 }
             }
         } catch (TimeoutException e) {
-            throw new Unreachable("no answer from the broker within " + timeout.toSeconds() + " s", e);
+            throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
         consumer.assign(partitions);
         Map<TopicPartition, Long> ends;
@@ -99,7 +140,7 @@ public final class HistoryReader implements AutoCloseable {
             partitions.forEach(p -> query.put(p, from.toEpochMilli()));
             starts = consumer.offsetsForTimes(query, timeout);
         } catch (TimeoutException e) {
-            throw new Unreachable("no answer from the broker within " + timeout.toSeconds() + " s", e);
+            throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
         Set<TopicPartition> active = new HashSet<>();
         Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
@@ -113,10 +154,8 @@ public final class HistoryReader implements AutoCloseable {
             }
         }
         consumer.assign(active);
-        Deserializer<Envelope> envelopes = JsonSerde.envelope().deserializer();
         long records = 0;
         long delivered = 0;
-        long undecodable = 0;
         long skippedApp = 0;
         while (!active.isEmpty()) {
             // Poll until every active partition has a record buffered or is read to its end.
@@ -177,26 +216,20 @@ public final class HistoryReader implements AutoCloseable {
                     continue;
                 }
                 records++;
-                Envelope envelope;
-                try {
-                    envelope = envelopes.deserialize(r.topic(), r.value());
-                } catch (RuntimeException e) {
-                    undecodable++;
-                    continue;
-                }
-                if (envelope == null) {
-                    undecodable++;
-                    continue;
-                }
-                if (app != null && !app.equals(envelope.app())) {
+                if (appPrefix != null && !startsWith(r.key(), appPrefix)) {
                     skippedApp++;
                     continue;
                 }
-                sink.accept(envelope, Instant.ofEpochMilli(r.timestamp()));
+                sink.accept(topicsByName.get(r.topic()), r.key(), r.value(), Instant.ofEpochMilli(r.timestamp()));
                 delivered++;
             }
         }
-        return new Stats(records, delivered, undecodable, skippedApp);
+        return new Stats(records, delivered, 0, skippedApp);
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key != null && key.length >= prefix.length
+                && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     @Override

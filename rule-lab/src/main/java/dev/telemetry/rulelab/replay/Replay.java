@@ -13,9 +13,11 @@ import dev.telemetry.processor.rules.AlertState;
 import dev.telemetry.processor.slo.BurnRateAlerts;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
+import dev.telemetry.processor.stage.StateStoreKind;
 import dev.telemetry.processor.topology.TelemetryTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -48,8 +53,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A throw-away run of the production topology ({@link TelemetryTopology#build}) on Kafka's
  * {@link TopologyTestDriver}: raw envelopes go in, in the order they would have reached the processor, and the
  * wall clock moves with them, so windows close and the alert state machine ({@code for}, {@code keep_firing_for})
- * behaves as it does live. Nothing leaves the process: the topics are the driver's, the state lives in a temporary
- * directory that {@link #close()} deletes.
+ * behaves as it does live. Nothing leaves the process: the topics are the driver's, the state stores are in-memory
+ * ones ({@link StateStoreKind#IN_MEMORY}: the same processors, another store supplier), and the driver's state
+ * directory is a temporary one that {@link #close()} deletes.
  *
  * <p>What it reports is what the processor wrote or holds: the alert records of the rules under test on
  * {@code telemetry.alerts} ({@link #drainTransitions()}, pending, firing and resolved, in order), and the alerts
@@ -68,16 +74,24 @@ public final class Replay implements AutoCloseable {
     private final LabSettings settings;
     private final LabMetrics metrics = new LabMetrics();
     private final Path stateDir;
-    private final String runId = InMemoryRocksDb.register();
     private final TopologyTestDriver driver;
-    private final Map<Topic, TestInputTopic<String, Envelope>> inputs = new EnumMap<>(Topic.class);
+    /** The raw topics the topology reads; records go in as bytes, as read from Kafka, and it decodes them itself. */
+    private final Map<Topic, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Topic.class);
+    private final Map<Topic, String> topicNames = new EnumMap<>(Topic.class);
+    private final Serializer<Envelope> envelopes = JsonSerde.envelope().serializer();
+    private final DriverAccess access;
     private final TestOutputTopic<String, AlertEvent> alerts;
     private final TestOutputTopic<String, Summary> summaries;
     private final Map<String, TestOutputTopic<byte[], byte[]>> otherOutputs = new HashMap<>();
     private final String alertsTopic;
     private final String summariesTopic;
+    private final String deadLetterTopic;
+    private long deadLetters;
     private Consumer<Summary> summaryListener;
     private Consumer<AlertEvent> sloAlertListener;
+    /** Tests: every alert record (rule or not), and every record of the other outputs, as topic and value. */
+    private Consumer<AlertEvent> alertListener = a -> { };
+    private BiConsumer<String, byte[]> otherOutputListener = (t, v) -> { };
     private final KeyValueStore<String, AlertState> ruleStates;
     private final Set<String> ruleNames;
     /** The latest rule transition of each fingerprint that may still be active: its labels and annotations. */
@@ -93,35 +107,42 @@ public final class Replay implements AutoCloseable {
      *              beginning of history would see it
      */
     public Replay(LabSettings settings, Instant start) {
+        this(settings, start, true);
+    }
+
+    /** @param fast whether to drive the driver past its per-record topic check and commit ({@link DriverAccess}) */
+    Replay(LabSettings settings, Instant start, boolean fast) {
         this.settings = settings;
         this.now = start;
         this.ruleNames = settings.rules().stream().map(AlertRule::name).collect(Collectors.toUnmodifiableSet());
         try {
             this.stateDir = Files.createTempDirectory("rule-lab-");
         } catch (IOException e) {
-            InMemoryRocksDb.release(runId);
             throw new UncheckedIOException("cannot create a temporary state directory", e);
         }
-        ProcessorSettings processorSettings = settings.processorSettings();
+        // The same processors as live on in-memory stores without changelogs: the driver commits after every record,
+        // which costs a flush of every store, and nothing of a run needs to outlive it.
+        ProcessorSettings processorSettings = settings.processorSettings().withStateStores(StateStoreKind.IN_MEMORY);
         TopicCatalogue topics = processorSettings.topics();
         Topology topology = TelemetryTopology.build(processorSettings, metrics, ReadProgress.alwaysCaughtUp());
         try {
-            driver = new TopologyTestDriver(topology, properties(topics, stateDir, runId), start);
+            driver = new TopologyTestDriver(topology, properties(topics, stateDir), start);
         } catch (RuntimeException e) {
-            InMemoryRocksDb.release(runId);
             deleteStateDir();
             throw e;
         }
         Set<String> sources = sourceTopics(topology);
-        JsonSerde<Envelope> envelopes = JsonSerde.envelope();
         for (Topic topic : Topic.values()) {
             if (topic.kind() == Topic.Kind.RAW && sources.contains(topics.name(topic))) {
-                inputs.put(topic, driver.createInputTopic(topics.name(topic), Serdes.String().serializer(),
-                        envelopes.serializer()));
+                inputs.put(topic, driver.createInputTopic(topics.name(topic), new ByteArraySerializer(),
+                        new ByteArraySerializer()));
+                topicNames.put(topic, topics.name(topic));
             }
         }
         alertsTopic = topics.name(Topic.ALERTS);
         summariesTopic = topics.name(Topic.SUMMARIES);
+        deadLetterTopic = topics.name(Topic.PROCESSOR_DLQ);
+        access = DriverAccess.of(driver, fast);
         alerts = driver.createOutputTopic(alertsTopic, Serdes.String().deserializer(), JsonSerde.alert().deserializer());
         summaries = driver.createOutputTopic(summariesTopic, Serdes.String().deserializer(),
                 JsonSerde.summary().deserializer());
@@ -130,16 +151,17 @@ public final class Replay implements AutoCloseable {
 
     /** As the processor runs (StreamProcessor.streamsProperties), less what a single in-memory task cannot use. */
     @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, as the processor sets it
-    private static Properties properties(TopicCatalogue topics, Path stateDir, String runId) {
+    private static Properties properties(TopicCatalogue topics, Path stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "rule-lab.invalid:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // The stores are RocksDB as live, kept in memory: nothing of a run needs to outlive it.
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, InMemoryRocksDb.class);
-        props.put(InMemoryRocksDb.RUN_ID, runId);
         // Every record reaches the next processor at once, as with a commit after every record.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // The driver processes each record as it is piped in, so there is never a partition to wait for; idling
+        // enabled (the default 0) only makes every record's readiness check format log lines about the topology's
+        // other (empty) input partitions, a third of a run's time.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -176,7 +198,7 @@ public final class Replay implements AutoCloseable {
      */
     public void advanceTo(Instant at) {
         if (at.isAfter(now)) {
-            driver.advanceWallClockTime(Duration.between(now, at));
+            access.advance(Duration.between(now, at));
             now = at;
         }
     }
@@ -194,12 +216,37 @@ public final class Replay implements AutoCloseable {
     public void send(Envelope envelope, Instant arrival) {
         advanceTo(arrival);
         events++;
-        TestInputTopic<String, Envelope> topic = inputs.get(envelope.type().topic());
-        if (topic == null) {
+        Topic topic = envelope.type().topic();
+        TestInputTopic<byte[], byte[]> input = inputs.get(topic);
+        if (input == null) {
             metrics.recordIgnored(envelope.type());
             return;
         }
-        topic.pipeInput(envelope.key(), envelope, arrival);
+        String name = topicNames.get(topic);
+        access.pipe(input, name, envelope.key().getBytes(StandardCharsets.UTF_8), envelopes.serialize(name, envelope),
+                arrival);
+        if (events % OUTPUT_DRAIN_INTERVAL == 0) {
+            drainOutputs();
+        }
+    }
+
+    /**
+     * A record of the raw topic {@code topic} as read from Kafka, reaching the processor at {@code arrival} (its
+     * append time): as {@link #send(Envelope, Instant)}, but the topology decodes the value itself, with its own
+     * deserializer, as live (a record it cannot decode goes to the processor's dead-letter topic and is counted in
+     * {@link #deadLetters()}). What a backtest reads from history goes in this way: decoding it here first and
+     * encoding it again for the driver would cost two thirds of the JSON work.
+     *
+     * @param topic a raw topic the topology reads
+     */
+    public void send(Topic topic, byte[] key, byte[] value, Instant arrival) {
+        TestInputTopic<byte[], byte[]> input = inputs.get(topic);
+        if (input == null) {
+            throw new IllegalArgumentException(topic + " is not a topic the processor reads");
+        }
+        advanceTo(arrival);
+        events++;
+        access.pipe(input, topicNames.get(topic), key, value, arrival);
         if (events % OUTPUT_DRAIN_INTERVAL == 0) {
             drainOutputs();
         }
@@ -233,7 +280,10 @@ public final class Replay implements AutoCloseable {
             TestOutputTopic<byte[], byte[]> output = otherOutputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t,
                     new ByteArrayDeserializer(), new ByteArrayDeserializer()));
             while (!output.isEmpty()) {
-                output.readRecord();
+                otherOutputListener.accept(topic, output.readRecord().value());
+                if (topic.equals(deadLetterTopic)) {
+                    deadLetters++;
+                }
             }
         }
     }
@@ -244,6 +294,25 @@ public final class Replay implements AutoCloseable {
      */
     public void onSloAlert(Consumer<AlertEvent> listener) {
         this.sloAlertListener = listener;
+    }
+
+    /**
+     * Records the topology could not decode or process so far, which it wrote to the processor's dead-letter
+     * topic (and skipped, as live); complete after {@link #drainOutputs()}.
+     */
+    public long deadLetters() {
+        return deadLetters;
+    }
+
+    /** Whether the driver is driven past its per-record topic check and commit ({@link DriverAccess}). */
+    boolean fast() {
+        return access.fast();
+    }
+
+    /** Tests: sees every alert record, and every record of the outputs other than alerts and summaries. */
+    void onEveryOutput(Consumer<AlertEvent> alerts, BiConsumer<String, byte[]> others) {
+        this.alertListener = alerts;
+        this.otherOutputListener = others;
     }
 
     /** Envelopes sent so far. */
@@ -268,6 +337,8 @@ public final class Replay implements AutoCloseable {
      * ordered by rule, then labels.
      */
     public List<ActiveAlert> activeAlerts() {
+        // Committed first: the in-memory stores stage their writes until the task commits.
+        access.commit();
         pull();
         List<ActiveAlert> active = new ArrayList<>();
         Set<String> live = new HashSet<>();
@@ -300,6 +371,7 @@ public final class Replay implements AutoCloseable {
             return;
         }
         for (AlertEvent event : alerts.readValuesToList()) {
+            alertListener.accept(event);
             if (event != null && sloAlertListener != null && isSloAlert(event)) {
                 sloAlertListener.accept(event);
                 continue;
@@ -336,7 +408,6 @@ public final class Replay implements AutoCloseable {
         try {
             driver.close();
         } finally {
-            InMemoryRocksDb.release(runId);
             deleteStateDir();
         }
     }

@@ -31,7 +31,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Alerts on errors as they arrive. Input: envelopes of {@code telemetry.errors}; output: alerts for
@@ -82,7 +81,7 @@ public final class ErrorAlertsProcessor implements Processor<String, Envelope, S
                                                                                       ProcessorMetrics metrics,
                                                                                       ReadProgress progress) {
         return DetectorEmitter.supplier(() -> new ErrorAlertsProcessor(settings, metrics, progress),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINGERPRINTS_STORE), Serdes.String(),
+                settings.stateStores().keyValueStore(FINGERPRINTS_STORE, Serdes.String(),
                         Serdes.Long()));
     }
 

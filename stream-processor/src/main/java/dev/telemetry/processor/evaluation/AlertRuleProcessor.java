@@ -8,6 +8,8 @@ import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.AlertState;
 import dev.telemetry.processor.rules.AlertStateMachine;
 import dev.telemetry.processor.stage.ProcessorMetrics;
+import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.StateStoreKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +21,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Evaluates the alert rules on every closed window and emits each alert state change.
@@ -49,7 +50,10 @@ public final class AlertRuleProcessor implements Processor<String, Summary, Stri
         this.metrics = metrics;
     }
 
-    public static ProcessorSupplier<String, Summary, String, AlertEvent> supplier(List<AlertRule> rules, ProcessorMetrics metrics) {
+    public static ProcessorSupplier<String, Summary, String, AlertEvent> supplier(ProcessorSettings settings,
+                                                                             ProcessorMetrics metrics) {
+        List<AlertRule> rules = settings.rules();
+        StateStoreKind kind = settings.stateStores();
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Summary, String, AlertEvent> get() {
@@ -58,9 +62,9 @@ public final class AlertRuleProcessor implements Processor<String, Summary, Stri
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
+                return Set.of(kind.keyValueStore(STATES_STORE,
                                 Serdes.String(), JsonSerde.of(AlertState.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_SUMMARIES_STORE),
+                        kind.keyValueStore(RECENT_SUMMARIES_STORE,
                                 Serdes.String(), JsonSerde.summary()));
             }
         };

@@ -31,7 +31,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The seed's {@code detectAnomalousRequest} on served requests: requests per (ip, endpoint) and minute. Input:
@@ -72,8 +71,8 @@ public final class RateLimitProcessor implements Processor<String, Envelope, Str
                                                                                       ProcessorMetrics metrics,
                                                                                       ReadProgress progress) {
         return DetectorEmitter.supplier(() -> new RateLimitProcessor(settings, metrics, progress),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTS_STORE), Serdes.Bytes(), Serdes.Long()),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(), Serdes.Long()));
+                settings.stateStores().keyValueStore(COUNTS_STORE, Serdes.Bytes(), Serdes.Long()),
+                settings.stateStores().keyValueStore(WATERMARK_STORE, Serdes.String(), Serdes.Long()));
     }
 
     @Override

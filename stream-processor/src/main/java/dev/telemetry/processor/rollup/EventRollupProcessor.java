@@ -32,7 +32,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Rolls per-item findings up into one alert per rule, app and window. Input: {@link Offense}s from the
@@ -92,11 +91,11 @@ public final class EventRollupProcessor implements Processor<String, Offense, St
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLLUPS_STORE), Serdes.Bytes(),
+                        settings.stateStores().keyValueStore(ROLLUPS_STORE, Serdes.Bytes(),
                                 json(RollupWindow.class)),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBJECTS_STORE), Serdes.Bytes(),
+                        settings.stateStores().keyValueStore(SUBJECTS_STORE, Serdes.Bytes(),
                                 Serdes.Long()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(),
+                        settings.stateStores().keyValueStore(WATERMARK_STORE, Serdes.String(),
                                 Serdes.Long()));
             }
         };

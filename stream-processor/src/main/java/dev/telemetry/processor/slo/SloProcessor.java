@@ -34,7 +34,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Counts good and total events per SLO, app and window, and on each window close reports every SLO's SLI, burn
@@ -99,11 +98,11 @@ public final class SloProcessor implements Processor<String, SloCount, String, D
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         // Cached: the many adds to an open window reach the changelog once per commit.
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(),
+                        settings.stateStores().keyValueStore(WINDOWS_STORE, Serdes.Bytes(),
                                 SloWindowStore.serde()).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERIES_STORE), Serdes.String(),
+                        settings.stateStores().keyValueStore(SERIES_STORE, Serdes.String(),
                                 JsonSerde.of(SloSeriesState.class)).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(),
+                        settings.stateStores().keyValueStore(WATERMARK_STORE, Serdes.String(),
                                 Serdes.Long()));
             }
         };

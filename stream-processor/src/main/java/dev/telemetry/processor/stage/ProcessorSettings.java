@@ -15,10 +15,18 @@ import java.util.Objects;
  * @param grace              how long after a window's end its late events are still counted
  * @param closeCheckInterval how often the wall clock is checked for windows to close
  * @param slos               the service level objectives whose budgets and burn rates are computed
+ * @param stateStores        what the state stores are built on: {@link StateStoreKind#PERSISTENT} unless a
+ *                           throw-away run asks for {@link StateStoreKind#IN_MEMORY}
  */
 public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace,
                                 Duration closeCheckInterval, List<AlertRule> rules, Detection detection,
-                                List<Slo> slos) {
+                                List<Slo> slos, StateStoreKind stateStores) {
+
+    /** Settings with persistent state stores. */
+    public ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace, Duration closeCheckInterval,
+                             List<AlertRule> rules, Detection detection, List<Slo> slos) {
+        this(topics, windowSize, grace, closeCheckInterval, rules, detection, slos, StateStoreKind.PERSISTENT);
+    }
 
     /** Settings with the seed's detection defaults. */
     public ProcessorSettings(TopicCatalogue topics, Duration windowSize, Duration grace, Duration closeCheckInterval,
@@ -44,6 +52,12 @@ public record ProcessorSettings(TopicCatalogue topics, Duration windowSize, Dura
         rules = rules == null ? List.of() : List.copyOf(rules);
         detection = detection == null ? Detection.defaults() : detection;
         slos = slos == null ? List.of() : List.copyOf(slos);
+        stateStores = stateStores == null ? StateStoreKind.PERSISTENT : stateStores;
+    }
+
+    /** The same settings with state stores of {@code kind}. */
+    public ProcessorSettings withStateStores(StateStoreKind kind) {
+        return new ProcessorSettings(topics, windowSize, grace, closeCheckInterval, rules, detection, slos, kind);
     }
 
 

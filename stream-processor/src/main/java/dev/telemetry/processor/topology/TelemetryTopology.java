@@ -200,7 +200,7 @@ public final class TelemetryTopology {
         summaries.to(topics.name(Topic.SUMMARIES),
                 Produced.with(Serdes.String(), JsonSerde.summary()).withName("summaries-sink"));
 
-        summaries.process(AlertRuleProcessor.supplier(settings.rules(), metrics), Named.as("alert-rules"))
+        summaries.process(AlertRuleProcessor.supplier(settings, metrics), Named.as("alert-rules"))
                 .to(topics.name(Topic.ALERTS), Produced.with(Serdes.String(), JsonSerde.alert()).withName("alerts-sink"));
 
         // The detectors share sinks by kind of output (DetectorOutput): their outputs are merged and split by kind.

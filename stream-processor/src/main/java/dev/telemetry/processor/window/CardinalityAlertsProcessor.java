@@ -16,7 +16,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * One {@code cardinality_limit} alert (a warning: {@code medium} in the seed's four levels) per app and window, on the first observation a cardinality cap
@@ -49,7 +48,7 @@ public final class CardinalityAlertsProcessor implements Processor<String, Serie
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                return Set.of(settings.stateStores().keyValueStore(STORE, Serdes.String(),
                         Serdes.Long()));
             }
         };

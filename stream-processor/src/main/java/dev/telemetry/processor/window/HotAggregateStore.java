@@ -37,14 +37,24 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, CachedStateStore<Bytes, WindowAggregate> {
 
     private final KeyValueStore<Bytes, WindowAggregate> inner;
+    private final boolean writeOnCommit;
     private final Map<Bytes, WindowAggregate> dirty = new HashMap<>();
 
-    private HotAggregateStore(KeyValueStore<Bytes, WindowAggregate> inner) {
+    private HotAggregateStore(KeyValueStore<Bytes, WindowAggregate> inner, boolean writeOnCommit) {
         this.inner = inner;
+        this.writeOnCommit = writeOnCommit;
     }
 
-    /** Wraps the builder of a regular (metered, changelogged) key-value store. */
-    static StoreBuilder<HotAggregateStore> builder(StoreBuilder<KeyValueStore<Bytes, WindowAggregate>> inner) {
+    /**
+     * Wraps the builder of a regular (metered) key-value store.
+     *
+     * @param writeOnCommit whether the dirty aggregates are written at every commit, as exactly-once needs of a
+     *                      changelogged store; without (a throw-away in-memory run, which commits after every record
+     *                      on {@code TopologyTestDriver}) they are written only before a scan, the one read that goes
+     *                      to the inner store, and the aggregates of open windows stay objects between records
+     */
+    static StoreBuilder<HotAggregateStore> builder(StoreBuilder<KeyValueStore<Bytes, WindowAggregate>> inner,
+                                                   boolean writeOnCommit) {
         return new StoreBuilder<>() {
             @Override
             public StoreBuilder<HotAggregateStore> withCachingEnabled() {
@@ -72,7 +82,7 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
 
             @Override
             public HotAggregateStore build() {
-                return new HotAggregateStore(inner.build());
+                return new HotAggregateStore(inner.build(), writeOnCommit);
             }
 
             @Override
@@ -175,13 +185,17 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
 
     @Override
     public void flush() {
-        writeDirty();
+        if (writeOnCommit) {
+            writeDirty();
+        }
         inner.flush();
     }
 
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        writeDirty();
+        if (writeOnCommit) {
+            writeDirty();
+        }
         inner.commit(changelogOffsets);
     }
 
@@ -197,7 +211,9 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
 
     @Override
     public void flushCache() {
-        writeDirty();
+        if (writeOnCommit) {
+            writeDirty();
+        }
         if (inner instanceof CachedStateStore<?, ?> cached) {
             cached.flushCache();
         }

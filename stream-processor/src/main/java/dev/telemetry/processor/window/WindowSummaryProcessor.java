@@ -4,6 +4,7 @@ import dev.telemetry.events.derived.Summary;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.StateStoreKind;
 import dev.telemetry.processor.stage.ReadProgress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +97,8 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
     }
 
     /**
-     * The main aggregation with its stores ({@link #SERIES_STORES}), all persistent and changelogged, under the
-     * settings' cardinality caps.
+     * The main aggregation with its stores ({@link #SERIES_STORES}), of the settings' kind (persistent and
+     * changelogged as deployed), under the settings' cardinality caps.
      */
     public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
                                                                                       ProcessorMetrics metrics,
@@ -108,8 +108,8 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
     }
 
     /**
-     * The processor with its stores under {@code stores}' names, all persistent and changelogged; with {@code caps}
-     * {@code null} it admits every series.
+     * The processor with its stores under {@code stores}' names, of the settings' kind (persistent and
+     * changelogged as deployed); with {@code caps} {@code null} it admits every series.
      */
     public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
                                                                                       ProcessorMetrics metrics,
@@ -125,12 +125,12 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
             @Override
             public Set<StoreBuilder<?>> stores() {
                 Set<StoreBuilder<?>> builders = new HashSet<>(Set.of(
-                        HotAggregateStore.builder(Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(stores.windows()), Serdes.Bytes(), WindowAggregate.serde())),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.watermark()), Serdes.String(),
+                        HotAggregateStore.builder(settings.stateStores().keyValueStore(stores.windows(), Serdes.Bytes(),
+                                WindowAggregate.serde()), settings.stateStores() == StateStoreKind.PERSISTENT),
+                        settings.stateStores().keyValueStore(stores.watermark(), Serdes.String(),
                                 Serdes.Long())));
                 if (caps != null) {
-                    builders.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stores.cardinality()),
+                    builders.add(settings.stateStores().keyValueStore(stores.cardinality(),
                             Serdes.Bytes(), Serdes.Long()));
                 }
                 return builders;

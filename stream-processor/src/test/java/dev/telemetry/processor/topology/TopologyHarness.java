@@ -23,6 +23,7 @@ import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
+import dev.telemetry.processor.stage.StateStoreKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +64,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, RateLimitCount> ratelimit;
     final TestOutputTopic<String, Envelope> findings;
     private Instant wallClock;
+    private final StateStoreKind stateStores;
     /** How far the input counts as read ({@link ReadProgress}): all of it unless a test says otherwise. */
     private volatile long inputReadUpTo = Long.MAX_VALUE;
     /** How many tasks the input counts as spread over ({@link ReadProgress#tasks()}); the driver runs one. */
@@ -80,6 +82,11 @@ final class TopologyHarness implements AutoCloseable {
         this(stateDir, rules, wallClock, detection, List.of());
     }
 
+    /** What the topology's stores are built on in this run. */
+    StateStoreKind stateStores() {
+        return stateStores;
+    }
+
     /** The topology with these SLOs and no alert rules; the wall clock starts at {@link #T0}. */
     static TopologyHarness withSlos(Path stateDir, List<Slo> slos) {
         return new TopologyHarness(stateDir, List.of(), T0, Detection.defaults(), slos);
@@ -87,8 +94,9 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(Path stateDir, List<AlertRule> rules, Instant wallClock, Detection detection, List<Slo> slos) {
         TopicCatalogue topics = TopicCatalogue.defaults();
+        // -Dtopology.state-stores=IN_MEMORY runs these tests on the stores the rule lab uses: the same results.
         ProcessorSettings settings = new ProcessorSettings(topics, WINDOW, GRACE, Duration.ofSeconds(1), rules, detection,
-                slos);
+                slos, StateStoreKind.valueOf(System.getProperty("topology.state-stores", "PERSISTENT")));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -101,6 +109,7 @@ final class TopologyHarness implements AutoCloseable {
                 org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.name(Topic.PROCESSOR_DLQ));
         this.wallClock = wallClock;
+        this.stateStores = settings.stateStores();
         ReadProgress progress = new ReadProgress() {
             @Override
             public long readUpTo(org.apache.kafka.streams.processor.TaskId task) {

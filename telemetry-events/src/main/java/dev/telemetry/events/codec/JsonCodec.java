@@ -164,7 +164,7 @@ public final class JsonCodec {
                     .orElseThrow(() -> new IllegalArgumentException("unknown type '" + node.path("type").asText() + "'"));
             TelemetryEvent event = mapper.treeToValue(node.get("event"), type.recordClass());
             return new Envelope(node.path("schemaVersion").asInt(), text(node, "eventId"), type, text(node, "app"),
-                    Instant.parse(text(node, "receivedAt")), Instant.parse(text(node, "eventTime")),
+                    IsoInstant.parse(text(node, "receivedAt")), IsoInstant.parse(text(node, "eventTime")),
                     node.path("clientIp").asText(null), node.path("userAgent").asText(null), event);
         } catch (JsonProcessingException e) {
             throw new InvalidJsonException("not an envelope: " + describe(e), e);
