@@ -146,10 +146,17 @@ window.TC = (function () {
   /**
    * Live updates: the server names the views that changed (Server-Sent Events on /api/stream, at most one event a
    * second). onChange runs on every (re)connect and whenever one of the named views changed. EventSource
-   * reconnects by itself; the header shows live / reconnecting.
+   * reconnects by itself; the header shows live / reconnecting. The stream is closed when the page is left
+   * (pagehide) and opened again if the browser brings the page back from its back/forward cache: a stream left open
+   * by a page that is gone holds one of the browser's six connections to the console until the server's next
+   * keep-alive write fails, and a few of them made the next pages wait tens of seconds for their HTML.
    */
   function live(views, onChange) {
     listeners.push({ views: views, onChange: onChange });
+    connect();
+  }
+
+  function connect() {
     if (stream) return;
     const badge = document.getElementById('live');
     stream = new EventSource('/api/stream');
@@ -168,6 +175,13 @@ window.TC = (function () {
       if (badge) { badge.textContent = 'reconnecting…'; badge.className = 'error'; }
     };
   }
+
+  window.addEventListener('pagehide', function () {
+    if (stream) { stream.close(); stream = null; }
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted && listeners.length) connect();
+  });
 
   /** Builds the header: title, navigation (current page marked) and the live badge. */
   function header() {
