@@ -107,15 +107,19 @@ class AlertStormEndToEndTest {
         }
 
         // Then: the receiver hears of it (after the sink's 30 s group wait) ...
-        await().atMost(Duration.ofMinutes(2)).until(() -> !stormNotifications().isEmpty());
+        await().atMost(Duration.ofMinutes(4)).until(() -> !stormNotifications().isEmpty());
         Instant first = Instant.now();
         // ... and, for the rest of that minute, at most three times in all
         await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
                 .until(() -> stormNotifications().size() <= 3);
         List<JsonNode> notifications = stormNotifications();
         assertThat(notifications).hasSizeBetween(1, 3);
-        assertThat(Duration.between(at, first)).as("the first one comes within the minute of the storm")
-                .isLessThan(Duration.ofSeconds(90));
+        // The path's own delays, not a speed: the storm's rate-limit minute closes at its end + grace (up to
+        // 70 s after the storm), the rollup alert closes with its one-minute window (up to 60 s more), then the
+        // sink's 30 s group wait — 160 s at worst depending on where in the minute the storm fell (a CI run saw
+        // 120 s against the 90 s once asserted here). Loose enough for a loaded box; a page minutes late fails.
+        assertThat(Duration.between(at, first)).as("the first one comes within the storm's windows and the group wait")
+                .isLessThan(Duration.ofMinutes(3));
         // Printed for docs and closing notes, not asserted beyond the bounds below.
         System.out.println("STORM notifications in the minute: " + notifications.size() + "; first after "
                 + Duration.between(at, first).toSeconds() + " s; " + notifications.stream()
