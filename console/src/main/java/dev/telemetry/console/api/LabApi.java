@@ -66,6 +66,11 @@ public final class LabApi {
         this.timeLimit = timeLimit;
     }
 
+    /** Whether a backtest holds the one slot now (for tests that need one running). */
+    boolean running() {
+        return running.availablePermits() == 0;
+    }
+
     public ObjectNode backtest(String contentType, byte[] body) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.

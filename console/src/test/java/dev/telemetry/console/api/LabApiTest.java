@@ -2,6 +2,7 @@ package dev.telemetry.console.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.telemetry.console.refusal.ApiError;
 import dev.telemetry.events.codec.JsonCodec;
@@ -46,36 +47,23 @@ class LabApiTest {
             LabApi api = new LabApi("127.0.0.1:" + silent.getLocalPort(), TopicCatalogue.defaults(),
                     JsonCodec.standard(), Clock.systemUTC(), Duration.ofSeconds(60));
 
-            // Whichever of two callers gets the slot holds it for the reader's 10 s broker timeout, and the other is
-            // refused meanwhile. The background caller tries until it gets a slot (its outcome: 503).
+            // The first caller holds the slot for the reader's 10 s broker timeout (its outcome: 503); a second one
+            // meanwhile is refused at once.
             CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> {
-                while (true) {
-                    try {
-                        api.backtest("application/json", RULE);
-                        return null;
-                    } catch (ApiError e) {
-                        if (e.status() != 429) {
-                            return e;
-                        }
-                        pause(); // pacing the retries while the other caller holds the slot, not synchronisation
-                    } catch (Throwable t) {
-                        return t;
-                    }
-                }
-            });
-            ApiError busy = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (busy == null && System.nanoTime() < deadline) {
                 try {
                     api.backtest("application/json", RULE);
-                } catch (ApiError e) {
-                    if (e.status() == 429) {
-                        busy = e;
-                    }
+                    return null;
+                } catch (Throwable t) {
+                    return t;
                 }
-            }
-            assertThat(busy).as("a second backtest while one runs").isNotNull();
-            assertThat(busy.error()).isEqualTo("busy");
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.running() || first.isDone());
+            assertThat(first).as("the first backtest is still waiting for the broker").isNotDone();
+            assertThatThrownBy(() -> api.backtest("application/json", RULE)).as("a second backtest while one runs")
+                    .isInstanceOfSatisfying(ApiError.class, busy -> {
+                        assertThat(busy.status()).isEqualTo(429);
+                        assertThat(busy.error()).isEqualTo("busy");
+                    });
             Throwable outcome = first.get(60, TimeUnit.SECONDS);
             assertThat(outcome).isInstanceOf(ApiError.class);
             assertThat(((ApiError) outcome).status()).isEqualTo(503);
@@ -83,14 +71,6 @@ class LabApiTest {
             for (Socket s : accepted) {
                 s.close();
             }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
