@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +36,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * nothing committed, nothing written), started at {@code offsetsForTimes(from)}, {@code read_committed} as the
  * processor reads, up to the end offsets seen when reading began. Records of all partitions are handed on merged in
  * timestamp order (the time they were appended), as a processor reading them live would have met them; a
- * partition is paused while it is far ahead of the others, so memory stays bounded.
+ * partition is paused while it is far ahead of the others, so memory stays bounded. The consumer and the merge run
+ * on a thread of their own, a few batches ahead of the sink, which is called on the caller's thread.
  */
 public final class HistoryReader implements AutoCloseable {
 
@@ -154,9 +158,47 @@ public final class HistoryReader implements AutoCloseable {
             }
         }
         consumer.assign(active);
-        long records = 0;
-        long delivered = 0;
-        long skippedApp = 0;
+        // The consumer's work (fetching, decompressing, iterating records) and the merge run on a thread of their
+        // own, a batch ahead of the sink: a backtest's replay has the other core to itself.
+        Pipeline pipeline = new Pipeline();
+        Thread fetcher = new Thread(() -> pipeline.run(() -> merge(active, buffers, ends, to, appPrefix,
+                topicsByName, pipeline)), "telemetry-backtest-reader");
+        fetcher.setDaemon(true);
+        fetcher.start();
+        boolean done = false;
+        try {
+            while (true) {
+                Batch batch;
+                try {
+                    batch = pipeline.take();
+                } catch (InterruptedException e) {
+                    // As the consumer's poll reports an interrupt.
+                    throw new org.apache.kafka.common.errors.InterruptException(e);
+                }
+                if (batch == Batch.END) {
+                    break;
+                }
+                for (int i = 0; i < batch.size; i++) {
+                    sink.accept(batch.topics[i], batch.keys[i], batch.values[i], Instant.ofEpochMilli(batch.times[i]));
+                }
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                pipeline.stop();
+                consumer.wakeup();
+            }
+            joinUninterruptibly(fetcher);
+        }
+        pipeline.rethrowFailure();
+        return new Stats(pipeline.records, pipeline.delivered, 0, pipeline.skippedApp);
+    }
+
+    /** Polls and merges on the reader's thread, handing records on in batches, in append-time order. */
+    private void merge(Set<TopicPartition> active, Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers,
+                       Map<TopicPartition, Long> ends, Instant to, byte[] appPrefix, Map<String, Topic> topicsByName,
+                       Pipeline pipeline) throws InterruptedException {
+        Batch batch = new Batch();
         while (!active.isEmpty()) {
             // Poll until every active partition has a record buffered or is read to its end.
             boolean ready = false;
@@ -215,16 +257,129 @@ public final class HistoryReader implements AutoCloseable {
                     buffers.get(next).clear();
                     continue;
                 }
-                records++;
+                pipeline.records++;
                 if (appPrefix != null && !startsWith(r.key(), appPrefix)) {
-                    skippedApp++;
+                    pipeline.skippedApp++;
                     continue;
                 }
-                sink.accept(topicsByName.get(r.topic()), r.key(), r.value(), Instant.ofEpochMilli(r.timestamp()));
-                delivered++;
+                batch.add(topicsByName.get(r.topic()), r.key(), r.value(), r.timestamp());
+                pipeline.delivered++;
+                if (batch.size == Batch.CAPACITY) {
+                    pipeline.put(batch);
+                    batch = new Batch();
+                }
             }
         }
-        return new Stats(records, delivered, 0, skippedApp);
+        if (batch.size > 0) {
+            pipeline.put(batch);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Records of one hand-over, in order. */
+    private static final class Batch {
+        static final int CAPACITY = 1_024;
+        /** After the last batch. */
+        static final Batch END = new Batch();
+
+        final Topic[] topics = new Topic[CAPACITY];
+        final byte[][] keys = new byte[CAPACITY][];
+        final byte[][] values = new byte[CAPACITY][];
+        final long[] times = new long[CAPACITY];
+        int size;
+
+        void add(Topic topic, byte[] key, byte[] value, long time) {
+            topics[size] = topic;
+            keys[size] = key;
+            values[size] = value;
+            times[size] = time;
+            size++;
+        }
+    }
+
+    /**
+     * The hand-over from the reader's thread to the sink's: a few batches at most (back-pressure, bounded memory),
+     * then {@link Batch#END}; what the reader threw is rethrown on the sink's thread. Counts are written by the
+     * reader's thread and read after it ended.
+     */
+    private static final class Pipeline {
+        private static final int BATCHES_AHEAD = 4;
+
+        private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private volatile boolean stopped;
+        private volatile Throwable failure;
+        long records;
+        long delivered;
+        long skippedApp;
+
+        interface Work {
+            void run() throws InterruptedException;
+        }
+
+        void run(Work work) {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                if (!stopped) {
+                    failure = t;
+                }
+            } finally {
+                try {
+                    put(Batch.END);
+                } catch (InterruptedException e) {
+                    // Stopped: nobody takes it.
+                }
+            }
+        }
+
+        /** Waits for room, unless the sink's side stopped taking. */
+        void put(Batch batch) throws InterruptedException {
+            while (!stopped) {
+                if (queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+            if (batch != Batch.END) {
+                throw new InterruptedException("stopped");
+            }
+        }
+
+        Batch take() throws InterruptedException {
+            return queue.take();
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        /** What the reader's thread threw, as reading on the sink's thread would have thrown it. */
+        void rethrowFailure() {
+            Throwable t = failure;
+            if (t == null) {
+                return;
+            }
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException("reading history failed", t);
+        }
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
