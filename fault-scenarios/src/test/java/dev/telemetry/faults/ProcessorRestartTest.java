@@ -7,12 +7,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor SIGKILLed under load and started again a minute later on the same state directory and application
- * id, while the gateway kept accepting: it comes back to a backlog of over a million events, every one of which
- * must be summarised exactly once.
+ * id, while the gateway kept accepting: it comes back to a backlog of a minute's load (a million events on a quiet
+ * machine, where the gateway takes the offered 30 000 events/s; what a loaded CI machine's gateway absorbs, at least
+ * {@link #MIN_BACKLOG}), every one of which must be summarised exactly once.
  */
 class ProcessorRestartTest {
 
-    private static final long MIN_BACKLOG = 1_000_000;
+    /** Enough that the processor restarts into a real backlog, whatever the machine (CI saw 818 491 under load). */
+    private static final long MIN_BACKLOG = 250_000;
 
     @Test
     void shouldSummariseABacklogOfAMillionEventsExactlyOnceWhenTheProcessorIsKilledAndRestarted() throws Exception {
