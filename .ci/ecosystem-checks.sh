@@ -74,7 +74,7 @@ read_topic() {
 }
 # Summaries close within seconds; a rate-limit count when its minute closes (up to ~70 s).
 deadline=$((SECONDS + 150))
-for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit; do
+for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit; do
   until [ "$(read_topic "$topic" | grep -c .)" -gt 0 ]; do
     if [ $SECONDS -gt $deadline ]; then
       echo "no record on $topic"; cat "$work/kcat.err"; tail -30 "$log"; exit 1
@@ -82,7 +82,7 @@ for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit; do
     sleep 2
   done
 done
-for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit; do
+for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit; do
   read_topic "$topic" >"$work/$topic.jsonl"
   java -Dlogback.configurationFile=local-stack-logback.xml -cp local-stack/target/local-stack.jar \
     dev.telemetry.stack.schema.SchemaCheck \

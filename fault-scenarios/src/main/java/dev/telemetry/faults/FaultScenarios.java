@@ -1,5 +1,9 @@
 package dev.telemetry.faults;
 
+import dev.telemetry.auditor.AuditReader;
+import dev.telemetry.auditor.AuditRow;
+import dev.telemetry.auditor.Reconciler;
+import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.faults.PipelineCounter.RawCount;
 import dev.telemetry.faults.PipelineCounter.SummaryCount;
 import dev.telemetry.service.config.Durations;
@@ -25,6 +29,12 @@ public final class FaultScenarios {
 
     /** The processor's lag on the raw topic just before it was started again: the backlog it came back to. */
     public static final String BACKLOG_AT_RESTART = "backlogAtRestart";
+    /** The independent audit of the load's app, once everything was summarised: windows (per raw topic) that match. */
+    public static final String AUDIT_MATCH = "auditMatch";
+    /** ... that mismatch: records unaccounted for, or accounted twice. 0 when the processor kept its account. */
+    public static final String AUDIT_MISMATCH = "auditMismatch";
+    /** ... not accounted for yet. */
+    public static final String AUDIT_PENDING = "auditPending";
     /** Bytes the proxy forwarded while partitioned (from 1 s after the cut, to let in-flight writes land): 0 if it held. */
     public static final String BYTES_DURING_PARTITION = "bytesDuringPartition";
     /**
@@ -157,6 +167,7 @@ public final class FaultScenarios {
         List<String> notes = new ArrayList<>();
         Map<String, Long> facts = new LinkedHashMap<>();
         long startingAt = System.nanoTime();
+        Instant startedAt = Instant.now();
         ScenarioResult result;
         try (FaultStack stack = FaultStack.start(settings, scenario, proxied)) {
             notes.add(String.format(Locale.ROOT, "broker, gateway and processor ready in %.1fs (app %s)",
@@ -178,6 +189,7 @@ public final class FaultScenarios {
                     stack.applicationId(), settings.windows().sizeAndGrace(), loadEnd,
                     loadEnd.plus(settings.windows().sizeAndGrace()).plus(settings.drainTimeout()), stack::processorFailure);
             notes.add(timeline.now() + " counted; processor " + stack.processorHealth());
+            audit(stack, startedAt, facts, notes, timeline);
             long late = stack.late().total();
             afterwards.inspect(stack, facts, notes);
             result = new ScenarioResult(scenario, parameters, load.accepted(), load.acknowledged(),
@@ -190,6 +202,38 @@ public final class FaultScenarios {
             FaultStack.deleteData(result.runDir());
         }
         return result;
+    }
+
+    /**
+     * The auditor's reconciliation of the load's app ({@code ./telemetry audit}'s code): the raw records it counts
+     * itself against the processor's account on {@code telemetry.audit}, window by window.
+     */
+    private static void audit(FaultStack stack, Instant startedAt, Map<String, Long> facts, List<String> notes,
+                              Timeline timeline) {
+        try {
+            Reconciler account = new AuditReader(stack.bootstrapServers(), TopicCatalogue.defaults(),
+                    Duration.ofSeconds(60)).read(startedAt.minus(Duration.ofMinutes(5)));
+            List<AuditRow> rows = account.rows(startedAt.minus(Duration.ofMinutes(5)), Instant.now().plus(Duration.ofHours(1)),
+                    stack.app());
+            Map<AuditRow.Status, Long> by = new java.util.EnumMap<>(AuditRow.Status.class);
+            for (AuditRow.Status status : AuditRow.Status.values()) {
+                by.put(status, rows.stream().filter(r -> r.status() == status).count());
+            }
+            facts.put(AUDIT_MATCH, by.get(AuditRow.Status.MATCH));
+            facts.put(AUDIT_MISMATCH, by.get(AuditRow.Status.MISMATCH));
+            facts.put(AUDIT_PENDING, by.get(AuditRow.Status.PENDING));
+            long published = rows.stream().mapToLong(AuditRow::published).sum();
+            long summarised = rows.stream().mapToLong(AuditRow::summarised).sum();
+            notes.add(String.format(Locale.ROOT, "%s audited: %d window(s) match, %d mismatch, %d pending;"
+                            + " %,d records published, %,d summarised by the processor's account", timeline.now(),
+                    by.get(AuditRow.Status.MATCH), by.get(AuditRow.Status.MISMATCH), by.get(AuditRow.Status.PENDING),
+                    published, summarised));
+            rows.stream().filter(r -> r.status() == AuditRow.Status.MISMATCH).limit(5).forEach(r -> notes.add(
+                    "audit mismatch " + r.topic() + " " + r.windowStart() + ": published " + r.published()
+                            + ", accounted " + r.accounted()));
+        } catch (AuditReader.Unreachable e) {
+            notes.add(timeline.now() + " audit could not read Kafka: " + e.getMessage());
+        }
     }
 
     /** Where the processor's logs say its broker connections failed: the partition's evidence from its side. */

@@ -22,5 +22,6 @@ class BrokerOutageTest {
         assertThat(result.acknowledged()).as("events acknowledged\n%s", result.table()).isPositive();
         assertThat(result.unavailable()).as("requests refused while the broker was down\n%s", result.table()).isPositive();
         ScenarioAssertions.assertNoLoss(result);
+        ScenarioAssertions.assertAuditReconciles(result);
     }
 }

@@ -28,5 +28,7 @@ class ProcessorRestartTest {
         assertThat(result.measurement(FaultScenarios.BACKLOG_AT_RESTART)).as("the backlog the processor came back to\n%s",
                 result.table()).isGreaterThanOrEqualTo(MIN_BACKLOG);
         ScenarioAssertions.assertNoLoss(result);
+        // The processor's account survived the SIGKILL too: every raw record counted exactly once, window by window.
+        ScenarioAssertions.assertAuditReconciles(result);
     }
 }

@@ -20,4 +20,13 @@ final class ScenarioAssertions {
                 .isEqualTo(result.raw());
         assertThat(result.passed()).isTrue();
     }
+
+    /** The independent audit of the load's app reconciles every window exactly, and none is left pending. */
+    static void assertAuditReconciles(ScenarioResult result) {
+        String table = "\n" + result.table();
+        assertThat(result.measurement(FaultScenarios.AUDIT_MISMATCH)).as("audit: mismatching windows%s", table).isZero();
+        assertThat(result.measurement(FaultScenarios.AUDIT_PENDING)).as("audit: windows not accounted for%s", table)
+                .isZero();
+        assertThat(result.measurement(FaultScenarios.AUDIT_MATCH)).as("audit: matching windows%s", table).isPositive();
+    }
 }

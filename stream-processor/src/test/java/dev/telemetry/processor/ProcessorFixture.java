@@ -39,7 +39,7 @@ final class ProcessorFixture {
 
     /** Every topic the processor reads or writes. */
     static final List<Topic> TOPICS = List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS,
-            Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
+            Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
             Topic.PROCESSOR_DLQ);
 
     private ProcessorFixture() {
@@ -107,7 +107,7 @@ final class ProcessorFixture {
     static Settled caughtUp(LocalKafka kafka, String applicationId, Map<String, String> topics) {
         Set<String> inputs = new HashSet<>();
         for (Topic topic : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC,
-                Topic.ERRORS, Topic.SECURITY)) {
+                Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK)) {
             inputs.add(topics.get(topic.configKey()));
         }
         return () -> {

@@ -120,7 +120,7 @@ public final class ProcessorBenchmark {
         Map<String, String> topics = new java.util.LinkedHashMap<>();
         topics.put(Topic.METRICS.configKey(), topic);
         for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC, Topic.ERRORS,
-                Topic.SECURITY, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.PROCESSOR_DLQ)) {
+                Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.PROCESSOR_DLQ)) {
             String name = "bench-" + t.configKey() + "-" + UUID.randomUUID();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);

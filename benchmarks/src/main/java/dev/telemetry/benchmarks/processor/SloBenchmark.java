@@ -262,8 +262,8 @@ public final class SloBenchmark {
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put(Topic.REQUESTS.configKey(), workload.requests());
         topics.put(Topic.METRICS.configKey(), workload.metrics());
-        for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY,
-                Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.PROCESSOR_DLQ)) {
+        for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK,
+                Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.PROCESSOR_DLQ)) {
             String name = id + "-" + t.configKey();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);

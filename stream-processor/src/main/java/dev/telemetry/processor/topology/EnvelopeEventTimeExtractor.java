@@ -1,6 +1,7 @@
 package dev.telemetry.processor.topology;
 
 import dev.telemetry.events.Envelope;
+import dev.telemetry.processor.intake.Decoded;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -13,10 +14,13 @@ public final class EnvelopeEventTimeExtractor implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+        if (record.value() instanceof Decoded decoded && !decoded.isPoison()) {
+            return decoded.envelope().eventTime().toEpochMilli();
+        }
         if (record.value() instanceof Envelope envelope) {
             return envelope.eventTime().toEpochMilli();
         }
-        // Not an envelope (a tombstone): any valid time will do, the topology skips it anyway.
+        // Not an envelope (a poison record, a tombstone): when it reached Kafka, which the audit counts it under.
         return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
     }
 }

@@ -6,7 +6,12 @@ import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.processor.audit.Fate;
 import dev.telemetry.processor.erroralerts.ErrorAlertsProcessor;
+import dev.telemetry.processor.intake.DeadLetterProcessor;
+import dev.telemetry.processor.intake.Decoded;
+import dev.telemetry.processor.intake.DecodedSerde;
+import dev.telemetry.processor.intake.PoisonApp;
 import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.injection.RequestInjectionProcessor;
 import dev.telemetry.processor.injection.SecurityEventsProcessor;
@@ -22,6 +27,7 @@ import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
 import dev.telemetry.processor.window.CardinalityAlertsProcessor;
+import dev.telemetry.processor.window.RecordObservations;
 import dev.telemetry.processor.window.SeriesObservation;
 import dev.telemetry.processor.window.SeriesObservationSerde;
 import dev.telemetry.processor.window.SeriesObservations;
@@ -140,39 +146,49 @@ public final class TelemetryTopology {
         TopicCatalogue topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
-        KStream<String, Envelope> requests = source(builder, topics, Topic.REQUESTS, "requests-source");
-        KStream<String, Envelope> errors = source(builder, topics, Topic.ERRORS, "errors-source");
-        KStream<String, Envelope> securityEvents = source(builder, topics, Topic.SECURITY, "security-source");
-        KStream<String, Envelope> events = source(builder, topics, Topic.METRICS, "metrics-source")
-                .merge(source(builder, topics, Topic.VITALS, "vitals-source"), Named.as("merge-vitals"))
-                .merge(source(builder, topics, Topic.ACTIONS, "actions-source"), Named.as("merge-actions"))
+        Intake intake = new Intake(builder, topics);
+        KStream<String, Envelope> requests = intake.read(Topic.REQUESTS, "requests-source");
+        KStream<String, Envelope> errors = intake.read(Topic.ERRORS, "errors-source");
+        KStream<String, Envelope> securityEvents = intake.read(Topic.SECURITY, "security-source");
+        KStream<String, Envelope> events = intake.read(Topic.METRICS, "metrics-source")
+                .merge(intake.read(Topic.VITALS, "vitals-source"), Named.as("merge-vitals"))
+                .merge(intake.read(Topic.ACTIONS, "actions-source"), Named.as("merge-actions"))
                 .merge(requests, Named.as("merge-requests"))
-                .merge(source(builder, topics, Topic.SYNTHETIC, "synthetic-source"), Named.as("merge-synthetic"))
+                .merge(intake.read(Topic.SYNTHETIC, "synthetic-source"), Named.as("merge-synthetic"))
                 .merge(errors, Named.as("merge-errors"));
+        // Read only to be accounted for: feedback feeds nothing here, by design.
+        KStream<String, Envelope> feedback = intake.read(Topic.FEEDBACK, "feedback-source");
 
+        // Every raw record reaches the main aggregation once, as one RecordObservations, so that it can count what
+        // became of each (the audit): an event's series values; feedback and reported security events as not
+        // summarised; poison records as dead-lettered (and copied to the dead-letter topic).
         SeriesObservations series = new SeriesObservations(settings.detection());
-        KStream<String, SeriesObservation> observations = events.flatMapValues(envelope -> {
-            if (envelope == null) {
-                return List.of();
-            }
+        KStream<String, RecordObservations> observations = events.mapValues(envelope -> {
             List<SeriesObservation> found = series.of(envelope);
             if (found.isEmpty()) {
                 metrics.recordIgnored(envelope.type());
             }
-            return found;
-        }, Named.as("series-observations"));
+            return RecordObservations.of(envelope.app(), found);
+        }, Named.as("series-observations"))
+                .merge(feedback.merge(securityEvents, Named.as("merge-unsummarised"))
+                        .mapValues(envelope -> RecordObservations.decided(envelope.app(), Fate.NOT_SUMMARISED),
+                                Named.as("unsummarised-observations")), Named.as("merge-unsummarised-observations"))
+                .merge(intake.deadLettered(topics), Named.as("merge-dead-lettered-observations"));
 
         // The cardinality caps turn series away per task; what they turn away meets per app in one task, through a
         // repartition topic, so each app has one overflow series per window and one cardinality_limit alert.
-        Map<Boolean, KStream<String, WindowOutput>> windowed = split(observations.process(
+        Map<String, KStream<String, WindowOutput>> windowed = split(observations.process(
                 WindowSummaryProcessor.supplier(settings, metrics, progress), Named.as(WINDOW_SUMMARIES)), WINDOW_SUMMARIES);
-        KStream<String, Summary> seriesSummaries = windowed.get(true)
+        KStream<String, Summary> seriesSummaries = windowed.get("closed-windows")
                 .mapValues(WindowOutput::summary, Named.as("window-summaries-closed"));
-        KStream<String, SeriesObservation> overflow = windowed.get(false)
+        windowed.get("audit").mapValues(WindowOutput::audit, Named.as("window-summaries-audited"))
+                .to(topics.name(Topic.AUDIT), Produced.with(Serdes.String(), JsonSerde.audit()).withName("audit-sink"));
+        KStream<String, SeriesObservation> overflow = windowed.get("overflow")
                 .mapValues(WindowOutput::overflow, Named.as("window-summaries-overflowed"))
                 .repartition(Repartitioned.<String, SeriesObservation>as(OVERFLOW_BY_APP)
                         .withKeySerde(Serdes.String()).withValueSerde(SeriesObservationSerde.serde()));
-        KStream<String, Summary> overflowSummaries = summariesOnly(overflow.process(
+        KStream<String, Summary> overflowSummaries = summariesOnly(overflow
+                .mapValues(observation -> RecordObservations.of(observation), Named.as(OVERFLOW_SUMMARIES + "-input")).process(
                 WindowSummaryProcessor.supplier(settings, metrics, OVERFLOW_STORES,
                         WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress, null),
                 Named.as(OVERFLOW_SUMMARIES)), OVERFLOW_SUMMARIES);
@@ -189,7 +205,7 @@ public final class TelemetryTopology {
                 }, Named.as(APP_ERROR_RATE_BY_APP))
                 .repartition(Repartitioned.<String, Double>as(REQUESTS_BY_APP)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Double()))
-                .mapValues((app, value) -> SeriesObservations.appErrorRate(app, value),
+                .mapValues((app, value) -> RecordObservations.of(SeriesObservations.appErrorRate(app, value)),
                         Named.as(APP_ERROR_RATE_OBSERVATIONS))
                 .process(WindowSummaryProcessor.supplier(settings, metrics, APP_ERROR_RATE_STORES,
                                 WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress, null),
@@ -269,12 +285,14 @@ public final class TelemetryTopology {
         return detected.filter((key, output) -> output != null && output.sink().equals(sink), Named.as(sink + "-kind"));
     }
 
-    /** {@code outputs} split into summaries ({@code true}) and overflowed observations ({@code false}). */
-    private static Map<Boolean, KStream<String, WindowOutput>> split(KStream<String, WindowOutput> outputs, String name) {
+    /** {@code outputs} split into summaries ({@code closed-windows}), audit records and overflowed observations. */
+    private static Map<String, KStream<String, WindowOutput>> split(KStream<String, WindowOutput> outputs, String name) {
         Map<String, KStream<String, WindowOutput>> branches = outputs.split(Named.as(name + "-"))
                 .branch((key, output) -> output.isSummary(), Branched.as("closed-windows"))
+                .branch((key, output) -> output.isAudit(), Branched.as("audit"))
                 .defaultBranch(Branched.as("overflow"));
-        return Map.of(true, branches.get(name + "-closed-windows"), false, branches.get(name + "-overflow"));
+        return Map.of("closed-windows", branches.get(name + "-closed-windows"), "audit", branches.get(name + "-audit"),
+                "overflow", branches.get(name + "-overflow"));
     }
 
     /** The summaries of a window processor without caps, which forwards nothing else. */
@@ -282,10 +300,46 @@ public final class TelemetryTopology {
         return outputs.mapValues(WindowOutput::summary, Named.as(name + "-closed"));
     }
 
-    private static KStream<String, Envelope> source(StreamsBuilder builder, TopicCatalogue topics, Topic topic,
-                                                    String name) {
-        return builder.stream(topics.name(topic), Consumed.with(Serdes.String(), JsonSerde.envelope())
-                .withTimestampExtractor(new EnvelopeEventTimeExtractor())
-                .withName(name));
+    /**
+     * The raw topics as the stages read them: each source's envelopes, its poison records set aside. Reading never
+     * fails ({@link DecodedSerde}), so poison records reach the topology, which copies them to the dead-letter topic
+     * and has the audit count them.
+     */
+    private static final class Intake {
+
+        private final StreamsBuilder builder;
+        private final TopicCatalogue topics;
+        private KStream<String, Decoded> poison;
+
+        Intake(StreamsBuilder builder, TopicCatalogue topics) {
+            this.builder = builder;
+            this.topics = topics;
+        }
+
+        KStream<String, Envelope> read(Topic topic, String name) {
+            Map<String, KStream<String, Decoded>> read = builder.stream(topics.name(topic),
+                            Consumed.with(Serdes.String(), new DecodedSerde())
+                                    .withTimestampExtractor(new EnvelopeEventTimeExtractor())
+                                    .withName(name))
+                    .split(Named.as(name + "-"))
+                    .branch((key, decoded) -> decoded.isPoison(), Branched.as("poison"))
+                    .defaultBranch(Branched.as("envelopes"));
+            KStream<String, Decoded> poisoned = read.get(name + "-poison");
+            poison = poison == null ? poisoned : poison.merge(poisoned, Named.as("merge-" + name + "-poison"));
+            return read.get(name + "-envelopes").mapValues(Decoded::envelope, Named.as(name + "-read"));
+        }
+
+        /**
+         * The poison records of every source read so far: copied to the dead-letter topic as they were, and returned
+         * as the audit's dead-lettered records (under the app their key names, {@code app|series} as the gateway
+         * writes it).
+         */
+        KStream<String, RecordObservations> deadLettered(TopicCatalogue topics) {
+            poison.process(DeadLetterProcessor::new, Named.as("dead-letters"))
+                    .to(topics.name(Topic.PROCESSOR_DLQ), Produced.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("dead-letters-sink"));
+            return poison.mapValues((key, decoded) -> RecordObservations.decided(PoisonApp.of(key), Fate.DEAD_LETTERED),
+                    Named.as("dead-lettered-observations"));
+        }
     }
 }

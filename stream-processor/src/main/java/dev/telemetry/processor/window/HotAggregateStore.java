@@ -22,7 +22,8 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * The window store with hot aggregates kept as objects: {@code put} only remembers the (mutable) aggregate,
+ * A store of mutable aggregates updated on every event (the open windows, the audit's counts), with the hot ones
+ * kept as objects: {@code put} only remembers the (mutable) aggregate,
  * and dirty aggregates are encoded and written to the changelogged store once, when Streams flushes its
  * caches right before the producer flush and the transaction commit. Encoding and decoding a DDSketch on
  * every event is what made a naive windowed topology several times slower than its input consumer.
@@ -34,13 +35,13 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * re-reads those records; {@link #clearCache()} (task revoked or corrupted) drops them for the same reason.
  * {@code CachedStateStore} is an internal interface: an upgrade of Kafka Streams must re-check this.
  */
-final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, CachedStateStore<Bytes, WindowAggregate> {
+public final class HotAggregateStore<V> implements KeyValueStore<Bytes, V>, CachedStateStore<Bytes, V> {
 
-    private final KeyValueStore<Bytes, WindowAggregate> inner;
+    private final KeyValueStore<Bytes, V> inner;
     private final boolean writeOnCommit;
-    private final Map<Bytes, WindowAggregate> dirty = new HashMap<>();
+    private final Map<Bytes, V> dirty = new HashMap<>();
 
-    private HotAggregateStore(KeyValueStore<Bytes, WindowAggregate> inner, boolean writeOnCommit) {
+    private HotAggregateStore(KeyValueStore<Bytes, V> inner, boolean writeOnCommit) {
         this.inner = inner;
         this.writeOnCommit = writeOnCommit;
     }
@@ -53,36 +54,36 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
      *                      on {@code TopologyTestDriver}) they are written only before a scan, the one read that goes
      *                      to the inner store, and the aggregates of open windows stay objects between records
      */
-    static StoreBuilder<HotAggregateStore> builder(StoreBuilder<KeyValueStore<Bytes, WindowAggregate>> inner,
+    public static <V> StoreBuilder<HotAggregateStore<V>> builder(StoreBuilder<KeyValueStore<Bytes, V>> inner,
                                                    boolean writeOnCommit) {
         return new StoreBuilder<>() {
             @Override
-            public StoreBuilder<HotAggregateStore> withCachingEnabled() {
+            public StoreBuilder<HotAggregateStore<V>> withCachingEnabled() {
                 inner.withCachingEnabled();
                 return this;
             }
 
             @Override
-            public StoreBuilder<HotAggregateStore> withCachingDisabled() {
+            public StoreBuilder<HotAggregateStore<V>> withCachingDisabled() {
                 inner.withCachingDisabled();
                 return this;
             }
 
             @Override
-            public StoreBuilder<HotAggregateStore> withLoggingEnabled(Map<String, String> config) {
+            public StoreBuilder<HotAggregateStore<V>> withLoggingEnabled(Map<String, String> config) {
                 inner.withLoggingEnabled(config);
                 return this;
             }
 
             @Override
-            public StoreBuilder<HotAggregateStore> withLoggingDisabled() {
+            public StoreBuilder<HotAggregateStore<V>> withLoggingDisabled() {
                 inner.withLoggingDisabled();
                 return this;
             }
 
             @Override
-            public HotAggregateStore build() {
-                return new HotAggregateStore(inner.build(), writeOnCommit);
+            public HotAggregateStore<V> build() {
+                return new HotAggregateStore<>(inner.build(), writeOnCommit);
             }
 
             @Override
@@ -107,14 +108,14 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
         if (dirty.isEmpty()) {
             return;
         }
-        List<KeyValue<Bytes, WindowAggregate>> entries = new ArrayList<>(dirty.size());
+        List<KeyValue<Bytes, V>> entries = new ArrayList<>(dirty.size());
         dirty.forEach((k, v) -> entries.add(KeyValue.pair(k, v)));
         dirty.clear();
         inner.putAll(entries);
     }
 
     @Override
-    public void put(Bytes key, WindowAggregate value) {
+    public void put(Bytes key, V value) {
         if (value == null) {
             delete(key);
         } else {
@@ -123,8 +124,8 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
     }
 
     @Override
-    public WindowAggregate putIfAbsent(Bytes key, WindowAggregate value) {
-        WindowAggregate existing = get(key);
+    public V putIfAbsent(Bytes key, V value) {
+        V existing = get(key);
         if (existing == null) {
             put(key, value);
         }
@@ -132,38 +133,38 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
     }
 
     @Override
-    public void putAll(List<KeyValue<Bytes, WindowAggregate>> entries) {
+    public void putAll(List<KeyValue<Bytes, V>> entries) {
         entries.forEach(e -> put(e.key, e.value));
     }
 
     @Override
-    public WindowAggregate delete(Bytes key) {
-        WindowAggregate hot = dirty.remove(key);
-        WindowAggregate stored = inner.delete(key);
+    public V delete(Bytes key) {
+        V hot = dirty.remove(key);
+        V stored = inner.delete(key);
         return hot != null ? hot : stored;
     }
 
     @Override
-    public WindowAggregate get(Bytes key) {
-        WindowAggregate hot = dirty.get(key);
+    public V get(Bytes key) {
+        V hot = dirty.get(key);
         return hot != null ? hot : inner.get(key);
     }
 
     // Scans are rare (a window closing) and see everything once the dirty aggregates are written.
     @Override
-    public KeyValueIterator<Bytes, WindowAggregate> range(Bytes from, Bytes to) {
+    public KeyValueIterator<Bytes, V> range(Bytes from, Bytes to) {
         writeDirty();
         return inner.range(from, to);
     }
 
     @Override
-    public KeyValueIterator<Bytes, WindowAggregate> all() {
+    public KeyValueIterator<Bytes, V> all() {
         writeDirty();
         return inner.all();
     }
 
     @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, WindowAggregate> prefixScan(P prefix, PS serializer) {
+    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, V> prefixScan(P prefix, PS serializer) {
         writeDirty();
         return inner.prefixScan(prefix, serializer);
     }
@@ -228,7 +229,7 @@ final class HotAggregateStore implements KeyValueStore<Bytes, WindowAggregate>, 
     }
 
     @Override
-    public boolean setFlushListener(CacheFlushListener<Bytes, WindowAggregate> listener, boolean sendOldValues) {
+    public boolean setFlushListener(CacheFlushListener<Bytes, V> listener, boolean sendOldValues) {
         return false;
     }
 

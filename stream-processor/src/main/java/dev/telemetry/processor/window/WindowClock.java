@@ -61,6 +61,14 @@ public final class WindowClock {
         return closesAt(windowStart) <= watermark;
     }
 
+    /**
+     * The start of the oldest window still open: every window starting before it has closed.
+     * {@link Long#MIN_VALUE} before anything moved the watermark.
+     */
+    public long firstOpenWindowStart() {
+        return watermark == NONE ? NONE : windowStart(watermark - size - grace) + size;
+    }
+
     /** The time up to which time has passed; {@link Long#MIN_VALUE} before anything moved it. */
     public long watermark() {
         return watermark;

@@ -1,6 +1,8 @@
 package dev.telemetry.processor.window;
 
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.audit.AuditLedger;
+import dev.telemetry.processor.audit.Fate;
 import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
@@ -20,6 +22,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -41,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * forwarded as {@linkplain WindowOutput#overflowed overflow}, which the topology aggregates per app (one overflow
  * series per app, not one per task), so a client sending ids as names or tags cannot grow state without bound.
  */
-public final class WindowSummaryProcessor implements Processor<String, SeriesObservation, String, WindowOutput> {
+public final class WindowSummaryProcessor implements Processor<String, RecordObservations, String, WindowOutput> {
 
     public static final String WINDOWS_STORE = "summary-windows";
     public static final String WATERMARK_STORE = "summary-watermark";
@@ -76,50 +79,61 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
     private final ReadProgress progress;
     /** {@code null}: every series is admitted (the input is already bounded). */
     private final CardinalityCaps caps;
+    /** Whether this instance counts what it does with each raw record (the main aggregation only). */
+    private final boolean audited;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<String, WindowOutput> context;
     private KeyValueStore<Bytes, WindowAggregate> windows;
     private KeyValueStore<Bytes, Long> cardinality;
     private SeriesAdmission admission;
+    private AuditLedger ledger;
     private WindowClock clock;
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
 
     private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
-                                   ReadProgress progress, CardinalityCaps caps) {
+                                   ReadProgress progress, CardinalityCaps caps, boolean audited) {
         this.settings = settings;
         this.stores = stores;
         this.input = input;
         this.progress = progress;
         this.caps = caps;
+        this.audited = audited;
         this.metrics = metrics;
     }
 
     /**
      * The main aggregation with its stores ({@link #SERIES_STORES}), of the settings' kind (persistent and
-     * changelogged as deployed), under the settings' cardinality caps.
+     * changelogged as deployed), under the settings' cardinality caps; it reads the raw records (one
+     * {@link RecordObservations} each) and keeps the audit's account of them ({@link AuditLedger}).
      */
-    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
-                                                                                      ProcessorMetrics metrics,
-                                                                                      ReadProgress progress) {
+    public static ProcessorSupplier<String, RecordObservations, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                       ProcessorMetrics metrics,
+                                                                                       ReadProgress progress) {
         return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress,
-                settings.detection().cardinality());
+                settings.detection().cardinality(), true);
     }
 
     /**
      * The processor with its stores under {@code stores}' names, of the settings' kind (persistent and
      * changelogged as deployed); with {@code caps} {@code null} it admits every series.
      */
-    public static ProcessorSupplier<String, SeriesObservation, String, WindowOutput> supplier(ProcessorSettings settings,
-                                                                                      ProcessorMetrics metrics,
-                                                                                      StoreNames stores, Input input,
-                                                                                      ReadProgress progress,
-                                                                                      CardinalityCaps caps) {
+    public static ProcessorSupplier<String, RecordObservations, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                       ProcessorMetrics metrics,
+                                                                                       StoreNames stores, Input input,
+                                                                                       ReadProgress progress,
+                                                                                       CardinalityCaps caps) {
+        return supplier(settings, metrics, stores, input, progress, caps, false);
+    }
+
+    private static ProcessorSupplier<String, RecordObservations, String, WindowOutput> supplier(
+            ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input, ReadProgress progress,
+            CardinalityCaps caps, boolean audited) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, SeriesObservation, String, WindowOutput> get() {
-                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps);
+            public Processor<String, RecordObservations, String, WindowOutput> get() {
+                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps, audited);
             }
 
             @Override
@@ -132,6 +146,9 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
                 if (caps != null) {
                     builders.add(settings.stateStores().keyValueStore(stores.cardinality(),
                             Serdes.Bytes(), Serdes.Long()));
+                }
+                if (audited) {
+                    builders.addAll(AuditLedger.stores(settings.stateStores()));
                 }
                 return builders;
             }
@@ -147,6 +164,9 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
             this.admission = new SeriesAdmission(cardinality, caps, progress::tasks);
         }
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(stores.watermark()));
+        if (audited) {
+            this.ledger = AuditLedger.of(context);
+        }
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             if (all.hasNext()) {
                 oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());
@@ -157,37 +177,74 @@ public final class WindowSummaryProcessor implements Processor<String, SeriesObs
             if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
                 emitClosedWindows();
             }
+            // Also the counts of records that came after their window closed, at most once per check.
+            if (ledger != null && ledger.hasNews(clock)) {
+                writeAudit();
+            }
         });
     }
 
     @Override
-    public void process(Record<String, SeriesObservation> record) {
-        SeriesObservation observation = record.value();
-        if (observation == null) {
+    public void process(Record<String, RecordObservations> record) {
+        RecordObservations in = record.value();
+        if (in == null) {
             return;
         }
         long time = record.timestamp();
         long windowStart = clock.windowStart(time);
-        if (clock.isClosed(windowStart)) {
-            metrics.lateRecordDropped(observation.source());
-            LOG.debug("dropped late {} of {} at {}: its window [{}, +{}ms) closed, watermark {}",
-                    observation.source().wireName(), observation.seriesId(), Instant.ofEpochMilli(time),
-                    Instant.ofEpochMilli(windowStart), clock.size(), Instant.ofEpochMilli(clock.watermark()));
-            return;
+        Fate fate = in.fate() != null ? in.fate() : aggregate(in.observations(), windowStart, time);
+        if (ledger != null) {
+            RecordMetadata source = context.recordMetadata().orElseThrow();
+            ledger.count(windowStart, in.app(), source.topic(), source.partition(), source.offset(), fate);
         }
-        Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
-        WindowAggregate aggregate = windows.get(key);
-        if (aggregate != null || admitted(windowStart, observation, time)) {
-            if (aggregate == null) {
-                aggregate = WindowAggregate.first(observation);
-            } else {
-                aggregate.add(observation.value());
-            }
-            windows.put(key, aggregate);
-            oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
-        }
-        if (input == Input.PARTITIONS && clock.advanceTo(time)) {
+        // Only events move the clock, as before the audit: a poison record's time is when it reached Kafka, and
+        // feedback never fed the windows.
+        if (input == Input.PARTITIONS && in.fate() == null && !in.observations().isEmpty() && clock.advanceTo(time)) {
             emitClosedWindows();
+            if (ledger != null && ledger.windowsClosedSinceLastWrite(clock)) {
+                writeAudit();
+            }
+        }
+    }
+
+    /** Adds one record's observations to their window; what became of the record. */
+    private Fate aggregate(List<SeriesObservation> observations, long windowStart, long time) {
+        if (observations.isEmpty()) {
+            return Fate.NOT_SUMMARISED;
+        }
+        if (clock.isClosed(windowStart)) {
+            for (SeriesObservation observation : observations) {
+                metrics.lateRecordDropped(observation.source());
+                LOG.debug("dropped late {} of {} at {}: its window [{}, +{}ms) closed, watermark {}",
+                        observation.source().wireName(), observation.seriesId(), Instant.ofEpochMilli(time),
+                        Instant.ofEpochMilli(windowStart), clock.size(), Instant.ofEpochMilli(clock.watermark()));
+            }
+            return Fate.LATE;
+        }
+        boolean summarised = false;
+        for (SeriesObservation observation : observations) {
+            Bytes key = WindowStoreKey.of(windowStart, observation.seriesId());
+            WindowAggregate aggregate = windows.get(key);
+            if (aggregate != null || admitted(windowStart, observation, time)) {
+                if (aggregate == null) {
+                    aggregate = WindowAggregate.first(observation);
+                } else {
+                    aggregate.add(observation.value());
+                }
+                windows.put(key, aggregate);
+                oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
+                summarised = true;
+            }
+        }
+        return summarised ? Fate.SUMMARISED : Fate.OVERFLOWED;
+    }
+
+    /** Writes the audit's counts of the closed windows and the task's progress, in this transaction. */
+    private void writeAudit() {
+        long closedAt = clock.watermark();
+        if (ledger.write(clock, audit -> context.forward(new Record<>(audit.key(), WindowOutput.audited(audit), closedAt)))) {
+            // A restarted task must not reopen windows whose account was written.
+            clock.persist();
         }
     }
 

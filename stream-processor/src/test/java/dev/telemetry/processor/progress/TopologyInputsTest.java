@@ -25,7 +25,7 @@ class TopologyInputsTest {
 
         Set<String> raw = Set.of(topics.name(Topic.METRICS), topics.name(Topic.VITALS), topics.name(Topic.ACTIONS),
                 topics.name(Topic.REQUESTS), topics.name(Topic.SYNTHETIC), topics.name(Topic.ERRORS),
-                topics.name(Topic.SECURITY));
+                topics.name(Topic.SECURITY), topics.name(Topic.FEEDBACK));
         // The app error_rate's and the overflow's summaries merge into the others, so a task of sub-topology 0 reads
         // partition p of every raw topic and of both their repartition topics; the event-alert rollup only writes
         // alerts, so it is a sub-topology of its own, reading only the detectors' items; so are the SLO windows, reading
@@ -39,9 +39,11 @@ class TopologyInputsTest {
         // each would wait for the other and neither would ever be known to be read.
         Set<String> series = new java.util.HashSet<>(raw);
         series.remove(topics.name(Topic.SECURITY));
+        series.remove(topics.name(Topic.FEEDBACK));
         assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of(
                 "app-requests-by-app-repartition", Set.of(topics.name(Topic.REQUESTS)),
-                "app-series-overflow-by-app-repartition", series,
+                // The main aggregation, which writes the overflow, reads every raw record: it accounts for each (the audit).
+                "app-series-overflow-by-app-repartition", raw,
                 "app-event-offenses-by-rule-repartition", Set.of(topics.name(Topic.REQUESTS), topics.name(Topic.SECURITY),
                         topics.name(Topic.ERRORS)),
                 "app-slo-counts-by-slo-repartition", series));

@@ -54,6 +54,9 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, Summary> summaries;
     final TestOutputTopic<String, AlertEvent> alerts;
     final TestOutputTopic<String, SloReport> slo;
+    final TestOutputTopic<String, dev.telemetry.events.derived.AuditRecord> audit;
+    private final TestInputTopic<String, Envelope> feedbackTopic;
+    private final TopicCatalogue topics = TopicCatalogue.defaults();
     private final TestInputTopic<String, Envelope> metrics;
     private final TestInputTopic<String, Envelope> vitals;
     private final TestInputTopic<String, Envelope> actions;
@@ -140,6 +143,21 @@ final class TopologyHarness implements AutoCloseable {
                 JsonSerde.alert().deserializer());
         slo = driver.createOutputTopic(topics.name(Topic.SLO), Serdes.String().deserializer(),
                 JsonSerde.sloReport().deserializer());
+        audit = driver.createOutputTopic(topics.name(Topic.AUDIT), Serdes.String().deserializer(),
+                JsonSerde.audit().deserializer());
+        feedbackTopic = driver.createInputTopic(topics.name(Topic.FEEDBACK), Serdes.String().serializer(),
+                envelopes.serializer());
+    }
+
+    /** Feedback on its own topic, as the gateway writes it. */
+    void feedbackOnItsTopic(Instant at) {
+        pipe(feedbackTopic, envelope(APP, new FeedbackEvent("Ann", "ann@example.com", "nice", at.toEpochMilli()), at), at);
+    }
+
+    /** Bytes that are not an envelope, on {@code topic}, with Kafka record time {@code at}. */
+    void poison(Topic topic, String key, String value, Instant at) {
+        driver.createInputTopic(topics.name(topic), Serdes.String().serializer(), Serdes.String().serializer())
+                .pipeInput(key, value, at);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.codec.InvalidJsonException;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
+import dev.telemetry.events.derived.AuditRecord;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
@@ -51,6 +52,10 @@ public final class JsonSerde<T> implements Serde<T> {
 
     public static JsonSerde<SloReport> sloReport() {
         return of(SloReport.class);
+    }
+
+    public static JsonSerde<AuditRecord> audit() {
+        return of(AuditRecord.class);
     }
 
     public static JsonSerde<RateLimitCount> rateLimitCount() {

@@ -20,6 +20,11 @@ public enum Topic {
     ALERTS("telemetry.alerts", Kind.DERIVED),
     /** Per SLO, app and closed window: the window's SLI, burn rates over several windows, the budget left. */
     SLO("telemetry.slo", Kind.DERIVED),
+    /**
+     * The processor's account of every raw record it consumed, per app, raw topic, partition and window (summarised,
+     * late, dead-lettered, overflowed, not summarised), and how far it had read; the auditor reconciles it.
+     */
+    AUDIT("telemetry.audit", Kind.DERIVED),
     PROCESSOR_DLQ("telemetry.dlq", Kind.DEAD_LETTER),
     NOTIFICATIONS("telemetry.notifications", Kind.DELIVERY_LOG),
     NOTIFICATION_LOG("telemetry.notification-log", Kind.COMPACTED),
