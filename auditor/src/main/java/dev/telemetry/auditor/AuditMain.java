@@ -2,7 +2,11 @@ package dev.telemetry.auditor;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telemetry.auditor.service.AuditorConfig;
+import dev.telemetry.auditor.service.AuditorService;
 import dev.telemetry.events.codec.JsonCodec;
+import dev.telemetry.service.config.ConfigException;
+import dev.telemetry.service.lifecycle.Shutdown;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.service.config.Durations;
 import java.io.PrintStream;
@@ -33,7 +37,27 @@ public final class AuditMain {
     private AuditMain() {
     }
 
+    /**
+     * {@code serve [--config auditor.yaml]}: the auditor service (continuous audit, alerts); anything else: the
+     * one-off reconciliation ({@code ./telemetry audit}).
+     */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            if (System.getProperty("logback.configurationFile") == null) {
+                System.setProperty("logback.configurationFile", "auditor-service-logback.xml");
+            }
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            AuditorConfig config;
+            try {
+                config = AuditorConfig.load(rest);
+            } catch (ConfigException e) {
+                System.err.println("configuration error: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            Shutdown.runUntilStopped("auditor", () -> AuditorService.start(config));
+            return;
+        }
         if (System.getProperty("logback.configurationFile") == null) {
             // Results on stdout; only problems on stderr (a file of its own: other jars on a class path bring theirs).
             System.setProperty("logback.configurationFile", "auditor-logback.xml");

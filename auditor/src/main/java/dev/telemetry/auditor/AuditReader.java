@@ -82,6 +82,7 @@ public final class AuditReader {
             }
             readAll(consumer, rawStarts, rawEnds,
                     r -> reconciler.raw(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp()));
+            rawEnds.forEach((tp, end) -> reconciler.rawReadTo(tp.topic(), tp.partition(), end));
             return reconciler;
         } catch (KafkaException e) {
             throw new Unreachable("cannot read from Kafka at " + bootstrap + ": " + e.getMessage(), e);

@@ -35,6 +35,8 @@ public final class Reconciler {
     /** Raw records past the processor's progress: published, not accounted for yet. */
     private final Map<Key, Long> inFlight = new HashMap<>();
     private final Map<Partition, Progress> progress = new HashMap<>();
+    /** How far the auditor has read each raw partition: a window is judged only once that reaches the progress. */
+    private final Map<Partition, Long> rawPositions = new HashMap<>();
     private final RawRecordRule rule = new RawRecordRule();
     private long windowSize = -1;
 
@@ -69,6 +71,11 @@ public final class Reconciler {
         return p == null ? 0 : p.readThrough();
     }
 
+    /** The auditor has read {@code topic}'s {@code partition} up to (not including) {@code position}. */
+    public void rawReadTo(String topic, int partition, long position) {
+        rawPositions.put(new Partition(topic, partition), position);
+    }
+
     /** One raw record at {@code offset}: below {@link #readThrough} it is judged, past it in flight. */
     public void raw(String topic, int partition, long offset, byte[] key, byte[] value, long timestamp) {
         if (windowSize <= 0) {
@@ -81,6 +88,14 @@ public final class Reconciler {
         if (offset >= readThrough(topic, partition)) {
             inFlight.merge(key2, 1L, Long::sum);
         }
+    }
+
+    /** Forgets every window starting before {@code windowStart}, on both sides (a long-running auditor's memory). */
+    public void forgetBefore(Instant windowStart) {
+        long before = windowStart.toEpochMilli();
+        accounted.keySet().removeIf(k -> k.windowStart() < before);
+        published.keySet().removeIf(k -> k.windowStart() < before);
+        inFlight.keySet().removeIf(k -> k.windowStart() < before);
     }
 
     /** The rows of windows starting in {@code [from, to)}, for {@code app} (null: every app), oldest first. */
@@ -100,9 +115,11 @@ public final class Reconciler {
             }
             long[] counts = accounted.getOrDefault(key, new long[5]);
             long raw = published.getOrDefault(key, 0L);
-            Progress p = progress.get(new Partition(key.topic(), key.partition()));
+            Partition partition = new Partition(key.topic(), key.partition());
+            Progress p = progress.get(partition);
             long judged = raw - inFlight.getOrDefault(key, 0L);
             AuditRow.Status status = p == null || key.windowStart() >= p.closedBefore() || judged != raw
+                    || rawPositions.getOrDefault(partition, 0L) < p.readThrough()
                     ? AuditRow.Status.PENDING
                     : judged == sum(counts) ? AuditRow.Status.MATCH : AuditRow.Status.MISMATCH;
             AuditRow partitionRow = new AuditRow(key.app(), key.topic(), Instant.ofEpochMilli(key.windowStart()),

@@ -2,6 +2,8 @@ package dev.telemetry.stack;
 
 import dev.telemetry.alerts.AlertSink;
 import dev.telemetry.alerts.config.SinkConfig;
+import dev.telemetry.auditor.service.AuditorConfig;
+import dev.telemetry.auditor.service.AuditorService;
 import dev.telemetry.console.ConsoleServer;
 import dev.telemetry.console.auth.Secrets;
 import dev.telemetry.console.config.ConsoleConfig;
@@ -48,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     private AlertSink sink;
     private Prober prober;
     private ConsoleServer console;
+    private AuditorService auditor;
     private LocalKafkaBroker broker;
     private String sinkAdminToken;
     private String consoleWriteToken;
@@ -92,6 +95,15 @@ public final class LocalStack implements AutoCloseable {
             stack.running.push(stack.sink);
             stack.processor = StreamProcessor.start(processorConfig);
             stack.running.push(stack.processor);
+            // The independent audit of what the processor does with every raw record, on the processor's topics;
+            // on an ephemeral port when the processor's is (a test's stack), else the shipped one (8085).
+            AuditorConfig auditorConfig = AuditorConfig.load(null, System.getenv())
+                    .withBootstrapServers(stack.broker.bootstrapServers()).withTopics(processorConfig.topics());
+            if (processorConfig.http().port() == 0) {
+                auditorConfig = auditorConfig.withHttp(new AuditorConfig.Http(auditorConfig.http().host(), 0));
+            }
+            stack.auditor = AuditorService.start(auditorConfig);
+            stack.running.push(stack.auditor);
             stack.gateway = GatewayServer.start(gatewayConfig);
             stack.running.push(stack.gateway);
             // The prober posts to the gateway, so it starts after it and (pushed last) stops first.
@@ -117,6 +129,10 @@ public final class LocalStack implements AutoCloseable {
 
     private static String local(int port) {
         return "http://127.0.0.1:" + port;
+    }
+
+    public AuditorService auditor() {
+        return auditor;
     }
 
     public GatewayServer gateway() {

@@ -84,6 +84,9 @@ class DemoScenarioTest {
             awaitMilestone(narrator.resolvedSeen(), "the checkout_slow alert resolved", narration);
             awaitMilestone(narrator.burnRatePageSeen(), "the checkout-latency SLO's burn-rate page", narration);
             assertThat(traffic.accepted()).isPositive();
+            // The auditor, reading along, found the demo's windows accounted for, every record of them.
+            await().atMost(Duration.ofSeconds(60)).until(() -> (Long) stack.auditor().details().get("windows_matched") > 0);
+            assertThat(stack.auditor().details()).as("the auditor").containsEntry("windows_mismatched", 0L);
             // The epilogue (told right after the resolution) points at the console again.
             String url = consoleUrl;
             await().atMost(Duration.ofSeconds(30)).until(() -> narration.toString(StandardCharsets.UTF_8)
