@@ -61,7 +61,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code partitions} partitions; the event times span 10 minutes ending 2 minutes before the run.
  *
  * <p>Usage: {@code ProcessorBenchmark [events (2000000)] [partitions (3)] [commit-interval (1s)]
- * [--mix metrics|requests|slo] [--warmup N (events / 5, at least 100000)] [--threads N (the shipped default)]}.
+ * [--mix metrics|requests|slo] [--warmup N (events / 5, at least 100000)] [--threads N[,N...] (the shipped default;
+ * a list runs one topology pass per value, in that order, against the same consumer run)] [--streams key=value]...}.
  * {@code PROCESSOR_BENCH_PROGRESS=1} prints the topology's progress every 5 s to stderr.
  */
 public final class ProcessorBenchmark {
@@ -74,12 +75,14 @@ public final class ProcessorBenchmark {
 
     enum Mix { METRICS, REQUESTS, SLO }
 
-    record Options(int events, int partitions, String commitInterval, Mix mix, int warmup, int threads) {
+    record Options(int events, int partitions, String commitInterval, Mix mix, int warmup, List<Integer> threads,
+                   Map<String, String> streams) {
         static Options parse(String[] args) {
             List<String> positional = new ArrayList<>();
             Mix mix = Mix.METRICS;
             int warmup = -1;
-            int threads = 0;
+            List<Integer> threads = new ArrayList<>();
+            Map<String, String> streams = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -92,13 +95,21 @@ public final class ProcessorBenchmark {
                         i++;
                     }
                     case "--threads" -> {
-                        threads = Integer.parseInt(value);
+                        for (String n : value.split(",")) {
+                            threads.add(Integer.parseInt(n.trim()));
+                        }
+                        i++;
+                    }
+                    case "--streams" -> {
+                        int eq = value.indexOf('=');
+                        streams.put(value.substring(0, eq), value.substring(eq + 1));
                         i++;
                     }
                     default -> {
                         if (args[i].startsWith("--")) {
                             throw new IllegalArgumentException("usage: ProcessorBenchmark [events] [partitions]"
-                                    + " [commit-interval] [--mix metrics|requests|slo] [--warmup N] [--threads N];"
+                                    + " [commit-interval] [--mix metrics|requests|slo] [--warmup N] [--threads N[,N...]]"
+                                    + " [--streams key=value]...;"
                                     + " unknown: " + args[i]);
                         }
                         positional.add(args[i]);
@@ -109,7 +120,8 @@ public final class ProcessorBenchmark {
             int partitions = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 3;
             String commitInterval = positional.size() > 2 ? positional.get(2) : "1s";
             return new Options(events, partitions, commitInterval, mix,
-                    warmup >= 0 ? warmup : Math.max(100_000, events / 5), threads);
+                    warmup >= 0 ? warmup : Math.max(100_000, events / 5), threads.isEmpty() ? List.of(0) : threads,
+                    streams);
         }
     }
 
@@ -130,19 +142,28 @@ public final class ProcessorBenchmark {
             produce(broker.bootstrapServers(), metrics, requests, total, options.mix());
 
             Rate baseline = plainConsumer(broker.bootstrapServers(), List.of(metrics, requests), options.warmup(), total);
-            Rate topology = topology(broker, dir, metrics, requests, options, total);
+            // One topology pass per --threads value, each a fresh application, in the order given (A/B in one run).
+            List<Rate> topologies = new ArrayList<>();
+            for (int threads : options.threads()) {
+                topologies.add(topology(broker, dir, metrics, requests, options, threads, total));
+            }
 
             System.out.printf(Locale.ROOT, "events: %,d timed after %,d warm-up, mix: %s, partitions: %d, commit"
-                            + " interval: %s, stream threads: %s%n", options.events(), options.warmup(),
+                            + " interval: %s%s%n", options.events(), options.warmup(),
                     options.mix().name().toLowerCase(Locale.ROOT), options.partitions(), options.commitInterval(),
-                    options.threads() > 0 ? options.threads() : "shipped default");
+                    options.streams().isEmpty() ? "" : ", streams: " + options.streams());
             System.out.printf(Locale.ROOT, "load average before: %s, after: %s (%d cores)%n", loadBefore,
                     loadAverage(), Runtime.getRuntime().availableProcessors());
             print("plain consumer (parse JSON only):", baseline);
-            print("topology, exactly_once_v2:       ", topology);
-            System.out.printf(Locale.ROOT, "ratio topology / consumer:        %.2f (CPU per event, process: %.2f)%n",
-                    topology.eventsPerSecond() / baseline.eventsPerSecond(),
-                    topology.processCpuMicros() / baseline.processCpuMicros());
+            for (int i = 0; i < topologies.size(); i++) {
+                int threads = options.threads().get(i);
+                Rate topology = topologies.get(i);
+                print(String.format(Locale.ROOT, "topology, exactly_once_v2, %-7s", threads > 0
+                        ? threads + " thr:" : "default:"), topology);
+                System.out.printf(Locale.ROOT, "ratio topology / consumer:        %.2f (CPU per event, process: %.2f)%n",
+                        topology.eventsPerSecond() / baseline.eventsPerSecond(),
+                        topology.processCpuMicros() / baseline.processCpuMicros());
+            }
         }
     }
 
@@ -229,7 +250,7 @@ public final class ProcessorBenchmark {
      * commit that covers every raw event and everything its repartition topics received.
      */
     private static Rate topology(LocalKafkaBroker broker, Path dir, String metrics, String requests, Options options,
-                                 int total) throws Exception {
+                                 int threads, int total) throws Exception {
         String id = "bench-" + UUID.randomUUID();
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put(Topic.METRICS.configKey(), metrics);
@@ -243,15 +264,19 @@ public final class ProcessorBenchmark {
         StringBuilder yaml = new StringBuilder()
                 .append("kafka: {bootstrap-servers: \"").append(broker.bootstrapServers()).append("\"}\n")
                 .append("application-id: ").append(id).append('\n')
-                .append("state-dir: \"").append(dir.resolve("state")).append("\"\n")
+                .append("state-dir: \"").append(dir.resolve("state-" + id)).append("\"\n")
                 .append("http: {host: 127.0.0.1, port: 0}\n")
                 .append("commit-interval: ").append(options.commitInterval()).append('\n');
-        if (options.threads() > 0) {
-            yaml.append("num-stream-threads: ").append(options.threads()).append('\n');
+        if (threads > 0) {
+            yaml.append("num-stream-threads: ").append(threads).append('\n');
+        }
+        if (!options.streams().isEmpty()) {
+            yaml.append("streams:\n");
+            options.streams().forEach((k, v) -> yaml.append("  ").append(k).append(": \"").append(v).append("\"\n"));
         }
         yaml.append("topics:\n");
         topics.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
-        Path file = Files.writeString(dir.resolve("processor.yaml"), yaml);
+        Path file = Files.writeString(dir.resolve(id + ".yaml"), yaml);
         ProcessorConfig config = ProcessorConfig.load(new String[] {"--config", file.toString()}, Map.of());
         Set<String> raw = Set.of(metrics, requests);
         try (StreamProcessor processor = StreamProcessor.start(config);
