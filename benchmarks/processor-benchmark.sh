@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Stream processor throughput vs a plain consumer parsing the same JSON from the same topic, in one run on
-# one local broker. Usage: benchmarks/processor-benchmark.sh [events] [partitions] [commit-interval]
-# Prints both rates and their ratio (docs/performance.md, "Stream processor"). MVN_FLAGS=-o for an offline build.
+# Stream processor throughput vs a plain consumer parsing the same JSON from the same topics, in one run on
+# one local broker, in steady state (a warm-up share of the events is read first and not timed).
+# Usage: benchmarks/processor-benchmark.sh [events (2000000)] [partitions (3)] [commit-interval (1s)]
+#          [--mix metrics|requests|slo] [--warmup N] [--threads N]
+# Prints both rates, CPU per event and their ratio (docs/performance.md, "Stream processor").
+# MVN_FLAGS=-o for an offline build; BENCH_OPTS for JVM options (e.g. a JFR recording);
+# PROCESSOR_BENCH_PROGRESS=1 for progress on stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck disable=SC2086
 mvn -B -q -ntp ${MVN_FLAGS:-} -DskipTests -pl benchmarks -am package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
-exec java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+exec java -Xmx1g ${BENCH_OPTS:-} -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   dev.telemetry.benchmarks.processor.ProcessorBenchmark "$@"

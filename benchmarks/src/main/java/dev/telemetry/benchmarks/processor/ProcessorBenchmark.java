@@ -2,22 +2,33 @@ package dev.telemetry.benchmarks.processor;
 
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.MetricEvent;
+import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.kafka.local.LocalKafkaBroker;
 import dev.telemetry.processor.StreamProcessor;
 import dev.telemetry.processor.config.ProcessorConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,68 +36,188 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The stream processor's throughput against its baseline, in one run on one local broker: the same N metric
- * events on the same topic are read (1) by a plain consumer that only parses the JSON envelopes and (2) by the
- * production topology under exactly_once_v2 (windows, DDSketch percentiles, rules, shipped configuration). It
- * prints both rates and their ratio. Usage: {@code ProcessorBenchmark [events] [partitions] [commit-interval]}.
+ * The stream processor's throughput against its baseline, in one run on one local broker: the same events on the
+ * same topics are read (1) by a plain consumer that only parses the JSON envelopes and (2) by the production
+ * topology under exactly_once_v2 (windows, DDSketch percentiles, rules, rate limit, shipped configuration). It
+ * prints both steady-state rates, the CPU each spent per event, and their ratio.
+ *
+ * <p><b>Steady state.</b> The topics hold {@code --warmup} events followed by the {@code events} that are timed.
+ * Each reader is timed only over the second part: the plain consumer from its {@code warmup}-th record to its
+ * last, the topology from its first commit that covers at least {@code warmup} events to the commit that covers
+ * every event of the raw topics <em>and</em> of its repartition topics (the app's error rate, the SLO counts and
+ * the detectors' offenses travel through them, so stopping at the raw topics would leave part of the work out).
+ * JIT compilation, the group join, the first RocksDB and broker segment files all fall into the warm-up.
+ *
+ * <p><b>Mix.</b> {@code metrics}: custom metrics in 20 series (the original benchmark); {@code requests}: request
+ * logs of two apps on 20 endpoints from 2 000 clients; {@code slo}: 70 % request logs, 30 % metrics, the workload
+ * of {@link SloBenchmark}. Metrics go to the metrics topic, request logs to the requests topic, both with
+ * {@code partitions} partitions; the event times span 10 minutes ending 2 minutes before the run.
+ *
+ * <p>Usage: {@code ProcessorBenchmark [events (2000000)] [partitions (3)] [commit-interval (1s)]
+ * [--mix metrics|requests|slo] [--warmup N (events / 5, at least 100000)] [--threads N[,N...] (the shipped default;
+ * a list runs one topology pass per value, in that order, against the same consumer run)] [--streams key=value]...}.
+ * {@code PROCESSOR_BENCH_PROGRESS=1} prints the topology's progress every 5 s to stderr.
  */
 public final class ProcessorBenchmark {
 
-    private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration SPAN = Duration.ofMinutes(10);
+    private static final boolean PROGRESS = System.getenv("PROCESSOR_BENCH_PROGRESS") != null;
 
     private ProcessorBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String commitInterval = args.length > 2 ? args[2] : "1s";
-        Path dir = Files.createTempDirectory("processor-benchmark");
-        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
-            String topic = "bench-metrics-" + UUID.randomUUID();
-            broker.createTopic(topic, partitions, Map.of());
-            produce(broker.bootstrapServers(), topic, events);
+    enum Mix { METRICS, REQUESTS, SLO }
 
-            double baseline = plainConsumer(broker.bootstrapServers(), topic, events);
-            double topology = topology(broker, dir, topic, events, commitInterval);
-
-            System.out.printf(Locale.ROOT, "events: %d, partitions: %d, commit interval: %s%n", events, partitions,
-                    commitInterval);
-            System.out.printf(Locale.ROOT, "plain consumer (parse JSON only): %,.0f events/s%n", baseline);
-            System.out.printf(Locale.ROOT, "topology, exactly_once_v2:        %,.0f events/s%n", topology);
-            System.out.printf(Locale.ROOT, "ratio topology / consumer:        %.2f%n", topology / baseline);
+    record Options(int events, int partitions, String commitInterval, Mix mix, int warmup, List<Integer> threads,
+                   Map<String, String> streams) {
+        static Options parse(String[] args) {
+            List<String> positional = new ArrayList<>();
+            Mix mix = Mix.METRICS;
+            int warmup = -1;
+            List<Integer> threads = new ArrayList<>();
+            Map<String, String> streams = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--mix" -> {
+                        mix = Mix.valueOf(value.toUpperCase(Locale.ROOT));
+                        i++;
+                    }
+                    case "--warmup" -> {
+                        warmup = Integer.parseInt(value);
+                        i++;
+                    }
+                    case "--threads" -> {
+                        for (String n : value.split(",")) {
+                            threads.add(Integer.parseInt(n.trim()));
+                        }
+                        i++;
+                    }
+                    case "--streams" -> {
+                        int eq = value.indexOf('=');
+                        streams.put(value.substring(0, eq), value.substring(eq + 1));
+                        i++;
+                    }
+                    default -> {
+                        if (args[i].startsWith("--")) {
+                            throw new IllegalArgumentException("usage: ProcessorBenchmark [events] [partitions]"
+                                    + " [commit-interval] [--mix metrics|requests|slo] [--warmup N] [--threads N[,N...]]"
+                                    + " [--streams key=value]...;"
+                                    + " unknown: " + args[i]);
+                        }
+                        positional.add(args[i]);
+                    }
+                }
+            }
+            int events = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 2_000_000;
+            int partitions = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 3;
+            String commitInterval = positional.size() > 2 ? positional.get(2) : "1s";
+            return new Options(events, partitions, commitInterval, mix,
+                    warmup >= 0 ? warmup : Math.max(100_000, events / 5), threads.isEmpty() ? List.of(0) : threads,
+                    streams);
         }
     }
 
-    private static void produce(String bootstrap, String topic, int events) throws Exception {
+    /** A rate and the CPU time spent per event: by the whole process (broker included) and by the reader's threads. */
+    record Rate(double eventsPerSecond, double seconds, double processCpuMicros, double readerCpuMicros) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path dir = Files.createTempDirectory("processor-benchmark");
+        String loadBefore = loadAverage();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
+            String metrics = "bench-metrics-" + UUID.randomUUID();
+            String requests = "bench-requests-" + UUID.randomUUID();
+            broker.createTopic(metrics, options.partitions(), Map.of());
+            broker.createTopic(requests, options.partitions(), Map.of());
+            int total = options.warmup() + options.events();
+            produce(broker.bootstrapServers(), metrics, requests, total, options.mix());
+
+            Rate baseline = plainConsumer(broker.bootstrapServers(), List.of(metrics, requests), options.warmup(), total);
+            // One topology pass per --threads value, each a fresh application, in the order given (A/B in one run).
+            List<Rate> topologies = new ArrayList<>();
+            for (int threads : options.threads()) {
+                topologies.add(topology(broker, dir, metrics, requests, options, threads, total));
+            }
+
+            System.out.printf(Locale.ROOT, "events: %,d timed after %,d warm-up, mix: %s, partitions: %d, commit"
+                            + " interval: %s%s%n", options.events(), options.warmup(),
+                    options.mix().name().toLowerCase(Locale.ROOT), options.partitions(), options.commitInterval(),
+                    options.streams().isEmpty() ? "" : ", streams: " + options.streams());
+            System.out.printf(Locale.ROOT, "load average before: %s, after: %s (%d cores)%n", loadBefore,
+                    loadAverage(), Runtime.getRuntime().availableProcessors());
+            print("plain consumer (parse JSON only):", baseline);
+            for (int i = 0; i < topologies.size(); i++) {
+                int threads = options.threads().get(i);
+                Rate topology = topologies.get(i);
+                print(String.format(Locale.ROOT, "topology, exactly_once_v2, %-7s", threads > 0
+                        ? threads + " thr:" : "default:"), topology);
+                System.out.printf(Locale.ROOT, "ratio topology / consumer:        %.2f (CPU per event, process: %.2f)%n",
+                        topology.eventsPerSecond() / baseline.eventsPerSecond(),
+                        topology.processCpuMicros() / baseline.processCpuMicros());
+            }
+        }
+    }
+
+    private static void print(String label, Rate rate) {
+        System.out.printf(Locale.ROOT, "%s %,9.0f events/s (%.1f s); CPU per event: %.1f µs process, %.1f µs reader"
+                + " threads%n", label, rate.eventsPerSecond(), rate.seconds(), rate.processCpuMicros(),
+                rate.readerCpuMicros());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static void produce(String bootstrap, String metrics, String requests, int events, Mix mix)
+            throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Ending 2 minutes ago: nothing is late for the wall clock, every window closes once the backlog is read.
+        Instant from = Instant.ofEpochMilli(System.currentTimeMillis()).minus(SPAN).minus(Duration.ofMinutes(2));
         try (KafkaProducer<String, Envelope> producer = new KafkaProducer<>(props, new StringSerializer(),
                 JsonSerde.envelope().serializer())) {
             for (int i = 0; i < events; i++) {
-                // 10 minutes of event time, 20 series, latencies with a tail: the shape of real custom metrics.
-                Instant at = BASE.plusMillis(i * 600_000L / events);
-                double value = 50 + (i * 7919L % 1000) * ((i % 100 == 0) ? 10 : 1);
-                MetricEvent metric = new MetricEvent("api_latency_ms", value, at.toEpochMilli(),
-                        Map.of("endpoint", "/api/e" + (i % 20)));
-                Envelope envelope = new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null, "bench",
-                        at, at, "203.0.113.9", "bench", metric);
-                producer.send(new ProducerRecord<>(topic, envelope.key(), envelope));
+                Instant at = from.plusMillis(i * SPAN.toMillis() / events);
+                Envelope envelope = switch (mix) {
+                    case METRICS -> metric(i, at);
+                    // SloBenchmark's event i is a request log when i % 10 < 7.
+                    case REQUESTS -> SloBenchmark.event((i / 7) * 10 + i % 7, at);
+                    case SLO -> SloBenchmark.event(i, at);
+                };
+                String topic = envelope.event() instanceof RequestEvent ? requests : metrics;
+                producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), envelope.key(), envelope));
             }
             producer.flush();
         }
     }
 
-    /** Events per second of a consumer that polls and parses every envelope, from first poll to the last record. */
-    private static double plainConsumer(String bootstrap, String topic, int events) {
+    /** 20 series, latencies with a tail: the shape of real custom metrics. */
+    private static Envelope metric(int i, Instant at) {
+        double value = 50 + (i * 7919L % 1000) * ((i % 100 == 0) ? 10 : 1);
+        MetricEvent metric = new MetricEvent("api_latency_ms", value, at.toEpochMilli(),
+                Map.of("endpoint", "/api/e" + (i % 20)));
+        return new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null, "bench", at, at,
+                "203.0.113.9", "bench", metric);
+    }
+
+    /** A consumer that polls and parses every envelope, timed from its {@code warmup}-th record to its last. */
+    private static Rate plainConsumer(String bootstrap, List<String> topics, int warmup, int total) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + UUID.randomUUID());
@@ -94,73 +225,144 @@ public final class ProcessorBenchmark {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, Envelope> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 JsonSerde.envelope().deserializer())) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(topics);
             long read = 0;
-            long start = 0;
-            while (read < events) {
+            Cpu start = null;
+            long readAtStart = 0;
+            while (read < total) {
                 for (ConsumerRecord<String, Envelope> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (start == 0) {
-                        start = System.nanoTime();
-                    }
                     if (record.value() != null) {
                         read++;
                     }
                 }
+                if (start == null && read >= warmup) {
+                    start = Cpu.now(name -> name.equals(Thread.currentThread().getName())
+                            || name.startsWith("kafka-consumer-network-thread"));
+                    readAtStart = read;
+                }
             }
-            return read / ((System.nanoTime() - start) / 1e9);
+            return start.rateTo(read - readAtStart);
         }
     }
 
     /**
-     * Events per second of the production topology: from Streams reaching RUNNING with its first committed
-     * offset to its committed offsets covering every event (so the time includes the last commit).
+     * The production topology, timed from its first commit that covers at least {@code warmup} raw events to the
+     * commit that covers every raw event and everything its repartition topics received.
      */
-    private static double topology(LocalKafkaBroker broker, Path dir, String topic, int events, String commitInterval)
-            throws Exception {
-        Map<String, String> topics = new java.util.LinkedHashMap<>();
-        topics.put(Topic.METRICS.configKey(), topic);
-        for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC, Topic.ERRORS,
-                Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.PROCESSOR_DLQ)) {
-            String name = "bench-" + t.configKey() + "-" + UUID.randomUUID();
+    private static Rate topology(LocalKafkaBroker broker, Path dir, String metrics, String requests, Options options,
+                                 int threads, int total) throws Exception {
+        String id = "bench-" + UUID.randomUUID();
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(Topic.METRICS.configKey(), metrics);
+        topics.put(Topic.REQUESTS.configKey(), requests);
+        for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY,
+                Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.PROCESSOR_DLQ)) {
+            String name = id + "-" + t.configKey();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);
         }
         StringBuilder yaml = new StringBuilder()
                 .append("kafka: {bootstrap-servers: \"").append(broker.bootstrapServers()).append("\"}\n")
-                .append("application-id: bench-").append(UUID.randomUUID()).append('\n')
-                .append("state-dir: \"").append(dir.resolve("state")).append("\"\n")
+                .append("application-id: ").append(id).append('\n')
+                .append("state-dir: \"").append(dir.resolve("state-" + id)).append("\"\n")
                 .append("http: {host: 127.0.0.1, port: 0}\n")
-                .append("commit-interval: ").append(commitInterval).append('\n')
-                .append("topics:\n");
+                .append("commit-interval: ").append(options.commitInterval()).append('\n');
+        if (threads > 0) {
+            yaml.append("num-stream-threads: ").append(threads).append('\n');
+        }
+        if (!options.streams().isEmpty()) {
+            yaml.append("streams:\n");
+            options.streams().forEach((k, v) -> yaml.append("  ").append(k).append(": \"").append(v).append("\"\n"));
+        }
+        yaml.append("topics:\n");
         topics.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
-        Path file = Files.writeString(dir.resolve("processor.yaml"), yaml);
+        Path file = Files.writeString(dir.resolve(id + ".yaml"), yaml);
         ProcessorConfig config = ProcessorConfig.load(new String[] {"--config", file.toString()}, Map.of());
+        Set<String> raw = Set.of(metrics, requests);
         try (StreamProcessor processor = StreamProcessor.start(config);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             while (processor.state() != KafkaStreams.State.RUNNING) {
                 Thread.sleep(20);
             }
-            long start = 0;
+            Cpu start = null;
             long committedAtStart = 0;
+            long lastProgress = System.nanoTime();
             while (true) {
-                long committed = committed(admin, config.applicationId(), topic);
-                if (start == 0 && committed > 0) {
-                    // Counted from the first commit: startup and group join are not throughput.
-                    start = System.nanoTime();
-                    committedAtStart = committed;
+                Map<TopicPartition, Long> committed = committed(admin, id);
+                long rawCommitted = committed.entrySet().stream().filter(e -> raw.contains(e.getKey().topic()))
+                        .mapToLong(Map.Entry::getValue).sum();
+                if (start == null && rawCommitted >= options.warmup()) {
+                    start = Cpu.now(name -> name.contains("-StreamThread-"));
+                    committedAtStart = rawCommitted;
                 }
-                if (start != 0 && committed >= events) {
-                    return (events - committedAtStart) / ((System.nanoTime() - start) / 1e9);
+                if (PROGRESS && System.nanoTime() - lastProgress > 5_000_000_000L) {
+                    lastProgress = System.nanoTime();
+                    System.err.printf(Locale.ROOT, "progress: %,d of %,d raw events committed%n", rawCommitted, total);
+                }
+                if (start != null && rawCommitted >= total && repartitionsDone(admin, id, committed)) {
+                    return start.rateTo(rawCommitted - committedAtStart);
                 }
                 Thread.sleep(20);
             }
         }
     }
 
-    private static long committed(Admin admin, String group, String topic) throws Exception {
+    /** Wall clock and CPU time (the process's, and that of the threads {@code reader} names) at one moment. */
+    private record Cpu(long nanos, long processCpuAt, java.util.function.Predicate<String> reader, long readerCpuAt) {
+        static Cpu now(java.util.function.Predicate<String> reader) {
+            return new Cpu(System.nanoTime(), processCpu(), reader, threadsCpu(reader));
+        }
+
+        Rate rateTo(long events) {
+            double seconds = (System.nanoTime() - nanos) / 1e9;
+            return new Rate(events / seconds, seconds, (processCpu() - processCpuAt) / 1e3 / events,
+                    (threadsCpu(reader) - readerCpuAt) / 1e3 / events);
+        }
+
+        private static long processCpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** CPU of the live threads {@code reader} names (a thread that ended in between is not counted). */
+        private static long threadsCpu(java.util.function.Predicate<String> reader) {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long sum = 0;
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && reader.test(info.getThreadName())) {
+                    long cpu = threads.getThreadCpuTime(info.getThreadId());
+                    sum += Math.max(0, cpu);
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** Whether the application has committed every repartition topic of its own up to its (committed) end. */
+    private static boolean repartitionsDone(Admin admin, String id, Map<TopicPartition, Long> committed)
+            throws Exception {
+        Set<String> internal = admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(id + "-") && t.endsWith("-repartition")).collect(Collectors.toSet());
+        if (internal.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        admin.describeTopics(internal).allTopicNames().get().values().forEach(d -> d.partitions()
+                .forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        return admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().entrySet()
+                .stream().allMatch(e -> e.getValue().offset() == 0
+                        || committed.getOrDefault(e.getKey(), 0L) >= e.getValue().offset());
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        offsets.forEach((p, o) -> {
+            if (o != null) {
+                out.put(p, o.offset());
+            }
+        });
+        return out;
     }
 }

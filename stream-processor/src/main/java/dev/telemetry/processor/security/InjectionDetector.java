@@ -161,6 +161,18 @@ public final class InjectionDetector {
         return all;
     }
 
+    /** Control characters, removed for the squeezed form; compiled once (this runs for every request log). */
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("[\\x00-\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e-\\x1f]");
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The input as given and as a browser or database would see it after decoding. */
     static List<String> forms(String input) {
         List<String> forms = new ArrayList<>(4);
@@ -175,7 +187,7 @@ public final class InjectionDetector {
             decoded = next;
         }
         // Browsers ignore control characters inside a scheme or tag name ("java\tscript:").
-        String squeezed = decoded.replaceAll("[\\x00-\\x08\\x09\\x0a\\x0b\\x0c\\x0d\\x0e-\\x1f]", "");
+        String squeezed = hasControlCharacter(decoded) ? CONTROL_CHARACTERS.matcher(decoded).replaceAll("") : decoded;
         if (!squeezed.equals(decoded)) {
             forms.add(squeezed);
         }
