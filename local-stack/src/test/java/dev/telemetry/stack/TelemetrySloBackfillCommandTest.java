@@ -16,7 +16,6 @@ import dev.telemetry.processor.slo.SloBackfill;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.telemetry.stack.TelemetryScript.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -239,32 +239,9 @@ class TelemetrySloBackfillCommandTest {
         }
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    /** Runs {@code bash ../telemetry args...} from the module's directory, as the README's commands run. */
+    /** {@code ./telemetry args...} as typed ({@link TelemetryScript}). */
     private static Result telemetry(Path dir, Map<String, String> env, String... args) throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path mvn = bin.resolve("mvn");
-        Files.writeString(mvn, "#!/bin/sh\necho \"the script started mvn $*: build the reactor first"
-                + " (mvn -pl local-stack -am verify)\" >&2\nexit 97\n");
-        Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> command = new ArrayList<>(List.of("bash", Path.of("..", "telemetry").toString()));
-        command.addAll(List.of(args));
-        String name = "telemetry-" + UUID.randomUUID();
-        Path out = dir.resolve(name + ".out");
-        Path err = dir.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        Process process = builder.start();
-        try {
-            assertThat(process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
-                    .as("./telemetry %s finished", String.join(" ", args)).isTrue();
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            process.destroyForcibly();
-        }
+        return TelemetryScript.run(dir, env, COMMAND_TIMEOUT, args);
     }
 
     /** The SLO reports as the processor commits them, read from the topic's start. */

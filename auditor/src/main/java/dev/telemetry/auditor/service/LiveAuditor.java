@@ -1,5 +1,6 @@
 package dev.telemetry.auditor.service;
 
+import dev.telemetry.auditor.AuditReader;
 import dev.telemetry.auditor.AuditRow;
 import dev.telemetry.auditor.Reconciler;
 import dev.telemetry.events.codec.InvalidJsonException;
@@ -23,9 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -35,7 +34,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -78,7 +76,7 @@ public final class LiveAuditor implements AutoCloseable {
         this.config = config;
         this.topics = config.topicCatalogue();
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(consumerProperties(config.kafka().bootstrapServers()));
+        this.consumer = new KafkaConsumer<>(AuditReader.consumerProperties(config.kafka().bootstrapServers(), "auditor"));
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.CLIENT_ID_CONFIG, "auditor"),
@@ -303,18 +301,6 @@ public final class LiveAuditor implements AutoCloseable {
             OffsetAndTimestamp at = found.get(tp);
             consumer.seek(tp, at == null ? ends.get(tp) : at.offset());
         }
-    }
-
-    private static Properties consumerProperties(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "auditor");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return props;
     }
 
     @Override

@@ -156,14 +156,16 @@ class LiveAuditorTest {
         return into;
     }
 
+    /** Every partition of the alerts topic from its start, without a group (no coordinator to wait for). */
     private static KafkaConsumer<String, String> alertsConsumer(LocalKafka kafka, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "alerts-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer());
-        consumer.subscribe(List.of(topic));
+        consumer.assign(consumer.partitionsFor(topic).stream()
+                .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList());
+        consumer.seekToBeginning(consumer.assignment());
         return consumer;
     }
 
