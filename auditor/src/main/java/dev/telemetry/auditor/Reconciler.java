@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * partition, its latest progress: every record below {@code readThrough} whose window starts before
  * {@code closedBefore} is accounted for. The auditor's side: the raw records it read itself, below that offset.
  * A window is judged per partition once the progress covers it; a row (app, topic, window) sums its partitions and
- * is a mismatch if any of them is, pending if any is not judged yet.
+ * is pending while any of them is not judged yet, else a mismatch if any of them is.
  */
 public final class Reconciler {
 
@@ -131,10 +131,11 @@ public final class Reconciler {
     }
 
     private static AuditRow add(AuditRow a, AuditRow b) {
-        AuditRow.Status status = a.status() == AuditRow.Status.MISMATCH || b.status() == AuditRow.Status.MISMATCH
-                ? AuditRow.Status.MISMATCH
-                : a.status() == AuditRow.Status.PENDING || b.status() == AuditRow.Status.PENDING
-                ? AuditRow.Status.PENDING : AuditRow.Status.MATCH;
+        // Pending until every partition is judged: a row's numbers are the whole window's, never a part of it.
+        AuditRow.Status status = a.status() == AuditRow.Status.PENDING || b.status() == AuditRow.Status.PENDING
+                ? AuditRow.Status.PENDING
+                : a.status() == AuditRow.Status.MISMATCH || b.status() == AuditRow.Status.MISMATCH
+                ? AuditRow.Status.MISMATCH : AuditRow.Status.MATCH;
         return new AuditRow(a.app(), a.topic(), a.windowStart(), a.windowEnd(), a.published() + b.published(),
                 a.summarised() + b.summarised(), a.late() + b.late(), a.deadLettered() + b.deadLettered(),
                 a.overflowed() + b.overflowed(), a.notSummarised() + b.notSummarised(), status);
