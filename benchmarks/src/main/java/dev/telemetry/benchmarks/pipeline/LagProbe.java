@@ -23,6 +23,8 @@ final class LagProbe implements AutoCloseable {
 
     LagProbe(String bootstrapServers, String topic, String group) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // The API timeout may not be shorter than a request's (30 s by default): both 10 s.
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
         this.topic = topic;
         this.group = group;
