@@ -228,7 +228,7 @@ public final class FaultStack implements AutoCloseable {
     }
 
     /** Deletes a stopped stack's broker data and processor state, keeping its logs and configs. */
-    static void deleteData(Path runDir) throws IOException {
+    public static void deleteData(Path runDir) throws IOException {
         for (String dir : List.of("kafka", "processor-state")) {
             Path root = runDir.resolve(dir);
             if (Files.exists(root)) {

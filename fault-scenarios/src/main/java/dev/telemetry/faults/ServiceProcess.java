@@ -101,6 +101,12 @@ public final class ServiceProcess implements AutoCloseable {
         return waitForExit(process);
     }
 
+    /** The operating system's id of the current run's process, e.g. to read its CPU time from {@code /proc}. */
+    public synchronized long pid() {
+        requireRunning();
+        return process.pid();
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
