@@ -3,6 +3,7 @@ package dev.telemetry.processor;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.config.ProcessorConfig;
 import dev.telemetry.processor.progress.KafkaReadProgress;
+import dev.telemetry.processor.progress.MainConsumers;
 import dev.telemetry.processor.progress.TopologyInputs;
 import dev.telemetry.processor.queries.Queries;
 import dev.telemetry.processor.stage.ProcessorSettings;
@@ -81,15 +82,18 @@ public final class StreamProcessor implements AutoCloseable {
         // How far the input is read bounds how far the wall clock may close windows (WindowClock). It needs to know
         // what each task reads, which a build of the same pure topology describes.
         Admin admin = Admin.create(new StreamsConfig(properties).getAdminConfigs(config.applicationId() + "-read-progress"));
+        // Kafka Streams' clients, with each stream thread's main consumer kept: it says how far each partition is
+        // fetched, which bounds how far stream time may close windows (max.task.idle.ms below).
+        MainConsumers clients = new MainConsumers();
         KafkaReadProgress progress = new KafkaReadProgress(admin, config.applicationId(),
                 TopologyInputs.of(TelemetryTopology.build(settings, metrics).describe(), config.applicationId()),
-                settings.closeCheckInterval(), System::currentTimeMillis);
+                settings.closeCheckInterval(), System::currentTimeMillis, clients);
         Gauge.builder("processor.input.read.behind.seconds", progress, StreamProcessor::secondsBehind)
                 .description("How far behind the wall clock the input is known to be fully read (the oldest input "
                         + "partition); quiet windows close this much later. NaN until the broker first answers.")
                 .register(registry);
         Topology topology = TelemetryTopology.build(settings, metrics, progress);
-        KafkaStreams streams = new KafkaStreams(topology, properties);
+        KafkaStreams streams = new KafkaStreams(topology, properties, clients);
         // A dead stream thread is replaced (after a broker outage a transaction commit can fail fatally, and a new
         // thread resumes from the last commit); one that keeps dying stops this client, which /health then reports.
         Counter replaced = Counter.builder("processor.stream.threads.replaced")
@@ -139,6 +143,12 @@ public final class StreamProcessor implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // Process whatever is buffered, without Kafka Streams' per-record check of every empty partition: in 4.4 it
+        // formats log lines for each one whatever the log level (KAFKA-19682), and our main sub-topology reads eight
+        // raw topics, most of them quiet, so it took half of the stream thread (docs/performance.md, "Processor").
+        // The wait it did for partitions still being fetched is now the windows' own: stream time closes a window
+        // only as far as every partition not yet fetched to its end has been read (ReadProgress#streamTimeBound).
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // Poison records are logged, copied to the DLQ and skipped: a crash loop on one bad record would
         // stop every series in its partition.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);

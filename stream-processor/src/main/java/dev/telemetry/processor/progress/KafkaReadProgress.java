@@ -7,12 +7,17 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -51,6 +56,10 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     private final Duration timeout;
     private final LongSupplier clock;
     private final ReadProgressTracker tracker;
+    private final MainConsumers consumers;
+    /** Each task's raw input partitions, as its stream thread's consumer was first found assigned them. */
+    private final Map<TaskId, List<TopicPartition>> rawPartitions = new ConcurrentHashMap<>();
+    private volatile boolean warnedNoConsumer;
     private final ScheduledExecutorService rounds;
     private volatile Map<TopicPartition, Long> published = Map.of();
     private boolean failing;
@@ -61,8 +70,14 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     /** The most partitions of a raw input topic, as last described; 0 until then. */
     private volatile int tasks;
 
-    public KafkaReadProgress(Admin admin, String groupId, TopologyInputs inputs, Duration interval, LongSupplier clock) {
+    /**
+     * @param consumers the stream threads' main consumers, for {@link #streamTimeBound}: Kafka Streams must make its
+     *                  clients with them
+     */
+    public KafkaReadProgress(Admin admin, String groupId, TopologyInputs inputs, Duration interval, LongSupplier clock,
+                             MainConsumers consumers) {
         this.admin = admin;
+        this.consumers = consumers;
         this.groupId = groupId;
         this.inputs = inputs;
         this.interval = interval;
@@ -90,6 +105,53 @@ public final class KafkaReadProgress implements ReadProgress, AutoCloseable {
     @Override
     public int tasks() {
         return Math.max(1, tasks);
+    }
+
+    /**
+     * Asks the calling stream thread's own consumer how far each of the task's raw partitions is fetched (the lag
+     * Kafka Streams' task idling asks for). Without that consumer (the {@code streams} group protocol), falls back to
+     * {@link #readUpTo(TaskId) the committed progress}, which holds stream time back by a round or two.
+     */
+    @Override
+    public long streamTimeBound(TaskId task, ToLongFunction<TopicPartition> highestTime) {
+        if (!consumers.knowsCurrentThread()) {
+            if (!warnedNoConsumer) {
+                warnedNoConsumer = true;
+                LOG.warn("thread {} has no main consumer known (group.protocol=streams?): windows close by stream time only"
+                        + " as far as the broker says the input is read, a second or two later", Thread.currentThread().getName());
+            }
+            return readUpTo(task);
+        }
+        List<TopicPartition> partitions = rawPartitions.computeIfAbsent(task, this::rawPartitionsOf);
+        if (partitions.isEmpty()) {
+            // Not assigned to this thread's consumer (yet): nothing says what is unread.
+            rawPartitions.remove(task);
+            return ReadProgress.UNKNOWN;
+        }
+        return lowestUnfinished(partitions, consumers::fetchedLag, highestTime);
+    }
+
+    private List<TopicPartition> rawPartitionsOf(TaskId task) {
+        Set<String> topics = inputs.sourcesBySubtopology().getOrDefault(task.subtopology(), Set.of());
+        return consumers.assignment().stream()
+                .filter(p -> p.partition() == task.partition() && topics.contains(p.topic()) && !inputs.isInternal(p.topic()))
+                .toList();
+    }
+
+    /**
+     * The lowest {@code highestTime} of the partitions not known to be fetched to their end (lag unknown or above
+     * zero); {@link Long#MAX_VALUE} when every one is.
+     */
+    static long lowestUnfinished(List<TopicPartition> partitions, Function<TopicPartition, OptionalLong> fetchedLag,
+                                 ToLongFunction<TopicPartition> highestTime) {
+        long bound = Long.MAX_VALUE;
+        for (TopicPartition partition : partitions) {
+            OptionalLong lag = fetchedLag.apply(partition);
+            if (lag.isEmpty() || lag.getAsLong() > 0) {
+                bound = Math.min(bound, highestTime.applyAsLong(partition));
+            }
+        }
+        return bound;
     }
 
     /** The oldest "read up to" time over all input partitions, {@link #UNKNOWN} when any is unknown. */

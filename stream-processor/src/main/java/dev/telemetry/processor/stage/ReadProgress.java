@@ -1,5 +1,7 @@
 package dev.telemetry.processor.stage;
 
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
@@ -35,6 +37,26 @@ public interface ReadProgress {
      */
     default int tasks() {
         return 1;
+    }
+
+    /**
+     * How far stream time may close {@code task}'s windows now: the lowest {@code highestTime} of the task's raw input
+     * partitions that may still hold unprocessed records; {@link Long#MAX_VALUE} when none may. Called from the stream
+     * thread, only when a record's time would close a window.
+     *
+     * <p>Kafka Streams runs with {@code max.task.idle.ms=-1} (see {@code StreamProcessor}): it hands a task records
+     * in timestamp order among the partitions that have records buffered, but no longer waits for a partition whose
+     * buffer ran dry while the broker still holds records for it. Catching up on a backlog, a sparse partition's
+     * records (hours ahead) would otherwise move stream time past the windows of a dense partition still being
+     * fetched, and its events would be dropped as late. A partition fetched to its end has nothing unread but what
+     * is buffered, and buffered records come in timestamp order; one that is not may hold records from its highest
+     * time read on (within the grace, as any partition's records may be out of order).
+     *
+     * @param highestTime the highest record time the task has read from a partition, {@link Long#MIN_VALUE} for
+     *                    none yet
+     */
+    default long streamTimeBound(TaskId task, ToLongFunction<TopicPartition> highestTime) {
+        return Long.MAX_VALUE;
     }
 
     /**

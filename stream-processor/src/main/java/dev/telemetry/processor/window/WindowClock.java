@@ -11,9 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The watermark ({@link #advanceTo}) moves for two reasons only, and both say that the window's events have been
  * read:
  * <ul>
- *   <li><b>Stream time</b>: the highest event time the task has seen. Kafka Streams hands a
- *       task its partitions' records in timestamp order and waits for a partition it knows to have unread records,
- *       so a newer record means the older ones were read. Only for input read straight from partitions: records
+ *   <li><b>Stream time</b>: the highest event time the task has seen, as far as
+ *       {@link ReadProgress#streamTimeBound} allows. Kafka Streams hands a task its buffered records in timestamp
+ *       order, and the bound holds stream time back to the highest time read from any partition that is not fetched
+ *       to its end, so a newer record means the older ones were read. Only for input read straight from partitions: records
  *       that several tasks merge into one (a repartition topic) arrive as fast as the slowest writer, and must not
  *       move it.</li>
  *   <li><b>The wall clock, bounded by how far the input was read</b>: a series that goes
@@ -67,6 +68,14 @@ public final class WindowClock {
      */
     public long firstOpenWindowStart() {
         return watermark == NONE ? NONE : windowStart(watermark - size - grace) + size;
+    }
+
+    /**
+     * The lowest watermark that closes a window not closed yet: moving it below this closes nothing.
+     * {@link Long#MIN_VALUE} before anything moved the watermark, when any move may close windows.
+     */
+    public long nextCloseAt() {
+        return watermark == NONE ? NONE : closesAt(firstOpenWindowStart());
     }
 
     /** The time up to which time has passed; {@link Long#MIN_VALUE} before anything moved it. */

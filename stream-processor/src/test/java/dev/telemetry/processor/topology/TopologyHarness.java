@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
@@ -70,6 +71,8 @@ final class TopologyHarness implements AutoCloseable {
     private final StateStoreKind stateStores;
     /** How far the input counts as read ({@link ReadProgress}): all of it unless a test says otherwise. */
     private volatile long inputReadUpTo = Long.MAX_VALUE;
+    /** Input topics whose partition counts as not fetched to its end (ReadProgress#streamTimeBound). */
+    private volatile Set<Topic> notFetchedToEnd = Set.of();
     /** How many tasks the input counts as spread over ({@link ReadProgress#tasks()}); the driver runs one. */
     private volatile int tasks = 1;
 
@@ -122,6 +125,14 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public int tasks() {
                 return tasks;
+            }
+
+            @Override
+            public long streamTimeBound(org.apache.kafka.streams.processor.TaskId task,
+                                        java.util.function.ToLongFunction<org.apache.kafka.common.TopicPartition> highestTime) {
+                return notFetchedToEnd.stream()
+                        .mapToLong(t -> highestTime.applyAsLong(new org.apache.kafka.common.TopicPartition(topics.name(t), 0)))
+                        .min().orElse(Long.MAX_VALUE);
             }
         };
         driver = new TopologyTestDriver(TelemetryTopology.build(settings, counters, progress), props, wallClock);
@@ -257,6 +268,11 @@ final class TopologyHarness implements AutoCloseable {
     /** The input counts as read up to {@code at} (e.g. the broker stopped answering then), or not at all ({@code null}). */
     void inputReadUpTo(Instant at) {
         inputReadUpTo = at == null ? ReadProgress.UNKNOWN : at.toEpochMilli();
+    }
+
+    /** These topics' partitions count as still being fetched (records on the broker not read yet); none by default. */
+    void notFetchedToEnd(Topic... topics) {
+        notFetchedToEnd = Set.of(topics);
     }
 
     /** The input counts as spread over {@code n} tasks, as {@link ReadProgress#tasks()} would say of n partitions. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.window.WindowAggregate;
@@ -104,6 +105,34 @@ class WindowSummaryTest extends HarnessTestSupport {
 
         harness.wallClockTo(at(600));
         assertThat(harness.summaries.isEmpty()).as("a window is emitted once").isTrue();
+    }
+
+    @Test
+    void shouldHoldStreamTimeAtAPartitionStillBeingFetchedWhenAnotherPartitionIsFarAhead() {
+        // Catching up: the metrics partition is read up to 0:10 and still has records on the broker; the vitals
+        // partition's buffered records are an hour ahead (Kafka Streams no longer waits for the metrics partition).
+        harness.notFetchedToEnd(Topic.METRICS);
+        harness.metric("checkout_ms", 1, at(10));
+        harness.vital("LCP", 2000, "/", "https://shop.example/", at(3600));
+        assertThat(harness.summaries.isEmpty()).as("stream time held at the metrics partition's 0:10").isTrue();
+
+        // When: the rest of the metrics backlog is read, up to and past the first window's end + grace
+        harness.metric("checkout_ms", 3, at(50));
+        harness.metric("checkout_ms", 5, at(75));
+
+        assertThat(harness.counters.late).as("nothing dropped as late").isEmpty();
+        assertThat(harness.exactSummariesByKey()).containsExactly(
+                Map.entry("shop|checkout_ms", summary("checkout_ms", 0, 2, 4.0, 1.0, 3.0)));
+
+        // When: the metrics partition is fetched to its end: nothing holds stream time back any more
+        harness.notFetchedToEnd();
+        harness.metric("checkout_ms", 7, at(80));
+        harness.metric("checkout_ms", 9, at(3700));
+        Map<String, Summary> closed = harness.exactSummariesByKey();
+        assertThat(closed).as("the metrics window 1:00 closed")
+                .containsEntry("shop|checkout_ms", summary("checkout_ms", 1, 2, 12.0, 5.0, 7.0));
+        assertThat(closed.keySet()).as("and the vitals' window 60:00").anyMatch(key -> key.contains("LCP"));
+        assertThat(harness.counters.late).isEmpty();
     }
 
     @Test
