@@ -24,7 +24,9 @@ class StreamProcessorTest {
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9093")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/processor")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
-                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2)
+                // The task idling Kafka Streams did per record is the windows' own (ReadProgress#streamTimeBound).
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L)
                 .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class)
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,

@@ -36,7 +36,7 @@ class ProcessorConfigTest {
                 Duration.ofSeconds(1)));
         assertThat(config.topics()).isEmpty();
         assertThat(config.http()).isEqualTo(new ProcessorConfig.Http("0.0.0.0", 8081));
-        assertThat(config.numStreamThreads()).isEqualTo(1);
+        assertThat(config.numStreamThreads()).isEqualTo(2);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.rules()).extracting(AlertRule::name).containsExactly("error_rate", "response_time_p95",
                 "memory_usage", "database_connections", "fcp_over_budget", "lcp_over_budget", "fid_over_budget",
