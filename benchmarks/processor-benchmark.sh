@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stream processor throughput vs a plain consumer parsing the same JSON from the same topics, in one run on
 # one local broker, in steady state (a warm-up share of the events is read first and not timed).
-# Usage: benchmarks/processor-benchmark.sh [events (2000000)] [partitions (3)] [commit-interval (1s)]
+# Usage: benchmarks/processor-benchmark.sh [events (6000000)] [partitions (3)] [commit-interval (1s)]
 #          [--mix metrics|requests|slo] [--warmup N] [--threads N]
 # Prints both rates, CPU per event and their ratio (docs/performance.md, "Stream processor").
 # MVN_FLAGS=-o for an offline build; BENCH_OPTS for JVM options (e.g. a JFR recording);
