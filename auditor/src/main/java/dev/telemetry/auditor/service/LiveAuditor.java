@@ -295,8 +295,11 @@ public final class LiveAuditor implements AutoCloseable {
     private void seek(List<TopicPartition> partitions, Instant from) {
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(tp -> times.put(tp, Math.max(0, from.toEpochMilli())));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, Duration.ofMinutes(5));
+        // The end offsets first: a record written between the two lookups is then either found by the timestamp
+        // lookup or lies past the end we seek to. The other order skipped it (no record yet by timestamp, then an end
+        // already past it), and the window it belonged to was judged without it: a false mismatch in CI.
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofMinutes(5));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, Duration.ofMinutes(5));
         for (TopicPartition tp : partitions) {
             OffsetAndTimestamp at = found.get(tp);
             consumer.seek(tp, at == null ? ends.get(tp) : at.offset());
