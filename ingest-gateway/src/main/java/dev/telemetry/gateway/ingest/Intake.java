@@ -44,6 +44,11 @@ public final class Intake {
      *                   null when unknown (or not worked out, for routes that carry no vitals)
      */
     public record Origin(String app, String clientIp, String userAgent, String formFactor) {
+
+        /** An origin whose form factor is unknown, as for events that were not posted by a browser (rule-lab's). */
+        public Origin(String app, String clientIp, String userAgent) {
+            this(app, clientIp, userAgent, null);
+        }
     }
 
     /**
