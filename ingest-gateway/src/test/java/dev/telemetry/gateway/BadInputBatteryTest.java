@@ -133,6 +133,11 @@ class BadInputBatteryTest {
         // Wrong types, per route.
         add(cases, "vital value as string", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":\"fast\",\"id\":\"x\"}", 400, "value.*must be a number");
         add(cases, "vital id as number", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":7}", 400, "id.*must be a string");
+        add(cases, "vital attribution as string", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":\"x\",\"attribution\":\"img\"}", 400, "attribution.*must be an object");
+        add(cases, "vital attribution part as string", "/api/analytics/vitals", "{\"name\":\"INP\",\"value\":1,\"id\":\"x\",\"attribution\":{\"inputDelay\":\"1\"}}", 400, "attribution\\.inputDelay.*must be a number");
+        add(cases, "vital attribution target as object", "/api/analytics/vitals", "{\"name\":\"CLS\",\"value\":1,\"id\":\"x\",\"attribution\":{\"largestShiftTarget\":{}}}", 400, "attribution\\.largestShiftTarget.*must be a string");
+        add(cases, "vital form factor unknown", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":\"x\",\"formFactor\":\"tv\"}", 400, "formFactor.*must be one of");
+        add(cases, "vital connection unknown", "/api/analytics/vitals", "{\"name\":\"LCP\",\"value\":1,\"id\":\"x\",\"connection\":\"5g\"}", 400, "connection.*must be one of");
         add(cases, "metric name as number", "/api/metrics", "{\"name\":5,\"value\":1}", 400, "name.*must be a string");
         add(cases, "metric tags as array", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"tags\":[1]}", 400, "tags.*must be an object");
         add(cases, "metric tag as object", "/api/metrics", "{\"name\":\"m\",\"value\":1,\"tags\":{\"a\":{}}}", 400, "tags.a");

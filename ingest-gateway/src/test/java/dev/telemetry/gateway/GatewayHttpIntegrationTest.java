@@ -146,7 +146,9 @@ class GatewayHttpIntegrationTest {
         List<Envelope> stored = readIds(GatewayFixture.eventIds(response));
         assertThat(stored).extracting(e -> ((VitalEvent) e.event()).name()).containsExactlyInAnyOrder("INP", "FID");
         VitalEvent storedInp = (VitalEvent) stored.stream().filter(e -> ((VitalEvent) e.event()).name().equals("INP")).findFirst().orElseThrow().event();
-        assertThat(storedInp).isEqualTo(new VitalEvent("INP", 184, "v4-1764237600000-111", "back-forward-cache", "good", 184.0, null, null, null));
+        // "desktop": derived from the user agent of Java's HttpClient, the test's client.
+        assertThat(storedInp).isEqualTo(new VitalEvent("INP", 184, "v4-1764237600000-111", "back-forward-cache", "good", 184.0, null, null, null,
+                null, "desktop", null));
     }
 
     @Test

@@ -91,7 +91,9 @@ class GatewayIntegrationTest {
         Envelope stored = readOne(topics.name(Topic.VITALS), "v3-1764237600000-8812");
         assertThat(stored.app()).isEqualTo("shop");
         assertThat(stored.clientIp()).isEqualTo("127.0.0.1");
-        assertThat(stored.event()).isEqualTo(new VitalEvent("LCP", 2451.3, "v3-1764237600000-8812", "navigate", null, null, null, null, null));
+        // The test's client (Java's HttpClient) is no phone or tablet: the gateway derives "desktop" from its user agent.
+        assertThat(stored.event()).isEqualTo(new VitalEvent("LCP", 2451.3, "v3-1764237600000-8812", "navigate", null, null, null, null, null,
+                null, "desktop", null));
     }
 
     @Test

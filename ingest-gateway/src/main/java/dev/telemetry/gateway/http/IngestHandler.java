@@ -2,6 +2,7 @@ package dev.telemetry.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.telemetry.events.Envelope;
+import dev.telemetry.events.EventType;
 import dev.telemetry.gateway.config.GatewayConfig;
 import dev.telemetry.gateway.ingest.ApiException;
 import dev.telemetry.gateway.ingest.BodyDecoder;
@@ -101,7 +102,7 @@ public final class IngestHandler {
     /** Decodes, validates and publishes a body read in full; the future completes once the answer is written. */
     private CompletableFuture<Void> ingest(Context ctx, IngestRoute route, GatewayConfig.IngestKey key, String ip, byte[] body) {
         List<JsonNode> items = decoder.decode(ctx.header("Content-Type"), body);
-        IntakeResult result = intake.read(items, route.type(), new Intake.Origin(key.app(), ip, userAgent(ctx)));
+        IntakeResult result = intake.read(items, route.type(), new Intake.Origin(key.app(), ip, userAgent(ctx), formFactor(ctx, route)));
         count(route, "rejected", result.items() - result.acceptedItems());
         if (result.accepted().isEmpty()) {
             throw ApiException.allRejected(result.rejected());
@@ -145,6 +146,14 @@ public final class IngestHandler {
         if (wait != null) {
             throw ApiException.rateLimited(message + "; retry later", wait);
         }
+    }
+
+    /** Worked out only where vitals may come: the vitals route and the mixed batch. */
+    private static String formFactor(Context ctx, IngestRoute route) {
+        if (route.type() != null && route.type() != EventType.VITAL) {
+            return null;
+        }
+        return FormFactors.derive(ctx.header(FormFactors.MOBILE_HINT), ctx.header("User-Agent"));
     }
 
     private static String userAgent(Context ctx) {

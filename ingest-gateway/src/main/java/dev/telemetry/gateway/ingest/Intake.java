@@ -7,6 +7,7 @@ import dev.telemetry.events.Envelope;
 import dev.telemetry.events.EventType;
 import dev.telemetry.events.NetworkErrorEvent;
 import dev.telemetry.events.TelemetryEvent;
+import dev.telemetry.events.VitalEvent;
 import dev.telemetry.events.validation.FieldReader;
 import dev.telemetry.events.validation.Limits;
 import dev.telemetry.events.validation.Violation;
@@ -19,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Validates and enriches the items of one request: each valid item becomes an {@link Envelope}
- * (server event id, app from the ingest key, receive time, event time, client IP and user agent);
+ * (server event id, app from the ingest key, receive time, event time, client IP and user agent; a vital's form
+ * factor when its client named none);
  * each invalid one becomes {@link Rejection}s naming its index and fields. Valid items are never
  * dropped because a neighbour was bad.
  */
@@ -35,8 +37,18 @@ public final class Intake {
         this.clock = clock;
     }
 
-    /** Who sent the request, as the gateway established it. */
-    public record Origin(String app, String clientIp, String userAgent) {
+    /**
+     * Who sent the request, as the gateway established it.
+     *
+     * @param formFactor what the request's headers suggest the device is, given to vitals that name no form factor;
+     *                   null when unknown (or not worked out, for routes that carry no vitals)
+     */
+    public record Origin(String app, String clientIp, String userAgent, String formFactor) {
+
+        /** An origin whose form factor is unknown, as for events that were not posted by a browser (rule-lab's). */
+        public Origin(String app, String clientIp, String userAgent) {
+            this(app, clientIp, userAgent, null);
+        }
     }
 
     /**
@@ -97,6 +109,10 @@ public final class Intake {
     }
 
     private Envelope envelope(TelemetryEvent event, Origin origin, Instant receivedAt) {
+        if (event instanceof VitalEvent vital) {
+            // Vitals are judged per form factor (CrUX); the client's own word wins over the headers' guess.
+            event = vital.withDerivedFormFactor(origin.formFactor());
+        }
         return new Envelope(Envelope.SCHEMA_VERSION, eventId(), event.eventType(), origin.app(),
                 receivedAt, clockSkew.eventTime(event.timestamp(), receivedAt), origin.clientIp(), origin.userAgent(), event);
     }

@@ -24,11 +24,20 @@ public final class FieldReader {
 
     private final JsonNode node;
     private final Limits limits;
-    private final List<Violation> violations = new ArrayList<>();
+    /** Shared with the reader of the enclosing object, so that one list holds every problem of the item. */
+    private final List<Violation> violations;
+    /** The path of this reader's object inside the item ({@code "attribution."}), empty at the top. */
+    private final String prefix;
 
     public FieldReader(JsonNode node, Limits limits) {
+        this(node, limits, new ArrayList<>(), "");
+    }
+
+    private FieldReader(JsonNode node, Limits limits, List<Violation> violations, String prefix) {
         this.node = node;
         this.limits = limits;
+        this.violations = violations;
+        this.prefix = prefix;
     }
 
     public Limits limits() {
@@ -44,7 +53,24 @@ public final class FieldReader {
     }
 
     public void reject(String field, String message) {
-        violations.add(new Violation(field, message));
+        violations.add(new Violation(prefix + field, message));
+    }
+
+    /**
+     * A reader of the object in {@code field} (e.g. a vital's {@code attribution}), or null when the field is absent
+     * or null. Its violations name their path ({@code attribution.inputDelay}) and count as this reader's. A value
+     * that is not an object is a violation of {@code field}.
+     */
+    public FieldReader optionalNested(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            reject(field, "must be an object, got " + kind(v));
+            return null;
+        }
+        return new FieldReader(v, limits, violations, prefix + field + ".");
     }
 
     /** Records a violation of {@code field} unless {@code condition} holds. */
@@ -96,6 +122,37 @@ public final class FieldReader {
             return null;
         }
         return s;
+    }
+
+    /**
+     * A string cut to {@code maxLength} characters instead of rejected when longer: for values that are useful in
+     * part, like a CSS selector whose start already names the element. A string is still required to be a string.
+     */
+    public String optionalCutString(String field, int maxLength) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            reject(field, "must be a string, got " + kind(v));
+            return null;
+        }
+        return cut(v.textValue(), maxLength);
+    }
+
+    /**
+     * {@code s} cut to at most {@code maxLength} UTF-16 units, one fewer when the cut would separate a surrogate
+     * pair: half a pair is not Unicode (see {@link #hasLoneSurrogate}) and could not be written as UTF-8.
+     */
+    public static String cut(String s, int maxLength) {
+        if (s.length() <= maxLength) {
+            return s;
+        }
+        int end = maxLength;
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))) {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     /**
@@ -161,6 +218,26 @@ public final class FieldReader {
         }
         Double d = optionalNumber(field);
         return d == null ? 0 : d;
+    }
+
+    /** A number that must not be negative, such as a duration. */
+    public Double optionalNonNegativeNumber(String field) {
+        Double d = optionalNumber(field);
+        if (d != null && d < 0) {
+            reject(field, "must not be negative, got " + node.get(field).asText());
+            return null;
+        }
+        return d;
+    }
+
+    /** A string that must be one of {@code allowed} (listed in the message in their order). */
+    public String optionalOneOf(String field, List<String> allowed) {
+        String s = optionalString(field, limits.nameLength());
+        if (s != null && !allowed.contains(s)) {
+            reject(field, "must be one of " + allowed + ", got '" + abbreviate(s) + "'");
+            return null;
+        }
+        return s;
     }
 
     public Double optionalNumber(String field) {
@@ -345,6 +422,6 @@ public final class FieldReader {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+        return s.length() <= 40 ? s : cut(s, 40) + "…";
     }
 }

@@ -25,6 +25,26 @@ class JsonCodecEnvelopeTest {
                 HEAD.formatted("metric", "null", "{\"name\":\"m\",\"value\":7,\"timestamp\":null,\"tags\":{}}"),
                 HEAD.formatted("vital", "\"::1\"", "{\"name\":\"LCP\",\"value\":2400.5,\"id\":\"v\",\"navigationType\":"
                         + "\"navigate\",\"rating\":\"good\",\"delta\":12.0,\"page\":\"/\",\"url\":\"https://x/\",\"timestamp\":1}"),
+                // A vital with attribution, form factor and connection; one of each vital's attribution shape.
+                HEAD.formatted("vital", "\"::1\"", "{\"name\":\"INP\",\"value\":560.0,\"id\":\"v4-2\",\"navigationType\":"
+                        + "\"navigate\",\"rating\":\"poor\",\"delta\":560.0,\"page\":\"/checkout\",\"url\":null,\"timestamp\":1,"
+                        + "\"attribution\":{\"interactionTarget\":\"#pay\",\"interactionType\":\"pointer\",\"inputDelay\":12.3,"
+                        + "\"processingDuration\":480.0,\"presentationDelay\":67.7,\"loadState\":\"complete\"},"
+                        + "\"formFactor\":\"phone\",\"connection\":\"4g\"}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":3120.4,\"id\":\"v4-1\",\"navigationType\":null,"
+                        + "\"rating\":null,\"delta\":null,\"page\":null,\"url\":null,\"timestamp\":null,\"attribution\":{\"target\":"
+                        + "\"main>img.hero\",\"url\":\"https://cdn.example/h\\u00e9ro.jpg\",\"timeToFirstByte\":412.5,"
+                        + "\"resourceLoadDelay\":800.0,\"resourceLoadDuration\":1650.2,\"elementRenderDelay\":257.7},\"formFactor\":\"desktop\"}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"CLS\",\"value\":0.27,\"id\":\"v4-3\",\"attribution\":"
+                        + "{\"largestShiftTarget\":\"#ad\",\"largestShiftValue\":0.21,\"loadState\":\"loading\"},\"connection\":\"slow-2g\"}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"FCP\",\"value\":1400.0,\"id\":\"v4-4\",\"attribution\":"
+                        + "{\"timeToFirstByte\":400.0,\"firstByteToFCP\":1000.0,\"loadState\":\"dom-interactive\"},\"formFactor\":\"tablet\"}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"TTFB\",\"value\":412.5,\"id\":\"v4-5\",\"attribution\":"
+                        + "{\"waitingDuration\":20.0,\"cacheDuration\":0.0,\"dnsDuration\":30.0,\"connectionDuration\":60.0,"
+                        + "\"requestDuration\":302.5}}"),
+                // A record written before the fields existed: they read as null.
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1.0,\"id\":\"v\",\"navigationType\":null,"
+                        + "\"rating\":null,\"delta\":null,\"page\":null,\"url\":null,\"timestamp\":null}"),
                 HEAD.formatted("action", "\"10.0.0.1\"", "{\"action\":\"save\",\"duration\":87.2,\"metadata\":{\"words\":"
                         + "120,\"ratio\":0.1000000000000000055511151231257827,\"big\":123456789012345678901234,"
                         + "\"draft\":true,\"list\":[1,2.5,\"x\",null]},\"timestamp\":1764237600000}"),
@@ -52,6 +72,16 @@ class JsonCodecEnvelopeTest {
                 HEAD.formatted("metric", "{}", "{\"name\":\"m\",\"value\":1}").replace("\"schemaVersion\":1",
                         "\"schemaVersion\":12345678901"),
                 HEAD.formatted("METRIC", "null", "{\"name\":\"m\",\"value\":1.5}"),
+                // attribution: unknown keys and objects skipped, nulls, a number for a string (tree only), not an object
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":{\"lcpEntry\":"
+                        + "{\"element\":{}},\"target\":\"img\",\"extra\":[1,{\"a\":null}],\"url\":null},\"formFactor\":null}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":{\"target\":1.50}}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":{\"timeToFirstByte\":\"4\"}}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":\"img\"}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":[]}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"attribution\":{\"target\":\"a\","
+                        + "\"target\":\"b\"}}"),
+                HEAD.formatted("vital", "null", "{\"name\":\"LCP\",\"value\":1,\"id\":\"v\",\"formFactor\":7,\"connection\":true}"),
                 // errors: each must be the tree's
                 HEAD.formatted("metric", "null", "{\"name\":\"m\",\"value\":1}") + " {}",
                 HEAD.formatted("metric", "null", "{\"name\":\"m\",\"value\":1}").replace("\"app\"", "\"eventId\":\"x\",\"app\""),
