@@ -2,6 +2,7 @@ package dev.telemetry.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.telemetry.kafka.local.junit.LocalKafka;
 import dev.telemetry.kafka.local.junit.LocalKafkaExtension;
@@ -31,6 +32,10 @@ class TelemetryReadCommandTest {
     @ParameterizedTest(name = "stopped with SIG{0}")
     @ValueSource(strings = {"INT", "TERM"})
     void shouldFollowQuietTopicAndExitZeroWhenStopped(String signal, LocalKafka kafka, @TempDir Path dir) throws Exception {
+        // A process started in the background of a shell without job control ignores SIGINT, and so do its children:
+        // Ctrl-C cannot be reproduced under such a runner (the JVM installs no handler for an ignored signal).
+        assumeFalse(signal.equals("INT") && ignoresSigint(), "this test runner ignores SIGINT (started in the"
+                + " background of a non-interactive shell); Ctrl-C cannot reach ./telemetry read here");
         String topic = kafka.uniqueTopicName("read");
         kafka.createTopic(topic, 2);
         send(kafka, topic, "{\"n\":1}", "{\"n\":2}");
@@ -59,6 +64,17 @@ class TelemetryReadCommandTest {
         } finally {
             read.destroyForcibly();
         }
+    }
+
+    /** Whether this process ignores SIGINT ({@code SigIgn} in {@code /proc/self/status}, bit 2): its children would too. */
+    private static boolean ignoresSigint() throws java.io.IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
+                .map(line -> Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16))
+                .anyMatch(mask -> (mask & (1L << 1)) != 0);
     }
 
     private static void send(LocalKafka kafka, String topic, String... values) {
