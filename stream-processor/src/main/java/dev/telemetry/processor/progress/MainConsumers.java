@@ -43,8 +43,7 @@ public final class MainConsumers implements KafkaClientSupplier {
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        Consumer<byte[], byte[]> consumer = bytesConsumer(config);
         Object clientId = config.get(CommonClientConfigs.CLIENT_ID_CONFIG);
         if (clientId instanceof String id && id.endsWith(MAIN_CONSUMER_SUFFIX)) {
             // A replaced stream thread gets a new name (its index), so an entry is never overwritten by a live one.
@@ -55,11 +54,15 @@ public final class MainConsumers implements KafkaClientSupplier {
 
     @Override
     public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return bytesConsumer(config);
     }
 
     @Override
     public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+        return bytesConsumer(config);
+    }
+
+    private static Consumer<byte[], byte[]> bytesConsumer(Map<String, Object> config) {
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
