@@ -62,6 +62,12 @@ public final class FieldReader {
      * that is not an object is a violation of {@code field}.
      */
     public FieldReader optionalNested(String field) {
+        JsonNode v = objectOrNull(field);
+        return v == null ? null : new FieldReader(v, limits, violations, prefix + field + ".");
+    }
+
+    /** The object in {@code field}; null when absent or null, or (a violation) when it is not an object. */
+    private JsonNode objectOrNull(String field) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -70,7 +76,7 @@ public final class FieldReader {
             reject(field, "must be an object, got " + kind(v));
             return null;
         }
-        return new FieldReader(v, limits, violations, prefix + field + ".");
+        return v;
     }
 
     /** Records a violation of {@code field} unless {@code condition} holds. */
@@ -360,12 +366,8 @@ public final class FieldReader {
      * key count so that one event cannot blow up downstream state. Kept as a JSON tree.
      */
     public JsonNode optionalObject(String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            reject(field, "must be an object, got " + kind(v));
+        JsonNode v = objectOrNull(field);
+        if (v == null) {
             return null;
         }
         int[] keys = {0};
