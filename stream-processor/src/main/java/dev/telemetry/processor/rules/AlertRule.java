@@ -2,6 +2,7 @@ package dev.telemetry.processor.rules;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.processor.vitals.CoreWebVitals;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.Require;
 import java.time.Duration;
@@ -25,6 +26,9 @@ public record AlertRule(String name, String metric, Statistic stat, Map<String, 
                         Map<String, String> annotations,
                         @JsonAlias("keep_firing_for") Duration keepFiringFor) {
 
+    /** The label of the vitals' per page and form factor series (see {@link #matches}). */
+    static final String FORM_FACTOR = "formFactor";
+
     public AlertRule {
         stat = stat == null ? Statistic.MEAN : stat;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -35,9 +39,17 @@ public record AlertRule(String name, String metric, Statistic stat, Map<String, 
         duration = duration == null ? 0 : duration;
     }
 
-    /** Whether this rule watches the summary's series: same metric, and the rule's labels are a subset of the series'. */
+    /**
+     * Whether this rule watches the summary's series: same metric, and the rule's labels are a subset of the series'.
+     * A series with a {@value #FORM_FACTOR} label (a vital per page and form factor, which refines the per-page series)
+     * is watched only by rules that name a form factor: a rule on {@code LCP} pages once for a slow page, not once more
+     * for each form factor of it. The Core Web Vitals assessment exists only per form factor, and any rule on it
+     * watches it.
+     */
     public boolean matches(Summary summary) {
-        return metric.equals(summary.metric()) && summary.labels().entrySet().containsAll(labels.entrySet());
+        return metric.equals(summary.metric()) && summary.labels().entrySet().containsAll(labels.entrySet())
+                && (labels.containsKey(FORM_FACTOR) || !summary.labels().containsKey(FORM_FACTOR)
+                        || CoreWebVitals.ASSESSMENT.equals(metric));
     }
 
     /** Whether the window's statistic breaches the threshold. */

@@ -26,6 +26,7 @@ import dev.telemetry.processor.stage.Offense;
 import dev.telemetry.processor.stage.ProcessorMetrics;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
+import dev.telemetry.processor.vitals.CoreWebVitals;
 import dev.telemetry.processor.window.CardinalityAlertsProcessor;
 import dev.telemetry.processor.window.RecordObservations;
 import dev.telemetry.processor.window.SeriesObservation;
@@ -73,6 +74,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                                                               app-error-rate-watermark]                  ├─ summaries-sink
  *                                                                                                                          └─ alert-rules ─ alerts-sink
  *                                                                                                               [alert-states, recent-summaries]
+ * vitals-source ─ vitals-by-page-observations ═▶ vitals-by-page-repartition ═▶ vitals-by-page-summaries ─ merge-vitals-by-page
+ *                 (per page and form factor)    (internal topic, keyed app|page) [vitals-by-page-windows, -watermark,
+ *                                                                                 -cardinality]; at close: cwv_assessment
  * requests-source ─ request-injection-checks ───────────────────────────────┐ merged, filtered by kind (*-kind):
  * requests-source ─ request-checks [ratelimit-counts, ratelimit-watermark] ─┤   findings-sink, ratelimit-sink,
  * security-source ─ security-events ────────────────────────────────────────┤   event-alerts-sink, and
@@ -120,6 +124,14 @@ public final class TelemetryTopology {
     static final String OVERFLOW_SUMMARIES = "series-overflow-summaries";
     static final WindowSummaryProcessor.StoreNames OVERFLOW_STORES = WindowSummaryProcessor.StoreNames.prefixed("series-overflow");
     static final String CARDINALITY_ALERTS = "cardinality-alerts";
+    /**
+     * Name of the repartition topic of vitals per page and form factor, {@code <application.id>-vitals-by-page-repartition},
+     * keyed by app|page, so that a page's LCP, INP and CLS meet for its Core Web Vitals assessment.
+     */
+    static final String VITALS_BY_PAGE = "vitals-by-page";
+    static final String VITALS_BY_PAGE_SUMMARIES = "vitals-by-page-summaries";
+    static final WindowSummaryProcessor.StoreNames VITALS_BY_PAGE_STORES =
+            WindowSummaryProcessor.StoreNames.prefixed("vitals-by-page");
     static final String REQUEST_CHECKS = "request-checks";
     static final String SECURITY_EVENTS = "security-events";
     static final String ERROR_ALERTS = "error-alerts";
@@ -150,8 +162,9 @@ public final class TelemetryTopology {
         KStream<String, Envelope> requests = intake.read(Topic.REQUESTS, "requests-source");
         KStream<String, Envelope> errors = intake.read(Topic.ERRORS, "errors-source");
         KStream<String, Envelope> securityEvents = intake.read(Topic.SECURITY, "security-source");
+        KStream<String, Envelope> vitals = intake.read(Topic.VITALS, "vitals-source");
         KStream<String, Envelope> events = intake.read(Topic.METRICS, "metrics-source")
-                .merge(intake.read(Topic.VITALS, "vitals-source"), Named.as("merge-vitals"))
+                .merge(vitals, Named.as("merge-vitals"))
                 .merge(intake.read(Topic.ACTIONS, "actions-source"), Named.as("merge-actions"))
                 .merge(requests, Named.as("merge-requests"))
                 .merge(intake.read(Topic.SYNTHETIC, "synthetic-source"), Named.as("merge-synthetic"))
@@ -211,8 +224,29 @@ public final class TelemetryTopology {
                                 WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress, null),
                         Named.as(APP_ERROR_RATE_SUMMARIES)), APP_ERROR_RATE_SUMMARIES);
 
+        // Per page and form factor, a page's vitals (spread over partitions by the raw key app|vital) meet in one task,
+        // through a repartition topic keyed by app|page: its windows' LCP, INP and CLS give the Core Web Vitals
+        // assessment. Under the cardinality caps of their own; what they turn away is counted and dropped (the
+        // per-page series still have every value).
+        KStream<String, Summary> byFormFactor = vitals
+                .flatMap((key, envelope) -> {
+                    SeriesObservation observation = SeriesObservations.byFormFactor(envelope);
+                    return observation == null ? List.<KeyValue<String, SeriesObservation>>of()
+                            : List.of(KeyValue.pair(observation.app() + "|" + observation.labels().get("page"), observation));
+                }, Named.as(VITALS_BY_PAGE + "-observations"))
+                .repartition(Repartitioned.<String, SeriesObservation>as(VITALS_BY_PAGE)
+                        .withKeySerde(Serdes.String()).withValueSerde(SeriesObservationSerde.serde()))
+                .mapValues(observation -> RecordObservations.of(observation), Named.as(VITALS_BY_PAGE_SUMMARIES + "-input"))
+                .process(WindowSummaryProcessor.supplier(settings, metrics, VITALS_BY_PAGE_STORES,
+                                WindowSummaryProcessor.Input.MERGED_FROM_TASKS, progress,
+                                settings.detection().cardinality(), CoreWebVitals::assess),
+                        Named.as(VITALS_BY_PAGE_SUMMARIES))
+                .filter((key, output) -> output.isSummary(), Named.as(VITALS_BY_PAGE_SUMMARIES + "-admitted"))
+                .mapValues(WindowOutput::summary, Named.as(VITALS_BY_PAGE_SUMMARIES + "-closed"));
+
         KStream<String, Summary> summaries = seriesSummaries.merge(appErrorRates, Named.as("merge-app-error-rates"))
-                .merge(overflowSummaries, Named.as("merge-overflow"));
+                .merge(overflowSummaries, Named.as("merge-overflow"))
+                .merge(byFormFactor, Named.as("merge-" + VITALS_BY_PAGE));
         summaries.to(topics.name(Topic.SUMMARIES),
                 Produced.with(Serdes.String(), JsonSerde.summary()).withName("summaries-sink"));
 

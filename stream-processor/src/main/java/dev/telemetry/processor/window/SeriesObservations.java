@@ -9,6 +9,7 @@ import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.SeriesKeys;
 import dev.telemetry.events.SyntheticEvent;
 import dev.telemetry.events.TelemetryEvent;
+import dev.telemetry.events.VitalAttribution;
 import dev.telemetry.events.VitalEvent;
 import dev.telemetry.events.errors.ErrorFingerprint;
 import dev.telemetry.events.errors.ReportedErrors;
@@ -16,6 +17,7 @@ import dev.telemetry.processor.errors.ErrorClassification;
 import dev.telemetry.processor.errors.ErrorClassifier;
 import dev.telemetry.processor.stage.Detection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +26,9 @@ import java.util.Map;
  * <ul>
  *   <li>custom metric → its name and tags ({@code checkout_ms{region=eu}}), value as sent;</li>
  *   <li>web vital or feature timing ({@code feature-<name>}) → its name per page ({@code LCP{page=/checkout}}),
- *       the page from {@code page}, else the path of {@code url}; without either, one series for the app;</li>
+ *       the page from {@code page}, else the path of {@code url}; without either, one series for the app; with an
+ *       attribution, also the parts of an LCP or INP per page ({@code lcp_resource_load_delay{page=/checkout}}, see
+ *       {@link #LCP_SUBPARTS} and {@link #INP_SUBPARTS}); per page and form factor, see {@link #byFormFactor};</li>
  *   <li>user action → {@code action-<name>}, value = its duration;</li>
  *   <li>page load ({@code page_load}, as a metric or vital) → also {@code slow_page_load}: 1 above the slow
  *       threshold (the seed's {@code detectPerformanceIssue}, 3 s), else 0, so its sum counts slow loads;</li>
@@ -55,6 +59,15 @@ public final class SeriesObservations {
     static final String SYNTHETIC_DURATION = "synthetic_duration";
     static final String SYNTHETIC_CONSECUTIVE_FAILURES = "synthetic_consecutive_failures";
     static final String ERRORS = "errors";
+    static final String PAGE = "page";
+    /** The label of the per page and form factor series; see {@link #byFormFactor}. */
+    public static final String FORM_FACTOR = "formFactor";
+    /** LCP's parts in the attribution build's order: TTFB, resource load delay, load duration, render delay. */
+    public static final List<String> LCP_SUBPARTS = List.of("lcp_time_to_first_byte", "lcp_resource_load_delay",
+            "lcp_resource_load_duration", "lcp_element_render_delay");
+    /** INP's parts: input delay, processing (the event handlers), presentation delay. */
+    public static final List<String> INP_SUBPARTS = List.of("inp_input_delay", "inp_processing_duration",
+            "inp_presentation_delay");
 
     private final double slowPageLoadMs;
     private final ErrorClassifier classifier;
@@ -70,9 +83,10 @@ public final class SeriesObservations {
             return withPageLoad(envelope, metric.name(), metric.tags(), metric.value());
         }
         if (event instanceof VitalEvent vital) {
-            String page = vital.page() != null && !vital.page().isBlank() ? vital.page() : pathOf(vital.url());
-            Map<String, String> labels = page == null ? Map.of() : Map.of("page", page);
-            return withPageLoad(envelope, vital.name(), labels, vital.value());
+            String page = pageOf(vital);
+            Map<String, String> labels = page == null ? Map.of() : Map.of(PAGE, page);
+            List<SeriesObservation> found = withPageLoad(envelope, vital.name(), labels, vital.value());
+            return vital.attribution() == null ? found : withSubparts(envelope, vital, labels, found);
         }
         if (event instanceof ActionEvent action) {
             return List.of(observation(envelope, action.seriesKey(), Map.of(), action.duration()));
@@ -125,6 +139,61 @@ public final class SeriesObservations {
 
     private static double serverErrorShare(RequestEvent request) {
         return request.status() >= 500 ? 1 : 0;
+    }
+
+    /**
+     * The vital's series per page and form factor ({@code LCP{formFactor=phone,page=/checkout}}), or null when it
+     * names no form factor or no page. Not part of {@link #of}: these series are aggregated after a repartition by
+     * app and page, where a page's LCP, INP and CLS (spread by the raw topic's key app|vital over partitions) meet,
+     * so that a window's {@linkplain CoreWebVitals assessment} can be made from them.
+     */
+    public static SeriesObservation byFormFactor(Envelope envelope) {
+        if (!(envelope.event() instanceof VitalEvent vital) || vital.formFactor() == null) {
+            return null;
+        }
+        String page = pageOf(vital);
+        if (page == null) {
+            return null;
+        }
+        return observation(envelope, vital.name(), Map.of(PAGE, page, FORM_FACTOR, vital.formFactor()), vital.value());
+    }
+
+    /** The page label of a vital: its {@code page}, else the path of its {@code url}; null without either. */
+    public static String pageOf(VitalEvent vital) {
+        return vital.page() != null && !vital.page().isBlank() ? vital.page() : pathOf(vital.url());
+    }
+
+    /**
+     * {@code found} plus one observation per part of an LCP or INP that its attribution splits
+     * ({@link #LCP_SUBPARTS}, {@link #INP_SUBPARTS}), per page: the window's p75 of each shows which part grew.
+     */
+    private static List<SeriesObservation> withSubparts(Envelope envelope, VitalEvent vital, Map<String, String> labels,
+                                                        List<SeriesObservation> found) {
+        VitalAttribution a = vital.attribution();
+        Map<String, Double> parts = switch (vital.name()) {
+            case "LCP" -> parts(LCP_SUBPARTS, a.timeToFirstByte(), a.resourceLoadDelay(), a.resourceLoadDuration(),
+                    a.elementRenderDelay());
+            case "INP" -> parts(INP_SUBPARTS, a.inputDelay(), a.processingDuration(), a.presentationDelay());
+            default -> Map.of();
+        };
+        if (parts.isEmpty()) {
+            return found;
+        }
+        List<SeriesObservation> all = new ArrayList<>(found.size() + parts.size());
+        all.addAll(found);
+        parts.forEach((metric, value) -> all.add(observation(envelope, metric, labels, value)));
+        return all;
+    }
+
+    /** The parts that were sent, by series name, in {@code names}' order. */
+    private static Map<String, Double> parts(List<String> names, Double... values) {
+        Map<String, Double> parts = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                parts.put(names.get(i), values[i]);
+            }
+        }
+        return parts;
     }
 
     private List<SeriesObservation> withPageLoad(Envelope envelope, String metric, Map<String, String> labels,

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -85,6 +86,9 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
     /** Whether this instance counts what it does with each raw record (the main aggregation only). */
     private final boolean audited;
     private final ProcessorMetrics metrics;
+    /** Series made from all of a window's closed summaries when it closes (see {@link #supplier(ProcessorSettings,
+     * ProcessorMetrics, StoreNames, Input, ReadProgress, CardinalityCaps, UnaryOperator)}); null: none. */
+    private final UnaryOperator<List<Summary>> derived;
 
     private ProcessorContext<String, WindowOutput> context;
     private KeyValueStore<Bytes, WindowAggregate> windows;
@@ -102,7 +106,8 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
     private final Map<String, long[]> highestReadByTopic = new HashMap<>();
 
     private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
-                                   ReadProgress progress, CardinalityCaps caps, boolean audited) {
+                                   ReadProgress progress, CardinalityCaps caps, boolean audited,
+                                   UnaryOperator<List<Summary>> derived) {
         this.settings = settings;
         this.stores = stores;
         this.input = input;
@@ -110,6 +115,7 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
         this.caps = caps;
         this.audited = audited;
         this.metrics = metrics;
+        this.derived = derived;
     }
 
     /**
@@ -121,7 +127,7 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
                                                                                        ProcessorMetrics metrics,
                                                                                        ReadProgress progress) {
         return supplier(settings, metrics, SERIES_STORES, Input.PARTITIONS, progress,
-                settings.detection().cardinality(), true);
+                settings.detection().cardinality(), true, null);
     }
 
     /**
@@ -133,16 +139,30 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
                                                                                        StoreNames stores, Input input,
                                                                                        ReadProgress progress,
                                                                                        CardinalityCaps caps) {
-        return supplier(settings, metrics, stores, input, progress, caps, false);
+        return supplier(settings, metrics, stores, input, progress, caps, false, null);
+    }
+
+    /**
+     * As {@link #supplier(ProcessorSettings, ProcessorMetrics, StoreNames, Input, ReadProgress, CardinalityCaps)},
+     * and when a window closes, {@code derived} makes series of all its closed summaries in this task (e.g. the Core
+     * Web Vitals assessment of a page from its LCP, INP and CLS), emitted after them with the same window.
+     */
+    public static ProcessorSupplier<String, RecordObservations, String, WindowOutput> supplier(ProcessorSettings settings,
+                                                                                       ProcessorMetrics metrics,
+                                                                                       StoreNames stores, Input input,
+                                                                                       ReadProgress progress,
+                                                                                       CardinalityCaps caps,
+                                                                                       UnaryOperator<List<Summary>> derived) {
+        return supplier(settings, metrics, stores, input, progress, caps, false, derived);
     }
 
     private static ProcessorSupplier<String, RecordObservations, String, WindowOutput> supplier(
             ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input, ReadProgress progress,
-            CardinalityCaps caps, boolean audited) {
+            CardinalityCaps caps, boolean audited, UnaryOperator<List<Summary>> derived) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, RecordObservations, String, WindowOutput> get() {
-                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps, audited);
+                return new WindowSummaryProcessor(settings, metrics, stores, input, progress, caps, audited, derived);
             }
 
             @Override
@@ -313,6 +333,8 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
             return;
         }
         List<Bytes> closed = new ArrayList<>();
+        // The closed summaries of one window (the store is ordered by window start), for the derived series.
+        List<Summary> window = new ArrayList<>();
         oldestOpenWindow = NO_OPEN_WINDOW;
         try (KeyValueIterator<Bytes, WindowAggregate> all = windows.all()) {
             while (all.hasNext()) {
@@ -324,10 +346,18 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
                 }
                 long windowEnd = windowStart + clock.size();
                 Summary summary = entry.value.toSummary(Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd));
-                context.forward(new Record<>(summary.key(), WindowOutput.of(summary), windowEnd));
-                metrics.summaryEmitted();
+                if (derived != null && !window.isEmpty() && !window.get(0).windowStart().equals(summary.windowStart())) {
+                    emitDerived(window);
+                }
+                emit(summary);
+                if (derived != null) {
+                    window.add(summary);
+                }
                 closed.add(entry.key);
             }
+        }
+        if (!window.isEmpty()) {
+            emitDerived(window);
         }
         // Deleted after the scan: not every store's iterator tolerates writes under it.
         closed.forEach(windows::delete);
@@ -335,6 +365,17 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
         if (!closed.isEmpty()) {
             clock.persist();
         }
+    }
+
+    private void emit(Summary summary) {
+        context.forward(new Record<>(summary.key(), WindowOutput.of(summary), summary.windowEnd().toEpochMilli()));
+        metrics.summaryEmitted();
+    }
+
+    /** The derived series of one closed window's summaries, emitted; {@code window} is emptied. */
+    private void emitDerived(List<Summary> window) {
+        derived.apply(window).forEach(this::emit);
+        window.clear();
     }
 
     /** Drops the admission counts of the windows that closed. */

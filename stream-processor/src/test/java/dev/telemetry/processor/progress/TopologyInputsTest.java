@@ -26,13 +26,14 @@ class TopologyInputsTest {
         Set<String> raw = Set.of(topics.name(Topic.METRICS), topics.name(Topic.VITALS), topics.name(Topic.ACTIONS),
                 topics.name(Topic.REQUESTS), topics.name(Topic.SYNTHETIC), topics.name(Topic.ERRORS),
                 topics.name(Topic.SECURITY), topics.name(Topic.FEEDBACK));
-        // The app error_rate's and the overflow's summaries merge into the others, so a task of sub-topology 0 reads
-        // partition p of every raw topic and of both their repartition topics; the event-alert rollup only writes
+        // The app error_rate's, the overflow's and the per page and form factor vitals' summaries merge into the others, so a task of sub-topology 0 reads
+        // partition p of every raw topic and of their three repartition topics; the event-alert rollup only writes
         // alerts, so it is a sub-topology of its own, reading only the detectors' items; so are the SLO windows, reading
         // only the SLO counts.
         Set<String> all = new java.util.HashSet<>(raw);
         all.add("app-requests-by-app-repartition");
         all.add("app-series-overflow-by-app-repartition");
+        all.add("app-vitals-by-page-repartition");
         assertThat(inputs.sourcesBySubtopology()).isEqualTo(java.util.Map.of(0, all,
                 1, Set.of("app-event-offenses-by-rule-repartition"), 2, Set.of("app-slo-counts-by-slo-repartition")));
         // Each repartition topic's upstream is what feeds its writer, never the other repartition topic: counted in,
@@ -42,6 +43,7 @@ class TopologyInputsTest {
         series.remove(topics.name(Topic.FEEDBACK));
         assertThat(inputs.upstreamOfInternal()).isEqualTo(java.util.Map.of(
                 "app-requests-by-app-repartition", Set.of(topics.name(Topic.REQUESTS)),
+                "app-vitals-by-page-repartition", Set.of(topics.name(Topic.VITALS)),
                 // The main aggregation, which writes the overflow, reads every raw record: it accounts for each (the audit).
                 "app-series-overflow-by-app-repartition", raw,
                 "app-event-offenses-by-rule-repartition", Set.of(topics.name(Topic.REQUESTS), topics.name(Topic.SECURITY),

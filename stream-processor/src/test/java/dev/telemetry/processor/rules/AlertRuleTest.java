@@ -29,6 +29,25 @@ class AlertRuleTest {
         assertThat(rule(Operator.GT, Map.of()).matches(summary("checkout_ms", Map.of("region", "us"), 1))).isTrue();
     }
 
+    @Test
+    void shouldWatchFormFactorSeriesOnlyWhenRuleNamesFormFactor() {
+        AlertRule lcp = new AlertRule("lcp_slow", "LCP", Statistic.P75, Map.of(), Operator.GT, 2500.0, 0, Severity.HIGH,
+                List.of(), Map.of(), Duration.ZERO);
+        AlertRule phones = new AlertRule("lcp_slow_phones", "LCP", Statistic.P75, Map.of("formFactor", "phone"),
+                Operator.GT, 2500.0, 0, Severity.HIGH, List.of(), Map.of(), Duration.ZERO);
+        AlertRule assessment = new AlertRule("cwv_failed", "cwv_assessment", Statistic.MEAN, Map.of(), Operator.LT, 1.0,
+                30, Severity.MEDIUM, List.of(), Map.of(), Duration.ZERO);
+        Summary perPage = summary("LCP", Map.of("page", "/checkout"), 3000);
+        Summary perPhone = summary("LCP", Map.of("page", "/checkout", "formFactor", "phone"), 3000);
+
+        assertThat(lcp.matches(perPage)).isTrue();
+        assertThat(lcp.matches(perPhone)).as("a slow page pages once, not once more per form factor").isFalse();
+        assertThat(phones.matches(perPhone)).isTrue();
+        assertThat(phones.matches(perPage)).isFalse();
+        assertThat(assessment.matches(summary("cwv_assessment", Map.of("page", "/", "formFactor", "desktop"), 0)))
+                .as("the assessment exists only per form factor").isTrue();
+    }
+
     @ParameterizedTest(name = "{1} {0} 100 -> {2}")
     @CsvSource({
             "gt, 100, false", "gt, 101, true",

@@ -180,6 +180,11 @@ final class TopologyHarness implements AutoCloseable {
                 s.windowEnd(), s.count(), s.sum(), s.min(), s.max(), s.mean());
     }
 
+    /** The summaries emitted since the last read, in order, with every field. */
+    List<Summary> summaries() {
+        return summaries.readValuesToList();
+    }
+
     /** The summaries emitted so far, in order, {@linkplain #exact without sketch-based fields}. */
     List<Summary> exactSummaries() {
         return summaries.readValuesToList().stream().map(TopologyHarness::exact).toList();
@@ -211,6 +216,11 @@ final class TopologyHarness implements AutoCloseable {
     void vital(String name, double value, String page, String url, Instant at) {
         VitalEvent vital = new VitalEvent(name, value, "v1-" + UUID.randomUUID(), "navigate", null, null, page, url,
                 at.toEpochMilli());
+        pipe(vitals, envelope(APP, vital, at), at);
+    }
+
+    /** A vital as a client sent it, at its own time, for the app {@link #APP}. */
+    void vital(VitalEvent vital, Instant at) {
         pipe(vitals, envelope(APP, vital, at), at);
     }
 
