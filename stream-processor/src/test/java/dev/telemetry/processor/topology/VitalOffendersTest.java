@@ -265,6 +265,17 @@ class VitalOffendersTest extends HarnessTestSupport {
         assertThat(top.count() - top.maxOvercount()).isLessThanOrEqualTo(3);
     }
 
+    @Test
+    void shouldNameItsProcessorStoresAndSinkWhenTopologyIsDescribed() {
+        String description = TelemetryTopology.build(new dev.telemetry.processor.stage.ProcessorSettings(
+                TopicCatalogue.defaults(), TopologyHarness.WINDOW, TopologyHarness.GRACE, java.time.Duration.ofSeconds(1),
+                List.of()), harness.counters).describe().toString();
+
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-")
+                .contains("vital-offenders", "vital-offenders-windows", "vital-offenders-watermark",
+                        "vital-offenders-sink", "telemetry.vitals-attribution");
+    }
+
     private void useTopN(int topN) {
         harness.close();
         Detection d = Detection.defaults();
