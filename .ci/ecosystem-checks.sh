@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the running system with the ecosystem's own tools, as an operator or analyst would:
 #   - every service's /metrics (the console's too) passes `promtool check metrics` (Debian's `prometheus` package);
-#   - what the processor writes to telemetry.summaries, telemetry.ratelimit and telemetry.alerts,
+#   - what the processor writes to telemetry.summaries, telemetry.ratelimit, telemetry.alerts, telemetry.audit
+#     and telemetry.vitals-attribution,
 #     read with `kcat`, validates against the published JSON Schemas in docs/schemas/.
 # It starts `./telemetry up` as .ci/smoke-up.sh does (short summary windows through the documented
 # environment overrides) and sends traffic of every kind so that each derived topic gets records.
@@ -33,7 +34,8 @@ post() {
 echo "== traffic of every kind"
 post /api/analytics/vitals '[{"name":"LCP","value":2400,"id":"v3-1","navigationType":"navigate","rating":"good","page":"/"},
   {"name":"CLS","value":0.04,"id":"v3-2","navigationType":"navigate","rating":"good","page":"/"},
-  {"name":"INP","value":310,"id":"v3-3","navigationType":"navigate","rating":"needs-improvement","page":"/checkout"}]'
+  {"name":"INP","value":310,"id":"v3-3","navigationType":"navigate","rating":"needs-improvement","page":"/checkout"},
+  {"name":"LCP","value":4800,"id":"v5-4","navigationType":"navigate","rating":"poor","page":"/checkout","attribution":{"target":"main > img.hero","timeToFirstByte":300}}]'
 post /api/metrics '[{"name":"page_load","value":4200,"timestamp":__NOW__,"tags":{"page":"/checkout"}},
   {"name":"memory_usage","value":0.5,"timestamp":__NOW__}]'
 post /api/analytics/actions '{"action":"add_to_cart","duration":180,"metadata":{"sku":"A-1"},"timestamp":__NOW__}'
@@ -74,7 +76,7 @@ read_topic() {
 }
 # Summaries close within seconds; a rate-limit count when its minute closes (up to ~70 s).
 deadline=$((SECONDS + 150))
-for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit; do
+for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit telemetry.vitals-attribution; do
   until [ "$(read_topic "$topic" | grep -c .)" -gt 0 ]; do
     if [ $SECONDS -gt $deadline ]; then
       echo "no record on $topic"; cat "$work/kcat.err"; tail -30 "$log"; exit 1
@@ -82,7 +84,7 @@ for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.
     sleep 2
   done
 done
-for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit; do
+for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.audit telemetry.vitals-attribution; do
   read_topic "$topic" >"$work/$topic.jsonl"
   java -Dlogback.configurationFile=local-stack-logback.xml -cp local-stack/target/local-stack.jar \
     dev.telemetry.stack.schema.SchemaCheck \
@@ -90,6 +92,7 @@ for topic in telemetry.summaries telemetry.alerts telemetry.ratelimit telemetry.
 done
 grep -q '"exceeded":true' "$work/telemetry.ratelimit.jsonl" || { echo "no exceeded rate-limit count"; failed=1; }
 grep -q '"rule":"rate_limit_exceeded"' "$work/telemetry.alerts.jsonl" || { echo "no rate_limit_exceeded alert"; failed=1; }
+grep -q '"target":"main > img.hero"' "$work/telemetry.vitals-attribution.jsonl" || { echo "no LCP offender"; failed=1; }
 [ $failed = 0 ] || exit 1
 
 kill -TERM "$pid"

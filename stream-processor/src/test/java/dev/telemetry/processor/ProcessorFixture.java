@@ -39,7 +39,7 @@ final class ProcessorFixture {
 
     /** Every topic the processor reads or writes. */
     static final List<Topic> TOPICS = List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS,
-            Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
+            Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION,
             Topic.PROCESSOR_DLQ);
 
     private ProcessorFixture() {

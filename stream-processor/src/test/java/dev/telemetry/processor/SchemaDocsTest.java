@@ -10,6 +10,7 @@ import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.derived.VitalOffenders;
 import dev.telemetry.processor.security.SecurityFindings;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,6 +39,8 @@ class SchemaDocsTest {
                         0, T, T.plusSeconds(60), 5, 1, 1, 0, 2)),
                 Arguments.of("telemetry.audit", dev.telemetry.events.derived.AuditRecord.progress("telemetry.metrics", 0,
                         42, T.plusSeconds(60))),
+                Arguments.of("telemetry.vitals-attribution", new VitalOffenders(1, "shop", "/checkout", "LCP", T,
+                        T.plusSeconds(60), 57, List.of(new VitalOffenders.Offender("main > img.hero", 41, 0, 4820.0)))),
                 Arguments.of("telemetry.ratelimit", new RateLimitCount(1, "shop", "203.0.113.1", "/x", T, T.plusSeconds(60),
                         101, 100, true)),
                 Arguments.of("telemetry.security", SecurityFindings.finding("Rate Limit Exceeded", "shop", "203.0.113.1",
@@ -60,6 +63,25 @@ class SchemaDocsTest {
         schema.get("required").forEach(n -> required.add(n.asText()));
 
         assertThat(declared).containsAll(fields.stream().filter(f -> !written.get(f).isNull()).toList());
+        assertThat(fields).containsAll(required);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldDeclareEveryFieldOfAnOffenderWhenVitalsAttributionIsSerialized() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode items = mapper.readTree(Path.of("..", "docs", "schemas", "telemetry.vitals-attribution.schema.json")
+                .toFile()).get("properties").get("offenders").get("items");
+        JsonNode offender = mapper.readTree(JsonCodec.standard().write(new VitalOffenders(1, "shop", "/", "INP", T,
+                T.plusSeconds(60), 3, List.of(new VitalOffenders.Offender("button#buy", 3, 1, 612.0))))).get("offenders").get(0);
+
+        List<String> fields = new ArrayList<>();
+        offender.fieldNames().forEachRemaining(fields::add);
+        List<String> declared = new ArrayList<>();
+        items.get("properties").fieldNames().forEachRemaining(declared::add);
+        List<String> required = new ArrayList<>();
+        items.get("required").forEach(n -> required.add(n.asText()));
+
+        assertThat(declared).containsExactlyInAnyOrderElementsOf(fields);
         assertThat(fields).containsAll(required);
     }
 }

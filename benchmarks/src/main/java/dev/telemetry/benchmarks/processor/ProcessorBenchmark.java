@@ -258,7 +258,7 @@ public final class ProcessorBenchmark {
         topics.put(Topic.METRICS.configKey(), metrics);
         topics.put(Topic.REQUESTS.configKey(), requests);
         for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY,
-                Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.PROCESSOR_DLQ)) {
+                Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION, Topic.PROCESSOR_DLQ)) {
             String name = id + "-" + t.configKey();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);

@@ -263,7 +263,7 @@ public final class SloBenchmark {
         topics.put(Topic.REQUESTS.configKey(), workload.requests());
         topics.put(Topic.METRICS.configKey(), workload.metrics());
         for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK,
-                Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.PROCESSOR_DLQ)) {
+                Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION, Topic.PROCESSOR_DLQ)) {
             String name = id + "-" + t.configKey();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);

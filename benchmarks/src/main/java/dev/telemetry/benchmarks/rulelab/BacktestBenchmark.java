@@ -64,7 +64,7 @@ public final class BacktestBenchmark {
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
             Map<String, String> topics = new LinkedHashMap<>();
             for (Topic t : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC,
-                    Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
+                    Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION,
                     Topic.PROCESSOR_DLQ)) {
                 String name = "bench-" + t.configKey() + "-" + UUID.randomUUID();
                 broker.createTopic(name, t == Topic.METRICS ? partitions : 1, Map.of());

@@ -38,6 +38,22 @@ class SchemaCheckTest {
     }
 
     @Test
+    void shouldAcceptTheReadmesVitalOffendersAndRejectAnOffenderWithoutItsCount() throws Exception {
+        String offenders = """
+                {"schemaVersion":1,"app":"shop","page":"/checkout","vital":"LCP",\
+                "windowStart":"2026-11-30T10:00:00Z","windowEnd":"2026-11-30T10:01:00Z","poorCount":57,\
+                "offenders":[{"target":"main > img.hero","count":41,"maxOvercount":0,"p75":4820.0}]}""";
+
+        SchemaCheck.Result result = SchemaCheck.check(schema("telemetry.vitals-attribution"), List.of(offenders,
+                offenders.replace("\"count\":41,", ""), offenders.replace("\"LCP\"", "\"FCP\"")));
+
+        assertThat(result.records()).isEqualTo(3);
+        assertThat(result.problems()).hasSize(2);
+        assertThat(result.problems().get(0)).startsWith("record 2 invalid").contains("count");
+        assertThat(result.problems().get(1)).startsWith("record 3 invalid");
+    }
+
+    @Test
     void shouldNotBeValidWhenFewerRecordsThanRequiredArrived() throws Exception {
         SchemaCheck.Result result = SchemaCheck.check(schema("telemetry.ratelimit"), List.of());
 

@@ -69,7 +69,7 @@ class LiveEquivalenceTest {
     void shouldBacktestTheAlertTransitionsTheLiveProcessorWrote(LocalKafka kafka, @TempDir Path dir) throws Exception {
         Map<String, String> topics = new LinkedHashMap<>();
         for (Topic topic : List.of(Topic.METRICS, Topic.VITALS, Topic.ACTIONS, Topic.REQUESTS, Topic.SYNTHETIC,
-                Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
+                Topic.ERRORS, Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION,
                 Topic.PROCESSOR_DLQ)) {
             String name = kafka.uniqueTopicName("equivalence-" + topic.configKey());
             // Two partitions per raw topic, as the processor's tasks split them; one for the alerts: one order.

@@ -8,6 +8,7 @@ import dev.telemetry.processor.stage.CardinalityCaps;
 import dev.telemetry.processor.stage.Detection;
 import dev.telemetry.processor.stage.EventRollups;
 import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.processor.stage.VitalOffendersLimits;
 import dev.telemetry.service.config.ConfigException;
 import dev.telemetry.service.config.ConfigLoader;
 import dev.telemetry.service.config.Require;
@@ -23,7 +24,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
                               Map<String, String> topics, Http http, List<AlertRule> rules, int numStreamThreads,
                               Duration commitInterval, RateLimit rateLimit, PageLoad pageLoad, Errors errors,
                               Cardinality cardinality, Security security, Alerting alerting,
-                              Map<String, String> streams, List<Slo> slos) {
+                              Map<String, String> streams, List<Slo> slos, VitalOffenders vitalOffenders) {
 
     /** Prefix of the environment overrides, e.g. {@code PROCESSOR_WINDOWS_SIZE}. */
     public static final String ENV_PREFIX = "PROCESSOR";
@@ -34,6 +35,17 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
         slos = slos == null ? List.of() : List.copyOf(slos);
         streams = streams == null ? Map.of() : Map.copyOf(streams);
         alerting = alerting == null ? new Alerting(null, null, null) : alerting;
+        vitalOffenders = vitalOffenders == null ? new VitalOffenders(null) : vitalOffenders;
+    }
+
+    /**
+     * How many attribution targets {@code telemetry.vitals-attribution} names per app, page, vital and window (its
+     * heavy-hitters sketch tracks four times as many); left out, {@link VitalOffendersLimits#defaults()}.
+     */
+    public record VitalOffenders(Integer topN) {
+        VitalOffendersLimits limits() {
+            return topN == null ? VitalOffendersLimits.defaults() : new VitalOffendersLimits(topN);
+        }
     }
 
     /** Requests per (ip, endpoint) per minute above which a {@code Rate Limit Exceeded} finding is emitted. */
@@ -90,7 +102,7 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
                 errors.regressionAfterWindows(), errors.forgetAfter(),
                 new CardinalityCaps(cardinality.maxMetricsPerApp(), cardinality.maxSeriesPerApp(),
                         cardinality.maxSeriesPerMetric()),
-                security.channels(), alerting.rollups());
+                security.channels(), alerting.rollups(), vitalOffenders.limits());
     }
 
     /** Where the brokers are. */
@@ -178,6 +190,11 @@ public record ProcessorConfig(Kafka kafka, String applicationId, String stateDir
             c.alerting().rollups();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("alerting", e.getMessage());
+        }
+        try {
+            c.vitalOffenders().limits();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("vital-offenders.top-n", e.getMessage());
         }
         Require.present("security", c.security());
         Set<String> names = new HashSet<>();

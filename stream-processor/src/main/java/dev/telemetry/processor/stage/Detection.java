@@ -17,10 +17,19 @@ import java.util.List;
  * @param cardinality           series per app and window, and label sets per metric, before new ones go to overflow
  * @param securityChannels      where alerts for security findings, alerting errors and new fingerprints go
  * @param rollups               how per-item event alerts are rolled up per rule, app and window
+ * @param vitalOffenders        how many attribution targets {@code telemetry.vitals-attribution} names
  */
 public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
                         Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels,
-                        EventRollups rollups) {
+                        EventRollups rollups, VitalOffendersLimits vitalOffenders) {
+
+    /** Detection with the default {@link VitalOffendersLimits}. */
+    public Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
+                     Duration forgetFingerprintsAfter, CardinalityCaps cardinality, List<String> securityChannels,
+                     EventRollups rollups) {
+        this(rateLimitPerMinute, slowPageLoadMs, errorRules, regressionWindows, forgetFingerprintsAfter, cardinality,
+                securityChannels, rollups, VitalOffendersLimits.defaults());
+    }
 
     /** Detection with the default {@link EventRollups}. */
     public Detection(int rateLimitPerMinute, double slowPageLoadMs, List<ErrorRule> errorRules, int regressionWindows,
@@ -31,6 +40,7 @@ public record Detection(int rateLimitPerMinute, double slowPageLoadMs, List<Erro
 
     public Detection {
         rollups = rollups == null ? EventRollups.defaults() : rollups;
+        vitalOffenders = vitalOffenders == null ? VitalOffendersLimits.defaults() : vitalOffenders;
         errorRules = errorRules == null ? ErrorClassifier.SEED_RULES : List.copyOf(errorRules);
         securityChannels = securityChannels == null ? List.of() : List.copyOf(securityChannels);
         cardinality = cardinality == null ? CardinalityCaps.defaults() : cardinality;

@@ -15,6 +15,7 @@ import dev.telemetry.processor.intake.PoisonApp;
 import dev.telemetry.processor.evaluation.AlertRuleProcessor;
 import dev.telemetry.processor.injection.RequestInjectionProcessor;
 import dev.telemetry.processor.injection.SecurityEventsProcessor;
+import dev.telemetry.processor.offenders.VitalOffendersProcessor;
 import dev.telemetry.processor.ratelimit.RateLimitProcessor;
 import dev.telemetry.processor.rollup.EventRollupProcessor;
 import dev.telemetry.processor.slo.SloCount;
@@ -57,7 +58,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * {@link Summary} per series and closed window), {@code telemetry.alerts} (one {@link AlertEvent} per alert
  * state change, and event alerts), {@code telemetry.ratelimit} (requests per ip, endpoint and minute),
  * {@code telemetry.security} (the processor's findings) and {@code telemetry.slo} (per SLO, app and closed window: SLI, burn
- * rates, budget left). Actual names come from the settings' topic catalogue.
+ * rates, budget left) and {@code telemetry.vitals-attribution} (per app, page, vital and closed window: the elements
+ * behind the poor vitals). Actual names come from the settings' topic catalogue.
  *
  * <pre>
  * metrics/vitals/actions/requests/synthetic/errors-source ─ series-observations ─ window-summaries ─┬─ (closed windows) ───────┐
@@ -87,6 +89,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                                     (event → SLO counts) (internal topic, keyed slo|app)          └─ slo-alerts-sink
  *                                                          [slo-window-counts, slo-series,    (telemetry.alerts)
  *                                                           slo-watermark]
+ * metrics/vitals/actions/requests/synthetic/errors-source ─ vital-offenders ─ vital-offenders-sink (telemetry.vitals-attribution)
+ *                     (poor LCP/INP/CLS with a target;  [vital-offenders-windows, vital-offenders-watermark]
+ *                      the other events move its clock as they move the summaries')
  * </pre>
  * Where each stage lives: {@code window/} the window engine (series observations, cardinality caps, window
  * summaries, cardinality alerts), {@code rules/} alert rules, {@code ratelimit/} the rate limit (node
@@ -141,6 +146,7 @@ public final class TelemetryTopology {
     /** Name of the repartition topic of SLO counts, {@code <application.id>-slo-counts-by-slo-repartition}. */
     static final String SLO_COUNTS_BY_SLO = "slo-counts-by-slo";
     static final String SLO_WINDOWS = "slo-windows";
+    static final String VITAL_OFFENDERS = "vital-offenders";
 
     private TelemetryTopology() {
     }
@@ -291,6 +297,12 @@ public final class TelemetryTopology {
                 topics.name(Topic.SLO), DetectorOutput.sloReports());
         send(sloOutputs, DetectorOutput.EVENT_ALERTS_SINK, SLO_WINDOWS + "-alerts", "slo-alerts-sink",
                 topics.name(Topic.ALERTS), DetectorOutput.alerts());
+
+        // The elements behind poor vitals, per app, page, vital and window. No repartition: the vitals topic is keyed
+        // app|vital name. It reads every event so that its windows close when the summaries' do.
+        events.process(VitalOffendersProcessor.supplier(settings, progress), Named.as(VITAL_OFFENDERS))
+                .to(topics.name(Topic.VITALS_ATTRIBUTION), Produced.with(Serdes.String(), JsonSerde.vitalOffenders())
+                        .withName(VITAL_OFFENDERS + "-sink"));
         return builder.build();
     }
 

@@ -133,6 +133,19 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void shouldTakeVitalOffendersTopNAndNameItsKeyWhenOutOfRange() {
+        assertThat(ProcessorConfig.load(new String[0], Map.of()).detection().vitalOffenders().topN()).isEqualTo(10);
+        assertThat(ProcessorConfig.load(new String[0], Map.of("PROCESSOR_VITAL_OFFENDERS_TOP_N", "3")).detection()
+                .vitalOffenders()).isEqualTo(new dev.telemetry.processor.stage.VitalOffendersLimits(3));
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_VITAL_OFFENDERS_TOP_N", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("vital-offenders.top-n: must be between 1 and 1000, got 0");
+        assertThatThrownBy(() -> ProcessorConfig.load(new String[0], Map.of("PROCESSOR_VITAL_OFFENDERS_TOP_N", "1001")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("vital-offenders.top-n"));
+    }
+
+    @Test
     void shouldNameRuleIndexAndKeyWhenOperatorIsUnknown() throws Exception {
         Path file = write("""
                 rules:

@@ -8,6 +8,7 @@ import dev.telemetry.events.derived.AuditRecord;
 import dev.telemetry.events.derived.RateLimitCount;
 import dev.telemetry.events.derived.SloReport;
 import dev.telemetry.events.derived.Summary;
+import dev.telemetry.events.derived.VitalOffenders;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -60,6 +61,10 @@ public final class JsonSerde<T> implements Serde<T> {
 
     public static JsonSerde<RateLimitCount> rateLimitCount() {
         return of(RateLimitCount.class);
+    }
+
+    public static JsonSerde<VitalOffenders> vitalOffenders() {
+        return of(VitalOffenders.class);
     }
 
     /** A serde for any record the codec can map. */

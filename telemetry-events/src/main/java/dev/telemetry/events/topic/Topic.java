@@ -25,6 +25,11 @@ public enum Topic {
      * late, dead-lettered, overflowed, not summarised), and how far it had read; the auditor reconciles it.
      */
     AUDIT("telemetry.audit", Kind.DERIVED),
+    /**
+     * Per app, page, web vital (LCP, INP, CLS) and closed window with poor vitals: the elements (attribution targets)
+     * behind them, most frequent first, with counts and p75.
+     */
+    VITALS_ATTRIBUTION("telemetry.vitals-attribution", Kind.DERIVED),
     PROCESSOR_DLQ("telemetry.dlq", Kind.DEAD_LETTER),
     NOTIFICATIONS("telemetry.notifications", Kind.DELIVERY_LOG),
     NOTIFICATION_LOG("telemetry.notification-log", Kind.COMPACTED),
