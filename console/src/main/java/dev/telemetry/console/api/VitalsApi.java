@@ -109,7 +109,9 @@ public final class VitalsApi {
     public Map<String, Object> vitals(Map<String, List<String>> query) {
         Params.known(query, PARAMS, false);
         String app = Params.name(query, "app", false);
-        String page = Params.name(query, "page", false);
+        // "(no page)" is what the pages select offers for vitals without a page: not a name, but a choice.
+        String page = VitalBudgets.NO_PAGE.equals(Params.single(query, "page")) ? VitalBudgets.NO_PAGE
+                : Params.name(query, "page", false);
         String vital = Params.single(query, "vital");
         if (vital != null && !VitalBudgets.BUDGETS.containsKey(vital)) {
             throw new BadParameter("vital", "must be one of " + String.join(", ", VitalBudgets.BUDGETS.keySet()));
