@@ -32,6 +32,8 @@ import dev.telemetry.console.view.SecurityView;
 import dev.telemetry.console.view.SeriesView;
 import dev.telemetry.console.view.SloView;
 import dev.telemetry.console.view.SyntheticView;
+import dev.telemetry.console.view.VitalOffenders;
+import dev.telemetry.console.view.VitalOffendersView;
 import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.RateLimitCount;
@@ -102,6 +104,8 @@ public final class ConsoleServer implements AutoCloseable {
         SyntheticView synthetic = new SyntheticView(v.retention(), v.maxSeries(), clock);
         // One SLO of one app is one series of reports: the same caps as the metric series.
         SloView slos = new SloView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
+        // One app, page and vital's top offenders per window (telemetry.vitals-attribution): a series too, same caps.
+        VitalOffendersView vitalOffenders = new VitalOffendersView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
         registry.gauge("console.series", series, SeriesView::seriesCount);
         registry.gauge("console.windows", series, s -> (double) s.windowCount());
         registry.gauge("console.alerts", alerts, AlertView::size);
@@ -111,6 +115,7 @@ public final class ConsoleServer implements AutoCloseable {
         registry.gauge("console.error.fingerprints", errors, ErrorView::size);
         registry.gauge("console.synthetic.checks", synthetic, SyntheticView::size);
         registry.gauge("console.slos", slos, SloView::size);
+        registry.gauge("console.vital.offenders", vitalOffenders, VitalOffendersView::size);
         TopicCatalogue topics = config.topicCatalogue();
         JsonCodec codec = JsonCodec.standard();
         ChangeFeed feed = new ChangeFeed(1000, 15_000, 200);
@@ -134,6 +139,8 @@ public final class ConsoleServer implements AutoCloseable {
         handlers.put(topics.name(Topic.ERRORS), b -> changed(feed, "errors", errors.add(codec.readEnvelope(b))));
         handlers.put(topics.name(Topic.SYNTHETIC), b -> changed(feed, "synthetic", synthetic.add(codec.readEnvelope(b))));
         handlers.put(topics.name(Topic.SLO), b -> changed(feed, "slo", slos.add(codec.read(b, SloReport.class))));
+        handlers.put(topics.name(Topic.VITALS_ATTRIBUTION), b -> changed(feed, "vitals",
+                vitalOffenders.add(codec.read(b, VitalOffenders.class))));
         handlers.put(topics.name(Topic.NOTIFICATIONS), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, Delivery.class))));
         handlers.put(topics.name(Topic.ALERTS_DLQ), b -> changed(feed, "deliveries", deliveries.add(codec.read(b, DeadLetter.class))));
         handlers.put(topics.name(Topic.SECURITY), b -> changed(feed, "security", security.add(Finding.of(codec.readEnvelope(b)))));
@@ -150,6 +157,7 @@ public final class ConsoleServer implements AutoCloseable {
             errors.prune();
             synthetic.prune();
             slos.prune();
+            vitalOffenders.prune();
         }, v.retention(), config.kafka().pollTimeout(), config.kafka().metadataRefresh(), clock, registry).start();
         ConsoleApi api = new ConsoleApi(series, alerts, deliveries, security, rateLimits);
         ErrorsApi errorsApi = new ErrorsApi(series, errors);
@@ -175,7 +183,7 @@ public final class ConsoleServer implements AutoCloseable {
         List<AutoCloseable> samplers = List.of(servicesHealth, offsets);
         OverviewApi overviewApi = new OverviewApi(servicesHealth::services, offsets::lag, offsets::acceptedError, accepted, rawTopics,
                 alerts, series, clock);
-        VitalsApi vitalsApi = new VitalsApi(series);
+        VitalsApi vitalsApi = new VitalsApi(series, vitalOffenders, clock);
         MetricsApi metricsApi = new MetricsApi(series);
         // The "try this rule" page's backtests read the raw topics with their own consumer, one at a time.
         LabApi labApi = new LabApi(config.kafka().bootstrapServers(), topics, codec, clock, LAB_TIME_LIMIT);
@@ -248,6 +256,7 @@ public final class ConsoleServer implements AutoCloseable {
                     details.put("errorFingerprints", errors.size());
                     details.put("syntheticChecks", synthetic.size());
                     details.put("slos", slos.size());
+                    details.put("vitalOffenders", vitalOffenders.size());
                     if (consumer.lastError() != null) {
                         details.put("lastError", consumer.lastError());
                     }

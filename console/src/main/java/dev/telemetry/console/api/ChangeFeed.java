@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 public final class ChangeFeed implements AutoCloseable {
 
     public static final List<String> VIEWS = List.of("series", "alerts", "deliveries", "security", "ratelimit", "errors",
-            "synthetic", "silences", "overview", "slo");
+            "synthetic", "silences", "overview", "slo", "vitals");
 
     /** One open stream, as the feed needs it: what {@link SseClient} offers, so tests can stand in for it. */
     public interface Stream {

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * way, at or below the threshold); the 75th percentile is how Core Web Vitals are assessed.
  *
  * <p>Vitals are the summaries whose metric is a vital's name; the processor labels them with {@code page} (the
- * event's page, else its URL's path; absent when the event had neither).
+ * event's page, else its URL's path; absent when the event had neither). Vitals that carry a form factor are also
+ * summarised per page and form factor ({@code formFactor} label, issue 19 item A): page-level views skip those.
  */
 public final class VitalBudgets {
 
@@ -31,6 +32,10 @@ public final class VitalBudgets {
     /** The vitals the web vitals view always charts; FID and TTI join them when there is data. */
     public static final List<String> CHARTED = List.of("LCP", "INP", "CLS", "FCP", "TTFB");
     public static final String PAGE = "page";
+    /** How a vital without a page (no page, no URL) is shown. */
+    public static final String NO_PAGE = "(no page)";
+    /** The label of the per page and form factor series (issue 19, item A): skipped where pages are counted. */
+    public static final String FORM_FACTOR = "formFactor";
 
     static {
         Map<String, Double> b = new LinkedHashMap<>();
@@ -76,7 +81,7 @@ public final class VitalBudgets {
     /** The label pages are shown by; a vital without one (no page, no URL) is "(no page)". */
     public static String page(SeriesData s) {
         String page = s.labels().get(PAGE);
-        return page == null || page.isBlank() ? "(no page)" : page;
+        return page == null || page.isBlank() ? NO_PAGE : page;
     }
 
     /**
@@ -88,7 +93,8 @@ public final class VitalBudgets {
         Map<String, String[]> names = new TreeMap<>();
         for (String vital : BUDGETS.keySet()) {
             for (SeriesData s : series.query(vital, app)) {
-                if (s.windows().isEmpty()) {
+                // The per form factor series repeat the page's vitals (issue 19, item A): the page's own series only.
+                if (s.windows().isEmpty() || s.labels().containsKey(FORM_FACTOR)) {
                     continue;
                 }
                 WindowStats latest = s.windows().get(s.windows().size() - 1);

@@ -21,6 +21,11 @@ public enum Topic {
     /** Per SLO, app and closed window: the window's SLI, burn rates over several windows, the budget left. */
     SLO("telemetry.slo", Kind.DERIVED),
     /**
+     * Per app, page, vital (LCP, INP, CLS) and closed window with poor vitals carrying an attribution target: the
+     * window's top offending targets (issue 19, item D). Key {@code app|page|vital}.
+     */
+    VITALS_ATTRIBUTION("telemetry.vitals-attribution", Kind.DERIVED),
+    /**
      * The processor's account of every raw record it consumed, per app, raw topic, partition and window (summarised,
      * late, dead-lettered, overflowed, not summarised), and how far it had read; the auditor reconciles it.
      */
