@@ -22,7 +22,7 @@ public enum Topic {
     SLO("telemetry.slo", Kind.DERIVED),
     /**
      * Per app, page, vital (LCP, INP, CLS) and closed window with poor vitals carrying an attribution target: the
-     * window's top offending targets (issue 19, item D). Key {@code app|page|vital}.
+     * window's top offending targets, most frequent first, with counts and p75. Key {@code app|page|vital}.
      */
     VITALS_ATTRIBUTION("telemetry.vitals-attribution", Kind.DERIVED),
     /**
@@ -30,11 +30,6 @@ public enum Topic {
      * late, dead-lettered, overflowed, not summarised), and how far it had read; the auditor reconciles it.
      */
     AUDIT("telemetry.audit", Kind.DERIVED),
-    /**
-     * Per app, page, web vital (LCP, INP, CLS) and closed window with poor vitals: the elements (attribution targets)
-     * behind them, most frequent first, with counts and p75.
-     */
-    VITALS_ATTRIBUTION("telemetry.vitals-attribution", Kind.DERIVED),
     PROCESSOR_DLQ("telemetry.dlq", Kind.DEAD_LETTER),
     NOTIFICATIONS("telemetry.notifications", Kind.DELIVERY_LOG),
     NOTIFICATION_LOG("telemetry.notification-log", Kind.COMPACTED),
