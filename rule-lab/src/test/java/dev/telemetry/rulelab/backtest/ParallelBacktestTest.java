@@ -72,6 +72,8 @@ class ParallelBacktestTest {
                 .extracting(i -> i.labels().get("app")).contains("a0", "a1", "a2", "a3", "a4", "a5");
         assertThat(reports.get(0).firing()).isSortedAccordingTo(Backtest.INTERVAL_ORDER);
         assertThat(reports.get(1).firing()).isNotEmpty();
+        assertThat(reports.get(0).firing()).filteredOn(i -> i.labels().get("app").equals("q")).first()
+                .satisfies(i -> assertThat(i.peak()).isEqualTo(4000));
         assertThat(json(fourThreads.reports())).isEqualTo(json(oneThread.reports()));
         assertThat(json(oneThread.reports())).isEqualTo(json(single));
         assertThat(fourThreads.reports()).isEqualTo(oneThread.reports());
@@ -147,7 +149,7 @@ class ParallelBacktestTest {
      * Six apps' checkout requests every 2 s for 30 minutes, each app a little later and with events a little older
      * than the one before; app i slow in minutes 4(i mod 3)+1 to 4(i mod 3)+4, and every app in minutes 20 and 21
      * (intervals that start together). a3 starts at minute 10, a4 goes quiet at minute 15 (its windows close by the
-     * wall clock alone), a5 sends one record that is no envelope.
+     * wall clock alone), a5 sends one record that is no envelope; and q (below).
      */
     private static List<Raw> history() {
         List<Raw> history = new ArrayList<>();
@@ -162,6 +164,19 @@ class ParallelBacktestTest {
                 history.add(new Raw(Topic.REQUESTS, e.key().getBytes(StandardCharsets.UTF_8),
                         JsonSerde.envelope().serializer().serialize(REQUESTS, e), at));
             }
+        }
+        // q: slow in minute 5, slower once at 6:05, quiet until minute 9: its windows 5 and 6 close by the wall clock
+        // that the other apps' records move, one after the other, so the alert is open when window 6's summary comes
+        // (peak 4000); were q's clock moved by its own records alone, both would close at 9:00 together, the summary
+        // before the alert (peak 2500).
+        for (int s = 300; s < 1800; s += 2) {
+            if (s >= 360 && s < 540 && s != 364) {
+                continue;
+            }
+            Instant at = T0.plusSeconds(s).plusMillis(700);
+            Envelope e = request("q", s < 360 ? 2500 : s == 364 ? 4000 : 200, at, at);
+            history.add(new Raw(Topic.REQUESTS, e.key().getBytes(StandardCharsets.UTF_8),
+                    JsonSerde.envelope().serializer().serialize(REQUESTS, e), at));
         }
         history.add(new Raw(Topic.REQUESTS, "a5|x".getBytes(StandardCharsets.UTF_8),
                 "not json".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(61)));
