@@ -324,8 +324,17 @@ final class ParallelBacktest implements AutoCloseable {
             } catch (Throwable t) {
                 fail(t);
             } finally {
+                // Closed uninterrupted (a driver's close touches files, which an interrupt would break off), each
+                // whatever the others do.
+                Thread.interrupted();
                 for (List<Backtest> runs : apps.values()) {
-                    runs.forEach(Backtest::close);
+                    for (Backtest b : runs) {
+                        try {
+                            b.close();
+                        } catch (RuntimeException e) {
+                            fail(e);
+                        }
+                    }
                 }
             }
         }

@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -98,6 +100,20 @@ class ParallelBacktestTest {
                 backtest.finish();
             }
         }).isSameAs(boom);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldStopItsThreadsWhenClosedUnfinished() throws Exception {
+        // A run stopped half-way (the console's time limit, a failed read): close() stops the workers and returns
+        List<LabSettings> ruleSets = List.of(settings(dir.resolve("rules.yaml"), ""));
+        List<Raw> history = history();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (ParallelBacktest backtest = new ParallelBacktest(ruleSets, T0, TO, FLAP, 4)) {
+            history.subList(0, history.size() / 2).forEach(r -> backtest.accept(r.topic(), r.key(), r.value(), r.at()));
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> !before.contains(t))
+                .noneMatch(t -> t.getName().startsWith("telemetry-backtest-replay-"));
     }
 
     @Test
