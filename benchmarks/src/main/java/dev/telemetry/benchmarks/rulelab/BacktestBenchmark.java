@@ -7,8 +7,7 @@ import dev.telemetry.events.topic.Topic;
 import dev.telemetry.kafka.local.LocalKafkaBroker;
 import dev.telemetry.processor.StreamProcessor;
 import dev.telemetry.processor.config.ProcessorConfig;
-import dev.telemetry.rulelab.backtest.Backtest;
-import dev.telemetry.rulelab.backtest.HistoryReader;
+import dev.telemetry.rulelab.backtest.BacktestRun;
 import dev.telemetry.rulelab.replay.LabSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * A backtest's throughput against live processing, in one run on one local broker: the same N metric events on
  * the same topic are processed (1) by the production topology under exactly_once_v2, as the stream processor runs it
  * (timed as {@code ProcessorBenchmark} times it, from commits), and (2) by a backtest over the same topic and time
- * range with the same rules and windows, as {@code ./telemetry backtest} runs it ({@link HistoryReader} reading the
- * raw topics, {@link Backtest} on the rule lab's replay). It prints both rates and their ratio; the target is a
- * backtest at least twice as fast.
+ * range with the same rules and windows, as {@code ./telemetry backtest} runs it ({@link BacktestRun}: HistoryReader
+ * reading the raw topics, apps replayed in parallel on the rule lab's replay, one thread per available processor;
+ * the events are all of one app, "bench"). It prints both rates and their ratio; the target is a backtest at least
+ * twice as fast.
  *
  * <p>Steady state: the live rate counts the events after the first fifth (startup, group join and the JIT's warm-up
  * are not throughput); the backtest first runs untimed over the first fifth of the range, then over the whole range
@@ -195,11 +195,9 @@ public final class BacktestBenchmark {
 
     private static long backtestOnce(String bootstrap, ProcessorConfig config, LabSettings settings, Instant from,
                                      Instant to) throws Exception {
-        try (HistoryReader reader = new HistoryReader(bootstrap, config.topicCatalogue(), Duration.ofSeconds(30));
-             Backtest backtest = new Backtest(settings, from, to, Duration.ofMinutes(15))) {
-            HistoryReader.Stats stats = reader.readRaw(from, to, null, backtest::accept);
-            backtest.finish();
-            return stats.delivered();
-        }
+        // As ./telemetry backtest runs it: apps replayed in parallel on one thread per available processor.
+        BacktestRun.Result result = BacktestRun.run(List.of(settings), config.topicCatalogue(), bootstrap, from, to,
+                null, Duration.ofMinutes(15), Duration.ofSeconds(30), null);
+        return result.stats().delivered();
     }
 }

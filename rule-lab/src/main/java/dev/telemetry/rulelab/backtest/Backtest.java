@@ -16,6 +16,7 @@ import dev.telemetry.rulelab.replay.Replay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,15 @@ public final class Backtest implements AutoCloseable {
     public record RuleReport(String rule, List<FiringInterval> firing, int notifications, long firingSeconds,
                              int flaps) {
     }
+
+    /**
+     * How a rule's intervals are listed: by start, then end (still firing last), then fingerprint: a total order, so
+     * that the report does not depend on the order in which intervals closed, nor on how apps were spread over
+     * threads ({@link ParallelBacktest}).
+     */
+    static final Comparator<FiringInterval> INTERVAL_ORDER = Comparator.comparing(FiringInterval::start)
+            .thenComparing(FiringInterval::end, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(FiringInterval::fingerprint);
 
     private final LabSettings settings;
     private final Instant from;
@@ -84,13 +94,16 @@ public final class Backtest implements AutoCloseable {
                         new ArrayList<>());
             }
         }
-        // The run starts at the window boundary at or before `from`, as a processor started then would align.
-        long size = settings.windowSize().toMillis();
-        long start = from.toEpochMilli() - Math.floorMod(from.toEpochMilli(), size);
-        this.replay = new Replay(settings, Instant.ofEpochMilli(start));
+        this.replay = new Replay(settings, runStart(settings, from));
         replay.onSummary(this::summary);
         replay.onSloAlert(event -> transition(event, sloReportName(event.labels().get("slo"),
                 event.labels().get("long_window"), event.labels().get("short_window")), true));
+    }
+
+    /** Where a run's wall clock starts: at the window boundary at or before {@code from}, as a processor started then would align. */
+    static Instant runStart(LabSettings settings, Instant from) {
+        long size = settings.windowSize().toMillis();
+        return Instant.ofEpochMilli(from.toEpochMilli() - Math.floorMod(from.toEpochMilli(), size));
     }
 
     /**
@@ -119,6 +132,16 @@ public final class Backtest implements AutoCloseable {
         transitions();
     }
 
+    /**
+     * The wall clock moves on to {@code at} (never back) without a record of this run's own: what another app's
+     * record did to the one driver all apps shared before the replay ran apps in parallel
+     * ({@link ParallelBacktest}). Due punctuations run, and what they wrote is taken as after a record.
+     */
+    void tick(Instant at) {
+        replay.advanceTo(at);
+        transitions();
+    }
+
     /** Records the topology could not decode or process (skipped, as live); complete after {@link #finish()}. */
     public long undecodable() {
         return replay.deadLetters();
@@ -144,7 +167,7 @@ public final class Backtest implements AutoCloseable {
                     intervals.add(new FiringInterval(fingerprint, o.start, null, o.labels, o.peak));
                 }
             });
-            intervals.sort((a, b) -> a.start().compareTo(b.start()));
+            intervals.sort(INTERVAL_ORDER);
             long seconds = 0;
             for (FiringInterval i : intervals) {
                 Instant start = i.start().isBefore(from) ? from : i.start();
@@ -211,6 +234,38 @@ public final class Backtest implements AutoCloseable {
                 o.peak = lower ? Math.min(o.peak, value) : Math.max(o.peak, value);
             }
         }
+    }
+
+    /**
+     * The reports of one rule set's backtests over disjoint sets of apps, as one backtest over all of them reports:
+     * per rule, every app's intervals ({@link #INTERVAL_ORDER}) and the sums of the counts. Every list holds the
+     * same rules in the same order (one rule set's).
+     */
+    static List<RuleReport> merge(List<List<RuleReport>> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<RuleReport> merged = new ArrayList<>();
+        for (int i = 0; i < parts.get(0).size(); i++) {
+            String rule = parts.get(0).get(i).rule();
+            List<FiringInterval> firing = new ArrayList<>();
+            int notifications = 0;
+            long firingSeconds = 0;
+            int flaps = 0;
+            for (List<RuleReport> part : parts) {
+                RuleReport r = part.get(i);
+                if (!r.rule().equals(rule)) {
+                    throw new IllegalStateException("reports of different rule sets: " + r.rule() + " and " + rule);
+                }
+                firing.addAll(r.firing());
+                notifications += r.notifications();
+                firingSeconds += r.firingSeconds();
+                flaps += r.flaps();
+            }
+            firing.sort(INTERVAL_ORDER);
+            merged.add(new RuleReport(rule, List.copyOf(firing), notifications, firingSeconds, flaps));
+        }
+        return merged;
     }
 
     public LabSettings settings() {

@@ -20,12 +20,13 @@ import java.util.Map;
 /**
  * {@code ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP] [--format table|json]
  * [--incidents FILE] [--compare FILE2] [--flap-within DURATION] [--bootstrap-server HOST:PORT]
- * [--timeout DURATION]}: replays the raw
+ * [--timeout DURATION] [--threads N]}: replays the raw
  * topics' history between the two times through the processor's topology with FILE's rules, windows and SLOs, in a
  * throw-away run that never writes to Kafka and joins no consumer group, and reports what each rule (and each SLO
  * burn-rate alert) would have done; with {@code --incidents}, the SRE workbook's four measures per rule
  * ({@link IncidentMeasures}); with {@code --compare}, FILE2's rules over the same records side by side
- * ({@link RuleComparison}). Exit 0 done, 1 the broker did not answer
+ * ({@link RuleComparison}). Apps are replayed in parallel on N threads (default: one per available processor);
+ * the report is the same for any N. Exit 0 done, 1 the broker did not answer
  * or the range holds no events, 2 bad arguments or a bad rules file.
  */
 public final class BacktestMain {
@@ -38,7 +39,7 @@ public final class BacktestMain {
 
     private static final String USAGE = "usage: ./telemetry backtest --rules FILE [--from TIME] [--to TIME] [--app APP]"
             + " [--format table|json] [--incidents FILE] [--compare FILE2] [--flap-within DURATION]"
-            + " [--bootstrap-server HOST:PORT] [--timeout DURATION]"
+            + " [--bootstrap-server HOST:PORT] [--timeout DURATION] [--threads N]"
             + " (TIME: an ISO instant such as 2025-03-01T10:00:00Z, or relative to now such as -6h; default the"
             + " last 7 days)";
 
@@ -64,6 +65,7 @@ public final class BacktestMain {
         Duration flapWithin = Duration.ofMinutes(15);
         // How long to wait for the broker's answers before calling it unreachable.
         Duration timeout = Duration.ofSeconds(15);
+        int threads = BacktestRun.defaultThreads();
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -85,6 +87,7 @@ public final class BacktestMain {
                     case "--incidents" -> incidentsFile = value;
                     case "--compare" -> compare = value;
                     case "--flap-within" -> flapWithin = duration(arg, value);
+                    case "--threads" -> threads = threads(value);
                     case "--timeout" -> {
                         timeout = duration(arg, value);
                         if (timeout.isZero()) {
@@ -162,7 +165,7 @@ public final class BacktestMain {
         BacktestRun.Result result;
         try {
             result = BacktestRun.run(ruleSets, config.topicCatalogue(), bootstrap, from, to, app, flapWithin,
-                    timeout, null);
+                    timeout, null, threads);
         } catch (HistoryReader.Unreachable | org.apache.kafka.common.KafkaException e) {
             err.println("telemetry backtest: cannot read the raw topics from " + bootstrap + ": " + e.getMessage());
             return NOTHING;
@@ -214,6 +217,19 @@ public final class BacktestMain {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
         return d;
+    }
+
+    private static int threads(String text) {
+        int n;
+        try {
+            n = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--threads: '" + text + "' is not a whole number");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads: " + n + " is not at least 1");
+        }
+        return n;
     }
 
     /** A rules file's rules, windows and SLOs: its SLOs' burn-rate alerts are backtested too. */

@@ -269,6 +269,84 @@ class BacktestMainTest {
                 + ": 0 firing intervals, 0 notifications, 0s firing, 0 flaps\n");
     }
 
+    @Test
+    void shouldPrintTheSameReportForAnyNumberOfThreads() throws Exception {
+        // Given: topics of its own holding five apps' requests, each slow in a stretch of its own (cart and search
+        // from the same minute), a rules file with an SLO of no app (every app's), and a stricter rule set to
+        // compare with
+        Map<String, String> names = new HashMap<>();
+        for (Topic topic : HistoryReader.RAW_TOPICS) {
+            names.put(topic.configKey(), kafka.uniqueTopicName("backtest-threads-" + topic.configKey()));
+        }
+        TopicCatalogue apps = TopicCatalogue.withOverrides(names);
+        kafka.createCatalogueTopics(apps, 2);
+        StringBuilder topics = new StringBuilder("topics:\n");
+        names.forEach((k, v) -> topics.append("  ").append(k).append(": ").append(v).append('\n'));
+        String rule = topics + """
+                windows: {size: 1m, grace: 10s}
+                rules:
+                  - name: checkout_slow
+                    metric: response_time
+                    labels: {endpoint: /api/checkout}
+                    stat: p95
+                    operator: gt
+                    threshold: 1000
+                    severity: high
+                """;
+        Path withSlo = Files.writeString(dir.resolve("every-app-slo.yaml"), rule + """
+                slos:
+                  - name: checkout-latency
+                    objective: 99
+                    sli: {type: latency, endpoint: /api/checkout, threshold: 1s}
+                """);
+        Path stricter = Files.writeString(dir.resolve("stricter.yaml"), rule + "    duration: 2\n");
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            String requests = apps.name(Topic.REQUESTS);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            String[] app = {"shop", "cart", "search", "admin", "api"};
+            int[][] slow = {{0, 5}, {2, 4}, {2, 4}, {6, 9}, {10, 11}};
+            for (int s = 0; s < 20 * 60; s += 5) {
+                for (int a = 0; a < app.length; a++) {
+                    Instant at = T0.plusSeconds(s).plusMillis(100L * a);
+                    int minute = s / 60;
+                    boolean isSlow = minute >= slow[a][0] && minute < slow[a][1];
+                    sent.add(send(producer, requests, request(app[a], isSlow ? 1500 + 100 * a : 100, at)));
+                }
+            }
+            sent.add(producer.send(new ProducerRecord<>(requests, null, T0.plusSeconds(61).toEpochMilli(), "shop|x",
+                    "not json".getBytes(StandardCharsets.UTF_8))));
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        }
+        String[] report = {"--rules", withSlo.toString(), "--from", T0.toString(),
+                "--to", T0.plus(Duration.ofMinutes(20)).toString(), "--format", "json",
+                "--bootstrap-server", kafka.bootstrapServers()};
+        String[] compared = concat(report, "--compare", stricter.toString());
+
+        // When
+        Outcome one = backtest(concat(report, "--threads", "1"));
+        Outcome four = backtest(concat(report, "--threads", "4"));
+        Outcome oneCompared = backtest(concat(compared, "--threads", "1"));
+        Outcome fourCompared = backtest(concat(compared, "--threads", "4"));
+
+        // Then: every app's alerts, byte for byte the same
+        assertThat(one.exit).as(one.err).isZero();
+        assertThat(four.exit).as(four.err).isZero();
+        assertThat(one.out.lines()).hasSize(4);
+        assertThat(one.out.lines().findFirst().orElseThrow()).contains("\"app\":\"shop\"", "\"app\":\"cart\"",
+                "\"app\":\"search\"", "\"app\":\"admin\"", "\"app\":\"api\"");
+        assertThat(four.out).isEqualTo(one.out);
+        assertThat(oneCompared.exit).as(oneCompared.err).isZero();
+        assertThat(oneCompared.out).contains("\"onlyHere\":[{");
+        assertThat(fourCompared.out).isEqualTo(oneCompared.out);
+        assertThat(four.err).contains("telemetry backtest: 1200 events from").contains("; 1 undecodable records skipped");
+        assertThat(backtest(concat(report, "--threads", "0"))).satisfies(o -> {
+            assertThat(o.exit).isEqualTo(BacktestMain.BAD_INPUT);
+            assertThat(o.err).contains("--threads: 0 is not at least 1");
+        });
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -96,8 +96,11 @@ public final class ErrorAlertsProcessor implements Processor<String, Envelope, S
                 now -> forgetQuietFingerprints(progress.wallClockReadUpTo(task, now)));
     }
 
-    /** A tenth of the retention, at most an hour: forgetting a little late is harmless, scanning often is not free. */
-    static Duration sweepInterval(long forgetAfterMs) {
+    /**
+     * A tenth of the retention, at most an hour: forgetting a little late is harmless, scanning often is not free.
+     * Public for the rule lab's parallel replay, which must move every driver's wall clock when this punctuator is due.
+     */
+    public static Duration sweepInterval(long forgetAfterMs) {
         return Duration.ofMillis(Math.max(1_000, Math.min(Duration.ofHours(1).toMillis(), forgetAfterMs / 10)));
     }
 
