@@ -7,6 +7,7 @@ import dev.telemetry.events.derived.VitalOffenders;
 import dev.telemetry.processor.stage.ProcessorSettings;
 import dev.telemetry.processor.stage.ReadProgress;
 import dev.telemetry.processor.stage.VitalOffendersLimits;
+import dev.telemetry.processor.window.PartitionStreamTime;
 import dev.telemetry.processor.window.SeriesObservations;
 import dev.telemetry.processor.window.VitalRatings;
 import dev.telemetry.processor.window.WindowClock;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -64,6 +64,8 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
     /** Between app, page and vital in the store key: no app or vital name contains it. */
     private static final char SEPARATOR = '\0';
     private static final long NO_OPEN_WINDOW = Long.MAX_VALUE;
+    /** The page of the poor vitals of pages beyond the cap, per app, vital and window. */
+    public static final String OTHER_PAGES = "(other pages)";
     private static final Logger LOG = LoggerFactory.getLogger(VitalOffendersProcessor.class);
 
     private final ProcessorSettings settings;
@@ -76,8 +78,14 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
     private TaskId task;
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
-    /** The highest record time read from each input topic's partition of this task, for the stream-time bound. */
-    private final Map<String, long[]> highestReadByTopic = new HashMap<>();
+    /** Stream time, moved as the main aggregation's is. */
+    private PartitionStreamTime streamTime;
+    /**
+     * Pages with a sketch per app, vital and open window ({@code windowStart app vital}): at most
+     * {@code cardinality.max-series-per-metric} each, as the per-page summaries of one vital; the poor vitals of further
+     * pages count under {@link #OTHER_PAGES}. Rebuilt from the store at start.
+     */
+    private final Map<String, Integer> pages = new HashMap<>();
 
     private VitalOffendersProcessor(ProcessorSettings settings, ReadProgress progress) {
         this.settings = settings;
@@ -111,11 +119,17 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
         this.windows = context.getStateStore(WINDOWS_STORE);
         this.clock = new WindowClock(settings.windowSize(), settings.grace(), context.getStateStore(WATERMARK_STORE));
         try (KeyValueIterator<Bytes, TargetSketch> all = windows.all()) {
-            if (all.hasNext()) {
-                oldestOpenWindow = WindowStoreKey.windowStart(all.peekNextKey());
+            while (all.hasNext()) {
+                Bytes key = all.next().key;
+                long windowStart = WindowStoreKey.windowStart(key);
+                oldestOpenWindow = Math.min(oldestOpenWindow, windowStart);
+                String id = WindowStoreKey.seriesId(key);
+                pages.merge(pagesKey(windowStart, id.substring(0, id.indexOf(SEPARATOR)),
+                        id.substring(id.lastIndexOf(SEPARATOR) + 1)), 1, Integer::sum);
             }
         }
         this.task = context.taskId();
+        this.streamTime = new PartitionStreamTime(clock, progress, task);
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
                 emitClosedWindows();
@@ -133,8 +147,8 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
         if (envelope.event() instanceof VitalEvent vital) {
             count(envelope.app(), vital, time);
         }
-        context.recordMetadata().ifPresent(source -> noteRead(source.topic(), time));
-        if (advanceByStreamTime(time)) {
+        context.recordMetadata().ifPresent(source -> streamTime.noteRead(source.topic(), time));
+        if (streamTime.advanceTo(time)) {
             emitClosedWindows();
         }
     }
@@ -159,7 +173,15 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
         Bytes key = WindowStoreKey.of(windowStart, app + SEPARATOR + pageOf(vital) + SEPARATOR + name);
         TargetSketch sketch = windows.get(key);
         if (sketch == null) {
-            sketch = new TargetSketch(limits.capacity());
+            String pagesKey = pagesKey(windowStart, app, name);
+            if (pages.getOrDefault(pagesKey, 0) >= settings.detection().cardinality().maxSeriesPerMetric()) {
+                key = WindowStoreKey.of(windowStart, app + SEPARATOR + OTHER_PAGES + SEPARATOR + name);
+                sketch = windows.get(key);
+            }
+            if (sketch == null) {
+                sketch = new TargetSketch(limits.capacity());
+                pages.merge(pagesKey, 1, Integer::sum);
+            }
         }
         sketch.add(target, vital.value());
         windows.put(key, sketch);
@@ -179,35 +201,14 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
         };
     }
 
-    /** The summaries' page label: {@code page}, else the path of {@code url}, else {@code ""}. */
+    /** The summaries' page label ({@link SeriesObservations#pageOf}), or {@code ""} for a vital without one. */
     static String pageOf(VitalEvent vital) {
-        String page = vital.page() != null && !vital.page().isBlank() ? vital.page() : SeriesObservations.pathOf(vital.url());
+        String page = SeriesObservations.pageOf(vital);
         return page == null ? "" : page;
     }
 
-    private void noteRead(String topic, long time) {
-        long[] highest = highestReadByTopic.get(topic);
-        if (highest == null) {
-            highestReadByTopic.put(topic, new long[] {time});
-        } else if (time > highest[0]) {
-            highest[0] = time;
-        }
-    }
-
-    private long highestRead(TopicPartition partition) {
-        long[] highest = highestReadByTopic.get(partition.topic());
-        return highest == null ? Long.MIN_VALUE : highest[0];
-    }
-
-    /** As the main aggregation moves its clock (see {@code WindowSummaryProcessor}): true when the watermark moved. */
-    private boolean advanceByStreamTime(long time) {
-        if (time <= clock.watermark()) {
-            return false;
-        }
-        if (time < clock.nextCloseAt()) {
-            return clock.advanceTo(time);
-        }
-        return clock.advanceTo(Math.min(time, progress.streamTimeBound(task, this::highestRead)));
+    private static String pagesKey(long windowStart, String app, String vital) {
+        return windowStart + " " + app + SEPARATOR + vital;
     }
 
     /** Emits and forgets every window with {@code end + grace <= watermark}, oldest first. */
@@ -233,6 +234,7 @@ public final class VitalOffendersProcessor implements Processor<String, Envelope
         }
         // Deleted after the scan: not every store's iterator tolerates writes under it.
         closed.forEach(windows::delete);
+        pages.keySet().removeIf(key -> clock.isClosed(Long.parseLong(key.substring(0, key.indexOf(' ')))));
         if (!closed.isEmpty()) {
             clock.persist();
         }

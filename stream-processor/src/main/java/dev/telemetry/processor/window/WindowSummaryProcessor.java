@@ -10,13 +10,10 @@ import dev.telemetry.processor.stage.StateStoreKind;
 import dev.telemetry.processor.stage.ReadProgress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -99,11 +96,8 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
     /** Start of the oldest open window: most records close nothing, and this spares them a store scan. */
     private long oldestOpenWindow = NO_OPEN_WINDOW;
     private TaskId task;
-    /**
-     * The highest record time read from each input topic's partition of this task (one partition per topic), for
-     * {@link ReadProgress#streamTimeBound}: a one-element array, updated in place, per record.
-     */
-    private final Map<String, long[]> highestReadByTopic = new HashMap<>();
+    /** Stream time, for input read straight from partitions. */
+    private PartitionStreamTime streamTime;
 
     private WindowSummaryProcessor(ProcessorSettings settings, ProcessorMetrics metrics, StoreNames stores, Input input,
                                    ReadProgress progress, CardinalityCaps caps, boolean audited,
@@ -202,6 +196,7 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
             }
         }
         this.task = context.taskId();
+        this.streamTime = new PartitionStreamTime(clock, progress, task);
         context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (clock.advanceTo(progress.wallClockReadUpTo(task, now))) {
                 emitClosedWindows();
@@ -229,44 +224,15 @@ public final class WindowSummaryProcessor implements Processor<String, RecordObs
         if (input != Input.PARTITIONS) {
             return;
         }
-        noteRead(source.topic(), time);
+        streamTime.noteRead(source.topic(), time);
         // Only events move the clock, as before the audit: a poison record's time is when it reached Kafka, and
         // feedback never fed the windows.
-        if (in.fate() == null && !in.observations().isEmpty() && advanceByStreamTime(time)) {
+        if (in.fate() == null && !in.observations().isEmpty() && streamTime.advanceTo(time)) {
             emitClosedWindows();
             if (ledger != null && ledger.windowsClosedSinceLastWrite(clock)) {
                 writeAudit();
             }
         }
-    }
-
-    private void noteRead(String topic, long time) {
-        long[] highest = highestReadByTopic.get(topic);
-        if (highest == null) {
-            highestReadByTopic.put(topic, new long[] {time});
-        } else if (time > highest[0]) {
-            highest[0] = time;
-        }
-    }
-
-    private long highestRead(TopicPartition partition) {
-        long[] highest = highestReadByTopic.get(partition.topic());
-        return highest == null ? Long.MIN_VALUE : highest[0];
-    }
-
-    /**
-     * Moves stream time to {@code time}, but past a window's close only as far as every partition that may still
-     * hold unread records has been read ({@link ReadProgress#streamTimeBound}). Most records close nothing and skip
-     * the question. True when the watermark moved.
-     */
-    private boolean advanceByStreamTime(long time) {
-        if (time <= clock.watermark()) {
-            return false;
-        }
-        if (time < clock.nextCloseAt()) {
-            return clock.advanceTo(time);
-        }
-        return clock.advanceTo(Math.min(time, progress.streamTimeBound(task, this::highestRead)));
     }
 
     /** Adds one record's observations to their window; what became of the record. */

@@ -142,6 +142,32 @@ class VitalOffendersTest extends HarnessTestSupport {
     }
 
     @Test
+    void shouldCountPagesBeyondTheCapUnderOtherPagesWhenAClientSendsManyPages() {
+        harness.close();
+        Detection d = Detection.defaults();
+        harness = new TopologyHarness(stateDir, List.of(), T0, new Detection(d.rateLimitPerMinute(), d.slowPageLoadMs(),
+                d.errorRules(), d.regressionWindows(), d.forgetFingerprintsAfter(),
+                new dev.telemetry.processor.stage.CardinalityCaps(2_000, 10_000, 2), d.securityChannels(), d.rollups(),
+                VitalOffendersLimits.defaults()));
+        openTopics();
+        lcp("/a", "img.hero", 5000, at(1));
+        lcp("/b", "img.hero", 5000, at(2));
+        lcp("/c", "img.c", 6000, at(3));
+        lcp("/d", "img.d", 7000, at(4));
+        lcp("/a", "img.hero", 5000, at(5));
+        inp("/e", "#buy", 900, at(6));
+
+        harness.wallClockTo(at(70));
+
+        Map<String, VitalOffenders> byKey = byKey(offenders.readKeyValuesToList());
+        assertThat(byKey).as("two pages per app, vital and window (cardinality.max-series-per-metric), then one more")
+                .containsOnlyKeys("shop|/a|LCP", "shop|/b|LCP", "shop|(other pages)|LCP", "shop|/e|INP");
+        assertThat(byKey.get("shop|/a|LCP").poorCount()).as("an admitted page keeps its sketch").isEqualTo(2);
+        assertThat(byKey.get("shop|(other pages)|LCP").offenders()).containsExactly(new Offender("img.c", 1, 0, 6000),
+                new Offender("img.d", 1, 0, 7000));
+    }
+
+    @Test
     void shouldEmitOneRecordPerWindowAtItsCloseAndDropLateVitals() {
         lcp("/", "img.hero", 5000, at(10));
         lcp("/", "img.hero", 5000, at(65));
