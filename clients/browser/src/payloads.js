@@ -53,12 +53,57 @@ function withoutQuery(url) {
   return clip(end < 0 ? s : s.slice(0, end));
 }
 
+/** web-vitals' selector length limit (getSelector's MAX_LEN). */
+const SELECTOR_LENGTH = 100;
+
+/**
+ * A CSS selector for a DOM node in web-vitals' own format (lib/getSelector.js), so that a target this
+ * client works out names an element exactly as the library's: `#id` for an element with an id,
+ * else the tag and its sorted classes, joined by `>` up to the nearest ancestor with an id, at most
+ * 100 characters. Only reads nodeType, nodeName, id, classList and parentNode.
+ */
+export function selectorOf(node) {
+  let selector = '';
+  try {
+    while (node && node.nodeType !== 9) {
+      const name = node.nodeType === 1 ? node.nodeName.toLowerCase() : node.nodeName.toUpperCase().replace(/^#/, '');
+      const part = node.id ? `#${node.id}` : [name, ...Array.from(node.classList ?? []).sort()].join('.');
+      if (selector.length + part.length > SELECTOR_LENGTH - 1) return selector || part;
+      selector = selector ? `${part}>${selector}` : part;
+      if (node.id) break;
+      node = node.parentNode;
+    }
+  } catch (e) {
+    // A node that cannot be walked: what was built so far.
+  }
+  return selector;
+}
+
+/**
+ * The INP's target when web-vitals found none. The library takes the first target among the
+ * interaction's longest entries, and Chromium (148 and later) reports `pointerdown` and `pointerup`
+ * without a target, so a click whose pointer entries are its longest has none; the `click` entry of
+ * the same interaction (same interactionId) still has it. Needs onINP's
+ * `includeProcessedEventEntries` option, which keeps the entries of the frame in
+ * attribution.processedEventEntries.
+ */
+function fallbackInteractionTarget(metric) {
+  const interactionId = metric.entries?.[0]?.interactionId;
+  const entries = metric.attribution?.processedEventEntries;
+  if (!interactionId || !Array.isArray(entries)) return undefined;
+  const same = entries.filter((entry) => entry?.interactionId === interactionId);
+  const withTarget = same.find((entry) => entry.target);
+  if (withTarget) return selectorOf(withTarget.target) || undefined;
+  return same.find((entry) => typeof entry.targetSelector === 'string' && entry.targetSelector)?.targetSelector;
+}
+
 /**
  * The attribution the gateway keeps for a web-vitals Metric of the attribution build: only the
  * documented plain fields of its vital, copied under their own names. A value the gateway would
  * refuse is left out instead of getting the whole vital rejected: a number that is not finite or
  * is negative, an unknown interactionType or loadState, an empty selector. Selectors are cut to
- * TARGET_LENGTH; the LCP resource's URL loses its query string and fragment, as page URLs do.
+ * TARGET_LENGTH; the LCP resource's URL loses its query string and fragment, as page URLs do. An
+ * INP without interactionTarget gets the one of its click entry (see fallbackInteractionTarget).
  * Returns undefined when nothing is left (other vitals, the standard build, feature timings).
  */
 export function attributionOf(metric) {
@@ -67,7 +112,8 @@ export function attributionOf(metric) {
   if (!fields || !source || typeof source !== 'object') return undefined;
   const kept = {};
   for (const [field, kind] of fields) {
-    const value = source[field];
+    let value = source[field];
+    if (field === 'interactionTarget' && !value) value = fallbackInteractionTarget(metric);
     if (value === undefined || value === null) continue;
     if (kind === 'number') {
       if (typeof value === 'number' && Number.isFinite(value) && value >= 0) kept[field] = value;

@@ -43,7 +43,9 @@ export function createTelemetry(options = {}) {
   const sendToAnalytics = (metric) => batcher.add(vitalItem(metric, globalThis.location, Date.now(), globalThis.navigator));
   onCLS(sendToAnalytics, { reportAllChanges });
   onFCP(sendToAnalytics, { reportAllChanges });
-  onINP(sendToAnalytics, { reportAllChanges });
+  // includeProcessedEventEntries: the INP's attribution keeps the event entries of its frame, where
+  // vitalItem finds the click's target when Chromium left the pointer entries without one.
+  onINP(sendToAnalytics, { reportAllChanges, includeProcessedEventEntries: true });
   onLCP(sendToAnalytics, { reportAllChanges });
   onTTFB(sendToAnalytics, { reportAllChanges });
 

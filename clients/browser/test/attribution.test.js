@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { attributionOf, connectionOf, formFactorOf, TARGET_LENGTH, vitalItem } from '../src/payloads.js';
+import { attributionOf, connectionOf, formFactorOf, selectorOf, TARGET_LENGTH, vitalItem } from '../src/payloads.js';
 
 const location = { origin: 'https://app.example', pathname: '/checkout', href: 'https://app.example/checkout?x=1' };
 
@@ -143,5 +143,62 @@ describe('vitalItem with attribution', () => {
     assert.equal('attribution' in item, false);
     assert.equal('formFactor' in item, false);
     assert.equal('connection' in item, false);
+  });
+});
+
+/** A DOM element as far as selectorOf looks at it. */
+function element(nodeName, { id = '', classes = [], parent = { nodeType: 9, nodeName: '#document' } } = {}) {
+  return { nodeType: 1, nodeName, id, classList: classes, parentNode: parent };
+}
+
+describe('selectorOf', () => {
+  it('should build web-vitals selectors: #id, else tag and sorted classes up to the nearest id', () => {
+    const main = element('MAIN', { id: 'content' });
+    const section = element('SECTION', { classes: ['checkout', 'card'], parent: main });
+    assert.equal(selectorOf(element('BUTTON', { id: 'pay', parent: section })), '#pay');
+    assert.equal(selectorOf(element('IMG', { classes: ['hero'], parent: section })), '#content>section.card.checkout>img.hero');
+    assert.equal(selectorOf(element('P')), 'p');
+    assert.equal(selectorOf({ nodeType: 3, nodeName: '#text', parentNode: element('H1', { id: 'hero' }) }), '#hero>TEXT');
+  });
+
+  it('should stop at 100 characters as web-vitals does', () => {
+    let node = { nodeType: 9, nodeName: '#document' };
+    for (let i = 0; i < 30; i++) node = element('DIV', { classes: [`level${i}`], parent: node });
+    const selector = selectorOf(node);
+    assert.ok(selector.length <= 99, selector);
+    assert.ok(selector.endsWith('div.level29'), selector);
+  });
+});
+
+describe('the INP target when web-vitals has none', () => {
+  // Chromium 148+: pointerdown and pointerup (the interaction's longest entries) carry no target, the click does.
+  const button = element('BUTTON', { id: 'pay' });
+  const inp = (processedEventEntries) => ({
+    name: 'INP', value: 624,
+    entries: [{ name: 'pointerdown', interactionId: 4836, target: null }],
+    attribution: { interactionTarget: undefined, interactionType: 'pointer', inputDelay: 3, processingDuration: 611,
+      presentationDelay: 10, loadState: 'complete', processedEventEntries },
+  });
+
+  it('should take the target of the click of the same interaction', () => {
+    const attribution = attributionOf(inp([
+      { name: 'mouseover', interactionId: 0, target: element('MAIN', { id: 'elsewhere' }) },
+      { name: 'pointerdown', interactionId: 4836, target: null },
+      { name: 'pointerup', interactionId: 4836, target: null },
+      { name: 'click', interactionId: 4836, target: button },
+    ]));
+    assert.equal(attribution.interactionTarget, '#pay');
+  });
+
+  it('should fall back to the entries targetSelector, and else send no target', () => {
+    assert.equal(attributionOf(inp([{ name: 'click', interactionId: 4836, target: null, targetSelector: 'button#pay' }])).interactionTarget, 'button#pay');
+    assert.equal('interactionTarget' in attributionOf(inp([{ name: 'click', interactionId: 7, target: button }])), false, 'another interaction');
+    assert.equal('interactionTarget' in attributionOf(inp(undefined)), false, 'without includeProcessedEventEntries');
+  });
+
+  it('should keep the target web-vitals found', () => {
+    const metric = inp([{ name: 'click', interactionId: 4836, target: element('A', { id: 'other' }) }]);
+    metric.attribution.interactionTarget = '#pay';
+    assert.equal(attributionOf(metric).interactionTarget, '#pay');
   });
 });
