@@ -212,7 +212,7 @@ class VitalsAttributionEndToEndTest {
         wait.until(ExpectedConditions.textToBe(By.id("status"), "ready"));
         chrome.findElement(By.id("pay")).click();
         wait.until(ExpectedConditions.textToBe(By.id("status"), "paid"));
-        // Left before the browser has the click's Event Timing entry, the page would report no INP at all.
+        // Left before web-vitals has processed the click's Event Timing entry, the page reports no INP at all.
         wait.until(ExpectedConditions.textToBe(By.id("interaction"), "measured"));
         // Hidden, then unloaded: web-vitals reports the final LCP, CLS and INP, and the client beacons them.
         chrome.get(pages.origin() + "/next.html");
