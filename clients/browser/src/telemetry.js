@@ -1,6 +1,8 @@
 // Browser client of the telemetry pipeline: the seed's monitoring calls (production-monitoring.md)
 // on top of Google's web-vitals library, batched to the ingest gateway's POST /api/events.
-import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
+// The attribution build: each Metric also says what caused its value (the LCP element, the slowest
+// interaction's target, ...); vitalItem sends its plain fields.
+import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals/attribution';
 import { createBatcher } from './batcher.js';
 import { actionItem, errorItem, featureItem, networkErrorItem, vitalItem } from './payloads.js';
 import { createTransport, eventsUrl } from './transport.js';
@@ -38,10 +40,12 @@ export function createTelemetry(options = {}) {
   const batcher = createBatcher({ send, batchSize, flushIntervalMs, maxQueue });
 
   // The seed's sendToAnalytics for every Core Web Vital (INP replaced the seed's FID).
-  const sendToAnalytics = (metric) => batcher.add(vitalItem(metric, globalThis.location, Date.now()));
+  const sendToAnalytics = (metric) => batcher.add(vitalItem(metric, globalThis.location, Date.now(), globalThis.navigator));
   onCLS(sendToAnalytics, { reportAllChanges });
   onFCP(sendToAnalytics, { reportAllChanges });
-  onINP(sendToAnalytics, { reportAllChanges });
+  // includeProcessedEventEntries: the INP's attribution keeps the event entries of its frame, where
+  // vitalItem finds the click's target when Chromium left the pointer entries without one.
+  onINP(sendToAnalytics, { reportAllChanges, includeProcessedEventEntries: true });
   onLCP(sendToAnalytics, { reportAllChanges });
   onTTFB(sendToAnalytics, { reportAllChanges });
 

@@ -134,7 +134,12 @@ class BrowserClientEndToEndTest {
                 assertThat(vital.rating()).as(name).isIn("good", "needs-improvement", "poor");
                 assertThat(vital.url()).as(name).isEqualTo(pages.origin() + "/");
                 assertThat(vital.page()).as(name).isEqualTo("/");
+                // The attribution build: every core vital says what caused it (checkout.html's test checks the targets).
+                assertThat(vital.attribution()).as("%s attribution", name).isNotNull();
+                assertThat(vital.formFactor()).as("%s formFactor, derived by the gateway for a desktop Chromium", name).isEqualTo("desktop");
             }
+            assertThat(vitals.get("INP").attribution().interactionTarget()).isEqualTo("#save");
+            assertThat(vitals.get("feature-editor").attribution()).as("a feature timing has no attribution").isNull();
             assertThat(vitals.get("FCP").value()).isPositive();
             assertThat(vitals.get("LCP").value()).isGreaterThanOrEqualTo(vitals.get("FCP").value());
             assertThat(vitals.get("CLS").value()).as("the late banner shifted the content").isPositive();

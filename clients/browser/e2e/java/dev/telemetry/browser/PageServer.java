@@ -35,8 +35,8 @@ final class PageServer implements AutoCloseable {
      */
     static PageServer start(Path clientDir) throws IOException {
         Path webVitals = clientDir.resolve("node_modules/web-vitals/dist");
-        if (!Files.isRegularFile(webVitals.resolve("web-vitals.js"))) {
-            throw new IllegalStateException(webVitals.resolve("web-vitals.js")
+        if (!Files.isRegularFile(webVitals.resolve("web-vitals.attribution.js"))) {
+            throw new IllegalStateException(webVitals.resolve("web-vitals.attribution.js")
                     + " is missing: the build runs `npm ci` in " + clientDir + " before the tests (run `mvn verify`, or `npm ci` there)");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
