@@ -10,9 +10,26 @@
 #   per request of the gateway and the broker in 3 and 4 (from /proc, during the measured seconds only).
 #   5 answers "how much of 3's cost is Kafka's client at this record rate", which no gateway code can remove.
 #
-# Usage: benchmarks/gateway-benchmark.sh            (from anywhere; needs Java 17+, Maven, wrk)
+# With --vitals (issue 19), also, in the same run, on the same broker and gateway:
+#   1v. ProducerPerformance with the gateway's envelopes of the plain and of the attribution-bearing vitals
+#   2v. gateway, 100 plain web vitals per request (POST /api/analytics/vitals), BATCH_CONNECTIONS, DURATION
+#   2a. gateway, the same 100 vitals with the attribution build's object (performance entries included, which
+#       the gateway drops), formFactor and connection, same connections and duration
+#   -> both events/s, their ratios to the baseline of 1 (and to 1v), attribution / plain; 0 non-2xx required.
+#   The bodies and envelopes come from dev.telemetry.benchmarks.gateway.VitalsPayloads.
+#
+# Usage: benchmarks/gateway-benchmark.sh [--vitals]  (from anywhere; needs Java 17+, Maven, wrk)
 # Knobs (environment): DURATION=20 WARMUP=30 CONNECTIONS=64 BATCH_CONNECTIONS=16 RECORDS=1000000 MVN_FLAGS=-o
 set -euo pipefail
+
+VITALS=0
+for arg in "$@"; do
+  case "$arg" in
+    --vitals) VITALS=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+    *) echo "unknown option: $arg (usage: $0 [--vitals])" >&2; exit 2 ;;
+  esac
+done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -72,6 +89,22 @@ java -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic telem
 BASELINE=$(grep "records sent" "$WORK/baseline.log" | tail -1 | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/')
 echo "   $(grep 'records sent' "$WORK/baseline.log" | tail -1)"
 
+records_per_sec() { grep "records sent" "$1" | tail -1 | sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/'; }
+if [ "$VITALS" = 1 ]; then
+  VITAL_SIZES=$(java -cp "$CP" dev.telemetry.benchmarks.gateway.VitalsPayloads "$WORK")
+  echo "   vitals: $VITAL_SIZES (bytes)"
+  for kind in plain attribution; do
+    echo "== 1v baseline: ProducerPerformance, $RECORDS envelopes of $kind vitals"
+    # shellcheck disable=SC2086
+    java -Xmx512m -cp "$CP" org.apache.kafka.tools.ProducerPerformance --topic telemetry.vitals \
+      --num-records "$RECORDS" --throughput -1 --payload-file "$WORK/vitals-$kind-payloads.txt" \
+      --producer-props $PRODUCER_PROPS >"$WORK/baseline-vitals-$kind.log" 2>&1
+    echo "   $(grep 'records sent' "$WORK/baseline-vitals-$kind.log" | tail -1)"
+  done
+  VITALS_BASELINE_PLAIN=$(records_per_sec "$WORK/baseline-vitals-plain.log")
+  VITALS_BASELINE_ATTRIBUTION=$(records_per_sec "$WORK/baseline-vitals-attribution.log")
+fi
+
 cat >"$WORK/gateway.yaml" <<YAML
 http: {host: 127.0.0.1, port: $GATEWAY_PORT, access-log: false}
 kafka: {bootstrap-servers: "$BOOTSTRAP"}
@@ -127,6 +160,24 @@ field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
 echo "== 2/5 gateway, batched: 100 events per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
 BATCHED=$(run_wrk batched /api/metrics "$WORK/batch.json" "$BATCH_CONNECTIONS"); echo "   $BATCHED"
+if [ "$VITALS" = 1 ]; then
+  for kind in plain attribution; do
+    # One request first: a 2xx is not enough, the gateway must accept all 100 vitals and reject none.
+    curl -s -X POST -H 'Content-Type: application/json' -H 'X-Telemetry-Key: bench-key' \
+      --data-binary "@$WORK/vitals-$kind.json" "http://127.0.0.1:$GATEWAY_PORT/api/analytics/vitals" >"$WORK/vitals-$kind.response"
+    python3 - "$WORK/vitals-$kind.response" "$kind" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r.get("accepted") != 100 or r.get("rejected"):
+    sys.exit(f"the gateway did not accept all 100 {sys.argv[2]} vitals: accepted={r.get('accepted')} rejected={r.get('rejected')}")
+PY
+  done
+  echo "== 2v/5 gateway, 100 plain web vitals per request (POST /api/analytics/vitals), $BATCH_CONNECTIONS connections, ${DURATION}s"
+  VITALS_PLAIN=$(run_wrk vitals-plain /api/analytics/vitals "$WORK/vitals-plain.json" "$BATCH_CONNECTIONS"); echo "   $VITALS_PLAIN"
+  echo "== 2a/5 gateway, 100 attribution-bearing web vitals per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
+  VITALS_ATTRIBUTION=$(run_wrk vitals-attribution /api/analytics/vitals "$WORK/vitals-attribution.json" "$BATCH_CONNECTIONS")
+  echo "   $VITALS_ATTRIBUTION"
+fi
 echo "== 3/5 gateway, single event per request, $CONNECTIONS connections, ${DURATION}s"
 SINGLE=$(run_wrk single /api/metrics "$WORK/single.json" "$CONNECTIONS"); echo "   $SINGLE"
 echo "== 4/5 gateway, trivial endpoint POST /api/ping, $CONNECTIONS connections, ${DURATION}s"
@@ -151,6 +202,9 @@ PACED_US=$(( (p1 - p0) / (PACED_RATE * DURATION) )); PACED_BROKER_US=$(( (b1 - b
 echo "   $(grep 'records sent' "$WORK/paced.log" | tail -1)"
 echo "   producer_us=$PACED_US broker_us=$PACED_BROKER_US per record"
 
+if [ "$VITALS" = 1 ]; then
+  export VITAL_SIZES VITALS_BASELINE_PLAIN VITALS_BASELINE_ATTRIBUTION VITALS_PLAIN VITALS_ATTRIBUTION
+fi
 HEAP_MAX_MB=$(sort -n "$WORK/heap.txt" | tail -1 | awk '{printf "%.0f", $1 / 1048576}')
 BATCHED_EPS=$(awk -v r="$(field "$BATCHED" rps)" 'BEGIN {printf "%.0f", r * 100}')
 python3 - "$BASELINE" "$BATCHED_EPS" "$(field "$SINGLE" rps)" "$(field "$TRIVIAL" rps)" "$HEAP_MAX_MB" \
@@ -158,7 +212,7 @@ python3 - "$BASELINE" "$BATCHED_EPS" "$(field "$SINGLE" rps)" "$(field "$TRIVIAL
   "$(field "$TRIVIAL" non2xx)" "$ENVELOPE_BYTES" \
   "$(field "$SINGLE" gateway_us)" "$(field "$SINGLE" broker_us)" "$(field "$TRIVIAL" gateway_us)" \
   "$PACED_RATE" "$PACED_US" "$PACED_BROKER_US" <<'PY' | tee "$WORK/summary.md"
-import sys
+import os, sys
 (baseline, batched, single, trivial, heap, p50, p99, nb, ns, nt, size,
  single_us, single_broker_us, trivial_us, paced_rate, paced_us, paced_broker_us) = sys.argv[1:]
 baseline, batched, single, trivial, heap = float(baseline), float(batched), float(single), float(trivial), float(heap)
@@ -182,6 +236,29 @@ print(f"| trivial endpoint | {trivial_us} | |")
 print(f"| 1 event/request | {single_us} | {single_broker_us} |")
 print(f"| difference: what a single-event request adds to the HTTP ceiling | {int(single_us) - int(trivial_us)} | {single_broker_us} |")
 print(f"| ProducerPerformance throttled to {int(paced_rate):,} records/s (Kafka's own client, per record) | {paced_us} | {paced_broker_us} |")
+if os.environ.get("VITALS_PLAIN"):
+    field = lambda line, name: next(f.split("=", 1)[1] for f in line.split() if f.startswith(name + "="))
+    sizes = dict(f.split("=") for f in os.environ["VITAL_SIZES"].split())
+    plain, attr = os.environ["VITALS_PLAIN"], os.environ["VITALS_ATTRIBUTION"]
+    pe, ae = float(field(plain, "rps")) * 100, float(field(attr, "rps")) * 100
+    bp, ba = float(os.environ["VITALS_BASELINE_PLAIN"]), float(os.environ["VITALS_BASELINE_ATTRIBUTION"])
+    np_, na = field(plain, "non2xx"), field(attr, "non2xx")
+    sp, sa = field(plain, "socket_errors"), field(attr, "socket_errors")
+    print()
+    print("Web vitals with attribution (issue 19), POST /api/analytics/vitals, 100 vitals a request:")
+    print()
+    print("| measurement | events/s | / baseline | / ProducerPerformance, same envelopes | gateway CPU µs/request | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| gateway, 100 metrics/request (2 above) | {batched:,.0f} | {r1:.2f} | | | {nb} |")
+    print(f"| gateway, 100 plain vitals/request ({sizes['plain_body']}-byte body, {sizes['plain_envelope']}-byte envelopes) "
+          f"| {pe:,.0f} | {pe / baseline:.2f} | {pe / bp:.2f} ({bp:,.0f}/s) | {field(plain, 'gateway_us')} | {np_} |")
+    print(f"| gateway, 100 attribution vitals/request ({sizes['attribution_body']}-byte body, {sizes['attribution_envelope']}-byte envelopes) "
+          f"| {ae:,.0f} | {ae / baseline:.2f} | {ae / ba:.2f} ({ba:,.0f}/s) | {field(attr, 'gateway_us')} | {na} |")
+    print()
+    print(f"attribution / plain: {ae / pe:.2f} events/s; ratio to the baseline {ae / baseline:.2f} against {pe / baseline:.2f}"
+          f" ({(1 - ae / pe) * 100:+.0f} % drop{', more than 10 %: needs a reason' if ae / pe < 0.9 else ''})")
+    ok2xx = np_ == na == "0" and sp == sa == "0"
+    print(f"non-2xx responses / socket errors (plain, attribution): {np_} / {sp}, {na} / {sa} — {ok(ok2xx)}")
 PY
 echo
 echo "logs and inputs: $WORK"

@@ -59,10 +59,14 @@ import org.apache.kafka.streams.KafkaStreams;
  * logs of two apps on 20 endpoints from 2 000 clients; {@code slo}: 70 % request logs, 30 % metrics, the workload
  * of {@link SloBenchmark}. Metrics go to the metrics topic, request logs to the requests topic, both with
  * {@code partitions} partitions; the event times span 10 minutes ending 2 minutes before the run.
+ * {@code vitals-attribution} (issue 19): plain web vitals and attribution-bearing ones (with form factor), each
+ * workload {@code warmup + events} vitals on its own vitals topic, both read by the plain consumer and the topology
+ * in one run, {@code --rounds} rounds (default 2) in alternating order; see {@link VitalsAttribution}.
  *
  * <p>Usage: {@code ProcessorBenchmark [events (6000000)] [partitions (3)] [commit-interval (1s)]
- * [--mix metrics|requests|slo] [--warmup N (events / 5, at least 100000)] [--threads N[,N...] (the shipped default;
- * a list runs one topology pass per value, in that order, against the same consumer run)] [--streams key=value]...}.
+ * [--mix metrics|requests|slo|vitals-attribution] [--warmup N (events / 5, at least 100000)] [--threads N[,N...]
+ * (the shipped default; a list runs one topology pass per value, in that order, against the same consumer run;
+ * vitals-attribution uses the first)] [--rounds N (vitals-attribution only, default 2)] [--streams key=value]...}.
  * {@code PROCESSOR_BENCH_PROGRESS=1} prints the topology's progress every 5 s to stderr.
  */
 public final class ProcessorBenchmark {
@@ -73,21 +77,26 @@ public final class ProcessorBenchmark {
     private ProcessorBenchmark() {
     }
 
-    enum Mix { METRICS, REQUESTS, SLO }
+    enum Mix { METRICS, REQUESTS, SLO, VITALS_ATTRIBUTION }
 
     record Options(int events, int partitions, String commitInterval, Mix mix, int warmup, List<Integer> threads,
-                   Map<String, String> streams) {
+                   Map<String, String> streams, int rounds) {
         static Options parse(String[] args) {
             List<String> positional = new ArrayList<>();
             Mix mix = Mix.METRICS;
             int warmup = -1;
             List<Integer> threads = new ArrayList<>();
             Map<String, String> streams = new LinkedHashMap<>();
+            int rounds = 2;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
                     case "--mix" -> {
-                        mix = Mix.valueOf(value.toUpperCase(Locale.ROOT));
+                        mix = Mix.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+                        i++;
+                    }
+                    case "--rounds" -> {
+                        rounds = Integer.parseInt(value);
                         i++;
                     }
                     case "--warmup" -> {
@@ -108,8 +117,8 @@ public final class ProcessorBenchmark {
                     default -> {
                         if (args[i].startsWith("--")) {
                             throw new IllegalArgumentException("usage: ProcessorBenchmark [events] [partitions]"
-                                    + " [commit-interval] [--mix metrics|requests|slo] [--warmup N] [--threads N[,N...]]"
-                                    + " [--streams key=value]...;"
+                                    + " [commit-interval] [--mix metrics|requests|slo|vitals-attribution] [--warmup N]"
+                                    + " [--threads N[,N...]] [--rounds N (vitals-attribution)] [--streams key=value]...;"
                                     + " unknown: " + args[i]);
                         }
                         positional.add(args[i]);
@@ -123,7 +132,7 @@ public final class ProcessorBenchmark {
             String commitInterval = positional.size() > 2 ? positional.get(2) : "1s";
             return new Options(events, partitions, commitInterval, mix,
                     warmup >= 0 ? warmup : Math.max(100_000, events / 5), threads.isEmpty() ? List.of(0) : threads,
-                    streams);
+                    streams, rounds);
         }
     }
 
@@ -135,6 +144,10 @@ public final class ProcessorBenchmark {
         Options options = Options.parse(args);
         Path dir = Files.createTempDirectory("processor-benchmark");
         String loadBefore = loadAverage();
+        if (options.mix() == Mix.VITALS_ATTRIBUTION) {
+            VitalsAttribution.run(options, dir, loadBefore);
+            return;
+        }
         try (LocalKafkaBroker broker = LocalKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
             String metrics = "bench-metrics-" + UUID.randomUUID();
             String requests = "bench-requests-" + UUID.randomUUID();
@@ -147,7 +160,8 @@ public final class ProcessorBenchmark {
             // One topology pass per --threads value, each a fresh application, in the order given (A/B in one run).
             List<Rate> topologies = new ArrayList<>();
             for (int threads : options.threads()) {
-                topologies.add(topology(broker, dir, metrics, requests, options, threads, total));
+                topologies.add(topology(broker, dir, Map.of(Topic.METRICS, metrics, Topic.REQUESTS, requests), options,
+                        threads, total).rate());
             }
 
             System.out.printf(Locale.ROOT, "events: %,d timed after %,d warm-up, mix: %s, partitions: %d, commit"
@@ -169,13 +183,13 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private static void print(String label, Rate rate) {
+    static void print(String label, Rate rate) {
         System.out.printf(Locale.ROOT, "%s %,9.0f events/s (%.1f s); CPU per event: %.1f µs process, %.1f µs reader"
                 + " threads%n", label, rate.eventsPerSecond(), rate.seconds(), rate.processCpuMicros(),
                 rate.readerCpuMicros());
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -201,6 +215,7 @@ public final class ProcessorBenchmark {
                     // SloBenchmark's event i is a request log when i % 10 < 7.
                     case REQUESTS -> SloBenchmark.event((i / 7) * 10 + i % 7, at);
                     case SLO -> SloBenchmark.event(i, at);
+                    case VITALS_ATTRIBUTION -> throw new IllegalStateException("produced by VitalsAttribution");
                 };
                 String topic = envelope.event() instanceof RequestEvent ? requests : metrics;
                 producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), envelope.key(), envelope));
@@ -219,7 +234,7 @@ public final class ProcessorBenchmark {
     }
 
     /** A consumer that polls and parses every envelope, timed from its {@code warmup}-th record to its last. */
-    private static Rate plainConsumer(String bootstrap, List<String> topics, int warmup, int total) {
+    static Rate plainConsumer(String bootstrap, List<String> topics, int warmup, int total) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-consumer-" + UUID.randomUUID());
@@ -247,18 +262,26 @@ public final class ProcessorBenchmark {
         }
     }
 
+    /** A topology pass: its rate, and how many records each of its repartition topics received (by name suffix). */
+    record TopologyPass(Rate rate, Map<String, Long> repartitioned) {
+    }
+
     /**
-     * The production topology, timed from its first commit that covers at least {@code warmup} raw events to the
-     * commit that covers every raw event and everything its repartition topics received.
+     * The production topology reading {@code inputs} (the other topics are its own, fresh), timed from its first
+     * commit that covers at least {@code warmup} raw events to the commit that covers every raw event and everything
+     * its repartition topics received.
      */
-    private static Rate topology(LocalKafkaBroker broker, Path dir, String metrics, String requests, Options options,
+    static TopologyPass topology(LocalKafkaBroker broker, Path dir, Map<Topic, String> inputs, Options options,
                                  int threads, int total) throws Exception {
         String id = "bench-" + UUID.randomUUID();
         Map<String, String> topics = new LinkedHashMap<>();
-        topics.put(Topic.METRICS.configKey(), metrics);
-        topics.put(Topic.REQUESTS.configKey(), requests);
-        for (Topic t : List.of(Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS, Topic.SECURITY,
-                Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO, Topic.VITALS_ATTRIBUTION, Topic.PROCESSOR_DLQ)) {
+        inputs.forEach((t, name) -> topics.put(t.configKey(), name));
+        for (Topic t : List.of(Topic.METRICS, Topic.REQUESTS, Topic.VITALS, Topic.ACTIONS, Topic.SYNTHETIC, Topic.ERRORS,
+                Topic.SECURITY, Topic.FEEDBACK, Topic.AUDIT, Topic.SUMMARIES, Topic.RATELIMIT, Topic.ALERTS, Topic.SLO,
+                Topic.VITALS_ATTRIBUTION, Topic.PROCESSOR_DLQ)) {
+            if (inputs.containsKey(t)) {
+                continue;
+            }
             String name = id + "-" + t.configKey();
             broker.createTopic(name, 1, Map.of());
             topics.put(t.configKey(), name);
@@ -280,7 +303,7 @@ public final class ProcessorBenchmark {
         topics.forEach((k, v) -> yaml.append("  ").append(k).append(": ").append(v).append('\n'));
         Path file = Files.writeString(dir.resolve(id + ".yaml"), yaml);
         ProcessorConfig config = ProcessorConfig.load(new String[] {"--config", file.toString()}, Map.of());
-        Set<String> raw = Set.of(metrics, requests);
+        Set<String> raw = Set.copyOf(inputs.values());
         try (StreamProcessor processor = StreamProcessor.start(config);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             while (processor.state() != KafkaStreams.State.RUNNING) {
@@ -302,7 +325,8 @@ public final class ProcessorBenchmark {
                     System.err.printf(Locale.ROOT, "progress: %,d of %,d raw events committed%n", rawCommitted, total);
                 }
                 if (start != null && rawCommitted >= total && repartitionsDone(admin, id, committed)) {
-                    return start.rateTo(rawCommitted - committedAtStart);
+                    Rate rate = start.rateTo(rawCommitted - committedAtStart);
+                    return new TopologyPass(rate, repartitioned(admin, id));
                 }
                 Thread.sleep(20);
             }
@@ -354,6 +378,22 @@ public final class ProcessorBenchmark {
         return admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().entrySet()
                 .stream().allMatch(e -> e.getValue().offset() == 0
                         || committed.getOrDefault(e.getKey(), 0L) >= e.getValue().offset());
+    }
+
+    /** Records in each of the application's repartition topics (committed end offsets), by name without the id. */
+    private static Map<String, Long> repartitioned(Admin admin, String id) throws Exception {
+        Set<String> internal = admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(id + "-") && t.endsWith("-repartition")).collect(Collectors.toSet());
+        Map<String, Long> out = new java.util.TreeMap<>();
+        if (internal.isEmpty()) {
+            return out;
+        }
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        admin.describeTopics(internal).allTopicNames().get().values().forEach(d -> d.partitions()
+                .forEach(p -> specs.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get()
+                .forEach((p, info) -> out.merge(p.topic().substring(id.length() + 1), info.offset(), Long::sum));
+        return out;
     }
 
     private static Map<TopicPartition, Long> committed(Admin admin, String group) throws Exception {
