@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>State: one sketch per app, page, vital and open window, and the watermark, in changelogged stores (exactly-once
  * like every store here), so a restarted or migrated task neither loses counts nor reopens a window it emitted.
  * Each sketch is bounded ({@link VitalOffendersLimits#capacity()} counters, whatever number of distinct selectors is
- * sent). There is one sketch per app, page and vital with poor targeted vitals in an open window; unlike the
- * summaries' series, pages are not capped per app here.
+ * sent). There is one sketch per app, page and vital with poor targeted vitals in an open window, for at most
+ * {@code cardinality.max-series-per-metric} pages per app, vital and window, as the per-page summaries of one vital;
+ * further pages count under {@link #OTHER_PAGES}.
  */
 public final class VitalOffendersProcessor implements Processor<String, Envelope, String, VitalOffenders> {
 
