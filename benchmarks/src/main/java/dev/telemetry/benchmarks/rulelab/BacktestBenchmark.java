@@ -87,6 +87,10 @@ public final class BacktestBenchmark {
                     backtest.passes(), backtest.seconds(), backtest.rate());
             System.out.printf(Locale.ROOT, "ratio backtest / live:           %.2f (target >= 2)%n",
                     backtest.rate() / live);
+            ThreadCpu cpu = backtest.cpu();
+            System.out.printf(Locale.ROOT, "backtest CPU: replaying thread(s) %.1f s (%,.0f events per CPU-second), "
+                            + "reader %.1f s, caller (the router) %.1f s%n", cpu.replaySeconds(),
+                    backtest.events() / cpu.replaySeconds(), cpu.readerSeconds(), cpu.callerSeconds());
         }
     }
 
@@ -162,9 +166,72 @@ public final class BacktestBenchmark {
                 .mapToLong(e -> e.getValue().offset()).sum();
     }
 
-    private record Backtested(int passes, double seconds, long events) {
+    /**
+     * @param cpu CPU seconds of the timed passes' threads: the replaying threads', the reader's, the caller's (which
+     *            routes records to the replaying threads)
+     */
+    private record Backtested(int passes, double seconds, long events, ThreadCpu cpu) {
         double rate() {
             return events / seconds;
+        }
+    }
+
+    /**
+     * CPU time of the backtest's threads, sampled every few milliseconds by name (the replaying threads
+     * {@code telemetry-backtest-replay-*}, the reader {@code telemetry-backtest-reader}; each thread's last sample,
+     * so a few milliseconds of each may be missed), and of the caller's thread, measured whole.
+     */
+    private static final class ThreadCpu implements AutoCloseable {
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final Map<Long, Long> replay = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Long, Long> reader = new java.util.concurrent.ConcurrentHashMap<>();
+        private final long callerStart = threads.getCurrentThreadCpuTime();
+        private volatile long callerNanos;
+        private volatile boolean stopped;
+        private final Thread sampler = new Thread(this::sample, "backtest-benchmark-cpu");
+
+        ThreadCpu() {
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        private void sample() {
+            while (!stopped) {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    Map<Long, Long> into = t.getName().startsWith("telemetry-backtest-replay-") ? replay
+                            : t.getName().equals("telemetry-backtest-reader") ? reader : null;
+                    if (into != null) {
+                        long cpu = threads.getThreadCpuTime(t.getId());
+                        if (cpu > 0) {
+                            into.merge(t.getId(), cpu, Math::max);
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        double replaySeconds() {
+            return replay.values().stream().mapToLong(Long::longValue).sum() / 1e9;
+        }
+
+        double readerSeconds() {
+            return reader.values().stream().mapToLong(Long::longValue).sum() / 1e9;
+        }
+
+        double callerSeconds() {
+            return callerNanos / 1e9;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            callerNanos = threads.getCurrentThreadCpuTime() - callerStart;
+            stopped = true;
+            sampler.join();
         }
     }
 
@@ -179,18 +246,21 @@ public final class BacktestBenchmark {
         backtestOnce(bootstrap, config, settings, from, warmUpEnd);
         int passes = 0;
         long replayed = 0;
+        ThreadCpu cpu = new ThreadCpu();
         long start = System.nanoTime();
         double seconds;
-        do {
-            long read = backtestOnce(bootstrap, config, settings, from, to);
-            if (read != events) {
-                throw new IllegalStateException("the backtest read " + read + " events of " + events);
-            }
-            replayed += read;
-            passes++;
-            seconds = (System.nanoTime() - start) / 1e9;
-        } while (seconds < minSeconds);
-        return new Backtested(passes, seconds, replayed);
+        try (cpu) {
+            do {
+                long read = backtestOnce(bootstrap, config, settings, from, to);
+                if (read != events) {
+                    throw new IllegalStateException("the backtest read " + read + " events of " + events);
+                }
+                replayed += read;
+                passes++;
+                seconds = (System.nanoTime() - start) / 1e9;
+            } while (seconds < minSeconds);
+        }
+        return new Backtested(passes, seconds, replayed, cpu);
     }
 
     private static long backtestOnce(String bootstrap, ProcessorConfig config, LabSettings settings, Instant from,

@@ -5,6 +5,7 @@ import dev.telemetry.events.derived.AlertEvent;
 import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.Summary;
 import dev.telemetry.events.topic.Topic;
+import dev.telemetry.processor.intake.Decoded;
 import dev.telemetry.processor.rules.AlertFingerprint;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.Operator;
@@ -127,7 +128,17 @@ public final class Backtest implements AutoCloseable {
      * decodes it, as live ({@link Replay#send(Topic, byte[], byte[], Instant)}).
      */
     public void accept(Topic topic, byte[] key, byte[] value, Instant appendedAt) {
-        replay.send(topic, key, value, appendedAt);
+        accept(topic, key, value, null, appendedAt);
+    }
+
+    /**
+     * As {@link #accept(Topic, byte[], byte[], Instant)}, the value decoded already, on another thread, by the
+     * topology's own function ({@link Replay#send(Topic, byte[], byte[], Decoded, Instant)}).
+     *
+     * @param decoded null: none, the topology decodes the value
+     */
+    void accept(Topic topic, byte[] key, byte[] value, Decoded decoded, Instant appendedAt) {
+        replay.send(topic, key, value, decoded, appendedAt);
         events++;
         transitions();
     }

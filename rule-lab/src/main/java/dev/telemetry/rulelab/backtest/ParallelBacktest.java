@@ -2,6 +2,8 @@ package dev.telemetry.rulelab.backtest;
 
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.erroralerts.ErrorAlertsProcessor;
+import dev.telemetry.processor.intake.Decoded;
+import dev.telemetry.processor.intake.DecodedSerde;
 import dev.telemetry.processor.intake.PoisonApp;
 import dev.telemetry.rulelab.backtest.Backtest.RuleReport;
 import dev.telemetry.rulelab.replay.LabSettings;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +40,20 @@ import java.util.concurrent.TimeUnit;
  * <p>The caller's thread routes ({@link #accept}); each worker takes batches from a bounded queue, so memory stays
  * bounded however long the history. What a worker throws fails the run: {@link #accept} and {@link #finish} rethrow
  * it.
+ *
+ * <p>While at most {@value #PREDECODE_MAX_BUSY_WORKERS} workers have apps to replay, the caller's thread also decodes
+ * each record's value, with the topology's own function ({@link DecodedSerde#decode}), and hands it on with the
+ * bytes: the worker's topology takes it instead of decoding again ({@link Backtest#accept(Topic, byte[], byte[],
+ * Decoded, Instant)}). Decoding was a third of a replaying thread's time, and the caller's thread otherwise only
+ * routes; with more workers busy, one thread decoding for all would hold them back, so they decode their own.
+ * Either way each record is decoded by the same function into the same value, so the report is the same.
  */
 final class ParallelBacktest implements AutoCloseable {
 
     private static final int BATCH_CAPACITY = 1_024;
     private static final int BATCHES_AHEAD = 4;
+    /** The caller's thread decodes for the workers while no more of them than this have apps. */
+    static final int PREDECODE_MAX_BUSY_WORKERS = 2;
 
     private final List<LabSettings> ruleSets;
     private final Instant from;
@@ -64,6 +76,14 @@ final class ParallelBacktest implements AutoCloseable {
     }
 
     private final Runs runs;
+    /** Router's: decodes as the topologies' sources do; the raw topics' names as the first rule set's topology reads them. */
+    private final DecodedSerde decoder = new DecodedSerde();
+    private final Map<Topic, String> topicNames = new EnumMap<>(Topic.class);
+    /** Whether the router decodes (tests: never, or always). */
+    private final Predecode predecode;
+
+    /** When the caller's thread decodes records for the workers. */
+    enum Predecode { NEVER, WHILE_FEW_WORKERS_BUSY, ALWAYS }
 
     /** @param threads worker threads, at least 1 */
     ParallelBacktest(List<LabSettings> ruleSets, Instant from, Instant to, Duration flapWithin, int threads) {
@@ -73,7 +93,14 @@ final class ParallelBacktest implements AutoCloseable {
     /** @param runs null: {@code new Backtest(settings, from, to, flapWithin)} */
     ParallelBacktest(List<LabSettings> ruleSets, Instant from, Instant to, Duration flapWithin, int threads,
                      Runs runs) {
+        this(ruleSets, from, to, flapWithin, threads, runs, Predecode.WHILE_FEW_WORKERS_BUSY);
+    }
+
+    /** @param predecode when the caller's thread decodes the records' values for the workers */
+    ParallelBacktest(List<LabSettings> ruleSets, Instant from, Instant to, Duration flapWithin, int threads,
+                     Runs runs, Predecode predecode) {
         this.runs = runs != null ? runs : (settings, app) -> new Backtest(settings, from, to, flapWithin);
+        this.predecode = predecode;
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + " is not at least 1");
         }
@@ -81,6 +108,9 @@ final class ParallelBacktest implements AutoCloseable {
             throw new IllegalArgumentException("no rule set");
         }
         this.ruleSets = List.copyOf(ruleSets);
+        for (Topic topic : HistoryReader.RAW_TOPICS) {
+            topicNames.put(topic, this.ruleSets.get(0).processorSettings().topics().name(topic));
+        }
         this.from = from;
         this.to = to;
         this.flapWithin = flapWithin;
@@ -136,10 +166,21 @@ final class ParallelBacktest implements AutoCloseable {
         if (time >= nextTick) {
             nextTick = tickOrigin + (Math.floorDiv(time - tickOrigin, tickInterval) + 1) * tickInterval;
             for (Worker w : workers) {
-                w.add(null, app, null, null, time);
+                w.add(null, app, null, null, null, time);
             }
         }
-        owner.add(topic, app, key, value, time);
+        owner.add(topic, app, key, value, predecoded(topic, value), time);
+    }
+
+    /** {@code value} decoded as the topology's source would decode it, if this thread decodes for the workers. */
+    private Decoded predecoded(Topic topic, byte[] value) {
+        boolean decode = switch (predecode) {
+            case NEVER -> false;
+            case ALWAYS -> true;
+            case WHILE_FEW_WORKERS_BUSY -> Math.min(workerOfApp.size(), workers.size()) <= PREDECODE_MAX_BUSY_WORKERS;
+        };
+        String name = topicNames.get(topic);
+        return decode && name != null ? decoder.decode(name, value) : null;
     }
 
     /**
@@ -247,6 +288,8 @@ final class ParallelBacktest implements AutoCloseable {
         final String[] apps = new String[BATCH_CAPACITY];
         final byte[][] keys = new byte[BATCH_CAPACITY][];
         final byte[][] values = new byte[BATCH_CAPACITY][];
+        /** Each value decoded by the router, or null (the topology decodes it). */
+        final Decoded[] decoded = new Decoded[BATCH_CAPACITY];
         final long[] times = new long[BATCH_CAPACITY];
         int size;
     }
@@ -269,12 +312,13 @@ final class ParallelBacktest implements AutoCloseable {
          * A record, or with {@code topic} null a tick: every app's clock moves to {@code time}, but {@code app}'s,
          * whose record at that time follows.
          */
-        void add(Topic topic, String app, byte[] key, byte[] value, long time) {
+        void add(Topic topic, String app, byte[] key, byte[] value, Decoded decoded, long time) {
             Batch b = filling;
             b.topics[b.size] = topic;
             b.apps[b.size] = app;
             b.keys[b.size] = key;
             b.values[b.size] = value;
+            b.decoded[b.size] = decoded;
             b.times[b.size] = time;
             if (++b.size == BATCH_CAPACITY) {
                 flush();
@@ -357,7 +401,7 @@ final class ParallelBacktest implements AutoCloseable {
                     runs = start(app);
                 }
                 for (Backtest b : runs) {
-                    b.accept(batch.topics[i], batch.keys[i], batch.values[i], at);
+                    b.accept(batch.topics[i], batch.keys[i], batch.values[i], batch.decoded[i], at);
                 }
             }
         }

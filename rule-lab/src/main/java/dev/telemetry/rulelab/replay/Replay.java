@@ -8,6 +8,8 @@ import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.processor.evaluation.AlertRuleProcessor;
+import dev.telemetry.processor.intake.Decoded;
+import dev.telemetry.processor.intake.DecodedSerde;
 import dev.telemetry.processor.rules.AlertRule;
 import dev.telemetry.processor.rules.AlertState;
 import dev.telemetry.processor.slo.BurnRateAlerts;
@@ -99,6 +101,30 @@ public final class Replay implements AutoCloseable {
     private final List<AlertEvent> undrained = new ArrayList<>();
     private Instant now;
     private long events;
+    /** The value being piped and what it decoded to, when decoded before ({@link #send(Topic, byte[], byte[], Decoded, Instant)}). */
+    private final Hint hint = new Hint();
+
+    /**
+     * What the topology's sources ask before decoding ({@link DecodedSerde.Predecoded}): the value of the record
+     * being piped, if it was decoded already, for that very array on that topic; nothing otherwise (then the
+     * source decodes, as live). Set and cleared on the replaying thread around one record's pipe.
+     */
+    static final class Hint implements DecodedSerde.Predecoded {
+        private String topic;
+        private byte[] bytes;
+        private Decoded decoded;
+
+        @Override
+        public Decoded lookup(String topic, byte[] bytes) {
+            return bytes != null && bytes == this.bytes && this.topic.equals(topic) ? decoded : null;
+        }
+
+        void set(String topic, byte[] bytes, Decoded decoded) {
+            this.topic = topic;
+            this.bytes = bytes;
+            this.decoded = decoded;
+        }
+    }
 
     /**
      * A run whose wall clock starts at {@code start}.
@@ -124,7 +150,7 @@ public final class Replay implements AutoCloseable {
         // which costs a flush of every store, and nothing of a run needs to outlive it.
         ProcessorSettings processorSettings = settings.processorSettings().withStateStores(StateStoreKind.IN_MEMORY);
         TopicCatalogue topics = processorSettings.topics();
-        Topology topology = TelemetryTopology.build(processorSettings, metrics, ReadProgress.alwaysCaughtUp());
+        Topology topology = TelemetryTopology.build(processorSettings, metrics, ReadProgress.alwaysCaughtUp(), hint);
         try {
             driver = new TopologyTestDriver(topology, properties(topics, stateDir), start);
         } catch (RuntimeException e) {
@@ -240,13 +266,36 @@ public final class Replay implements AutoCloseable {
      * @param topic a raw topic the topology reads
      */
     public void send(Topic topic, byte[] key, byte[] value, Instant arrival) {
+        send(topic, key, value, null, arrival);
+    }
+
+    /**
+     * As {@link #send(Topic, byte[], byte[], Instant)}, {@code value} decoded already (on another thread) into
+     * {@code decoded} by the topology's own function ({@link DecodedSerde#decode}, with the topic's name in
+     * the settings' {@code processorSettings().topics()}): the topology's source takes it instead of decoding that value again. It is
+     * taken only for this very array on this topic (a record the source reads otherwise is decoded by it, as
+     * always), so the outputs are the same either way.
+     *
+     * @param decoded null: none, the topology decodes {@code value}
+     */
+    public void send(Topic topic, byte[] key, byte[] value, Decoded decoded, Instant arrival) {
         TestInputTopic<byte[], byte[]> input = inputs.get(topic);
         if (input == null) {
             throw new IllegalArgumentException(topic + " is not a topic the processor reads");
         }
         advanceTo(arrival);
         events++;
-        access.pipe(input, topicNames.get(topic), key, value, arrival);
+        String name = topicNames.get(topic);
+        if (decoded == null) {
+            access.pipe(input, name, key, value, arrival);
+        } else {
+            hint.set(name, value, decoded);
+            try {
+                access.pipe(input, name, key, value, arrival);
+            } finally {
+                hint.set(null, null, null);
+            }
+        }
         if (events % OUTPUT_DRAIN_INTERVAL == 0) {
             drainOutputs();
         }

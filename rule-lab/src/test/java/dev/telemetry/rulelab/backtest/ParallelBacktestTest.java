@@ -64,6 +64,9 @@ class ParallelBacktestTest {
         }
         ParallelBacktest.Result oneThread = parallel(ruleSets, history, 1);
         ParallelBacktest.Result fourThreads = parallel(ruleSets, history, 4);
+        // Values decoded by the router for every record, or for none (by default, only while few workers are busy)
+        ParallelBacktest.Result predecoded = parallel(ruleSets, history, 4, ParallelBacktest.Predecode.ALWAYS);
+        ParallelBacktest.Result undecoded = parallel(ruleSets, history, 1, ParallelBacktest.Predecode.NEVER);
 
         // Then: several apps fire, some at the same times (ordered by fingerprint), and every way says the same
         List<RuleReport> reports = oneThread.reports().get(0);
@@ -79,8 +82,10 @@ class ParallelBacktestTest {
         assertThat(json(fourThreads.reports())).isEqualTo(json(oneThread.reports()));
         assertThat(json(oneThread.reports())).isEqualTo(json(single));
         assertThat(fourThreads.reports()).isEqualTo(oneThread.reports());
+        assertThat(json(predecoded.reports())).isEqualTo(json(oneThread.reports()));
+        assertThat(json(undecoded.reports())).isEqualTo(json(oneThread.reports()));
         assertThat(oneThread.undecodable()).isEqualTo(1).isEqualTo(fourThreads.undecodable())
-                .isEqualTo(singleUndecodable);
+                .isEqualTo(singleUndecodable).isEqualTo(predecoded.undecodable()).isEqualTo(undecoded.undecodable());
     }
 
     @Test
@@ -125,7 +130,12 @@ class ParallelBacktestTest {
     }
 
     private static ParallelBacktest.Result parallel(List<LabSettings> ruleSets, List<Raw> history, int threads) {
-        try (ParallelBacktest backtest = new ParallelBacktest(ruleSets, T0, TO, FLAP, threads)) {
+        return parallel(ruleSets, history, threads, ParallelBacktest.Predecode.WHILE_FEW_WORKERS_BUSY);
+    }
+
+    private static ParallelBacktest.Result parallel(List<LabSettings> ruleSets, List<Raw> history, int threads,
+                                                    ParallelBacktest.Predecode predecode) {
+        try (ParallelBacktest backtest = new ParallelBacktest(ruleSets, T0, TO, FLAP, threads, null, predecode)) {
             history.forEach(r -> backtest.accept(r.topic(), r.key(), r.value(), r.at()));
             return backtest.finish();
         }

@@ -8,7 +8,10 @@ import dev.telemetry.events.MetricEvent;
 import dev.telemetry.events.RequestEvent;
 import dev.telemetry.events.TelemetryEvent;
 import dev.telemetry.events.derived.AlertStatus;
+import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
+import dev.telemetry.processor.intake.Decoded;
+import dev.telemetry.processor.intake.DecodedSerde;
 import dev.telemetry.rulelab.unit.RuleTestParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,10 +49,12 @@ class ReplayTest {
                 """);
         LabSettings settings = LabSettings.rulesOf(RuleTestParser.loadRulesFile(rules));
 
-        List<String> slow = run(settings, false);
-        List<String> fast = run(settings, true);
+        List<String> slow = run(settings, false, false);
+        List<String> fast = run(settings, true, false);
+        List<String> predecoded = run(settings, true, true);
 
         assertThat(fast).isEqualTo(slow);
+        assertThat(predecoded).isEqualTo(fast);
         assertThat(slow).anyMatch(line -> line.startsWith("transition checkout_slow PENDING"))
                 .anyMatch(line -> line.startsWith("transition checkout_slow FIRING"))
                 .anyMatch(line -> line.startsWith("transition busy RESOLVED"))
@@ -67,10 +72,50 @@ class ReplayTest {
         }
     }
 
-    /** Everything the replay wrote, in order, with the alerts active at every minute. */
-    private static List<String> run(LabSettings settings, boolean fast) {
+    @Test
+    void shouldTakeAValueDecodedBeforeForThatVeryArrayOnly() {
+        // A valid envelope handed on with a poison "decoded before": the topology takes it (dead-lettered), so the
+        // driver passed the very array on to the source. If this fails after a Kafka upgrade, the driver copies the
+        // values it is given: a backtest still decodes every record right, on the replaying thread, only slower.
+        LabSettings settings = new LabSettings(List.of(), Duration.ofMinutes(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), null, null);
+        String topic = settings.processorSettings().topics().name(Topic.REQUESTS);
+        Envelope e = request("10.0.0.1", "/api/checkout", 200, 200, null, T0);
+        byte[] key = e.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value = JsonSerde.envelope().serializer().serialize(topic, e);
+        Decoded marked = Decoded.poison(value, "marked");
+        try (Replay replay = new Replay(settings, T0)) {
+            replay.send(Topic.REQUESTS, key, value, marked, T0);
+            replay.drainOutputs();
+            assertThat(replay.deadLetters()).isEqualTo(1);
+            // The hint holds for that record only: the same array again, without one, is decoded.
+            replay.send(Topic.REQUESTS, key, value, T0);
+            replay.drainOutputs();
+            assertThat(replay.deadLetters()).isEqualTo(1);
+        }
+        // Only for the very array on the very topic.
+        Replay.Hint hint = new Replay.Hint();
+        assertThat(hint.lookup(topic, value)).isNull();
+        hint.set(topic, value, marked);
+        assertThat(hint.lookup(topic, value)).isSameAs(marked);
+        assertThat(hint.lookup(topic, value.clone())).isNull();
+        assertThat(hint.lookup(topic + "x", value)).isNull();
+        assertThat(hint.lookup(topic, null)).isNull();
+        hint.set(null, null, null);
+        assertThat(hint.lookup(topic, value)).isNull();
+    }
+
+    /**
+     * Everything the replay wrote, in order, with the alerts active at every minute.
+     *
+     * @param predecoded whether the envelopes go in as raw records with their values decoded before, as a parallel
+     *                   backtest's router hands them on
+     */
+    private static List<String> run(LabSettings settings, boolean fast, boolean predecoded) {
         List<String> log = new ArrayList<>();
-        try (Replay replay = new Replay(settings, T0, fast)) {
+        DecodedSerde decoder = new DecodedSerde();
+        try (Replay plain = new Replay(settings, T0, fast)) {
+            Sender replay = new Sender(plain, predecoded ? decoder : null, settings);
             assertThat(replay.fast()).isEqualTo(fast);
             replay.onSummary(s -> log.add("summary " + s));
             replay.onEveryOutput(a -> log.add("alert " + a),
@@ -126,6 +171,73 @@ class ReplayTest {
             assertThat(replay.drainTransitions()).noneMatch(t -> t.status() == AlertStatus.PENDING);
         }
         return log;
+    }
+
+    /**
+     * The replay, its envelopes sent as they are or, with a decoder, encoded and sent as raw records with the value
+     * decoded before (raw records too).
+     */
+    private record Sender(Replay replay, DecodedSerde decoder, LabSettings settings) {
+
+        void send(Envelope envelope) {
+            send(envelope, envelope.receivedAt());
+        }
+
+        void send(Envelope envelope, Instant arrival) {
+            if (decoder == null) {
+                replay.send(envelope, arrival);
+                return;
+            }
+            String topic = settings.processorSettings().topics().name(envelope.type().topic());
+            send(envelope.type().topic(), envelope.key().getBytes(StandardCharsets.UTF_8),
+                    JsonSerde.envelope().serializer().serialize(topic, envelope), arrival);
+        }
+
+        void send(Topic topic, byte[] key, byte[] value, Instant arrival) {
+            if (decoder == null) {
+                replay.send(topic, key, value, arrival);
+                return;
+            }
+            replay.send(topic, key, value, decoder.decode(settings.processorSettings().topics().name(topic), value),
+                    arrival);
+        }
+
+        boolean fast() {
+            return replay.fast();
+        }
+
+        void onSummary(java.util.function.Consumer<dev.telemetry.events.derived.Summary> listener) {
+            replay.onSummary(listener);
+        }
+
+        void onEveryOutput(java.util.function.Consumer<dev.telemetry.events.derived.AlertEvent> alerts,
+                           java.util.function.BiConsumer<String, byte[]> others) {
+            replay.onEveryOutput(alerts, others);
+        }
+
+        List<dev.telemetry.events.derived.AlertEvent> drainTransitions() {
+            return replay.drainTransitions();
+        }
+
+        List<ActiveAlert> activeAlerts() {
+            return replay.activeAlerts();
+        }
+
+        void advanceTo(Instant at) {
+            replay.advanceTo(at);
+        }
+
+        void drainOutputs() {
+            replay.drainOutputs();
+        }
+
+        long deadLetters() {
+            return replay.deadLetters();
+        }
+
+        LabMetrics metrics() {
+            return replay.metrics();
+        }
     }
 
     private static Envelope request(String ip, String endpoint, double durationMs, int status, String query,

@@ -161,10 +161,20 @@ public final class TelemetryTopology {
      * (see {@link WindowClock}).
      */
     public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress) {
+        return build(settings, metrics, progress, null);
+    }
+
+    /**
+     * As {@link #build(ProcessorSettings, ProcessorMetrics, ReadProgress)}, the raw topics' sources asking
+     * {@code predecoded} first for values decoded already (the rule lab's replay: see
+     * {@link DecodedSerde.Predecoded}); null: none, every record decoded by the topology, as live.
+     */
+    public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics, ReadProgress progress,
+                                 DecodedSerde.Predecoded predecoded) {
         TopicCatalogue topics = settings.topics();
         StreamsBuilder builder = new StreamsBuilder();
 
-        Intake intake = new Intake(builder, topics);
+        Intake intake = new Intake(builder, topics, predecoded);
         KStream<String, Envelope> requests = intake.read(Topic.REQUESTS, "requests-source");
         KStream<String, Envelope> errors = intake.read(Topic.ERRORS, "errors-source");
         KStream<String, Envelope> securityEvents = intake.read(Topic.SECURITY, "security-source");
@@ -355,16 +365,18 @@ public final class TelemetryTopology {
 
         private final StreamsBuilder builder;
         private final TopicCatalogue topics;
+        private final DecodedSerde.Predecoded predecoded;
         private KStream<String, Decoded> poison;
 
-        Intake(StreamsBuilder builder, TopicCatalogue topics) {
+        Intake(StreamsBuilder builder, TopicCatalogue topics, DecodedSerde.Predecoded predecoded) {
             this.builder = builder;
             this.topics = topics;
+            this.predecoded = predecoded;
         }
 
         KStream<String, Envelope> read(Topic topic, String name) {
             Map<String, KStream<String, Decoded>> read = builder.stream(topics.name(topic),
-                            Consumed.with(Serdes.String(), new DecodedSerde())
+                            Consumed.with(Serdes.String(), new DecodedSerde(predecoded))
                                     .withTimestampExtractor(new EnvelopeEventTimeExtractor())
                                     .withName(name))
                     .split(Named.as(name + "-"))
