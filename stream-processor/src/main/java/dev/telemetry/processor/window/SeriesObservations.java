@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides which series an event feeds, and with which value:
@@ -28,7 +29,8 @@ import java.util.Map;
  *   <li>web vital or feature timing ({@code feature-<name>}) → its name per page ({@code LCP{page=/checkout}}),
  *       the page from {@code page}, else the path of {@code url}; without either, one series for the app; with an
  *       attribution, also the parts of an LCP or INP per page ({@code lcp_resource_load_delay{page=/checkout}}, see
- *       {@link #LCP_SUBPARTS} and {@link #INP_SUBPARTS}); per page and form factor, see {@link #byFormFactor};</li>
+ *       {@link #LCP_SUBPARTS} and {@link #INP_SUBPARTS}); with a form factor, also per page and form factor
+ *       ({@code FCP{formFactor=phone,page=/checkout}}; LCP's, INP's and CLS's are {@link #byFormFactor}'s);</li>
  *   <li>user action → {@code action-<name>}, value = its duration;</li>
  *   <li>page load ({@code page_load}, as a metric or vital) → also {@code slow_page_load}: 1 above the slow
  *       threshold (the seed's {@code detectPerformanceIssue}, 3 s), else 0, so its sum counts slow loads;</li>
@@ -62,6 +64,8 @@ public final class SeriesObservations {
     static final String PAGE = "page";
     /** The label of the per page and form factor series; see {@link #byFormFactor}. */
     public static final String FORM_FACTOR = "formFactor";
+    /** The Core Web Vitals: their series per page and form factor are {@link #byFormFactor}'s. */
+    public static final Set<String> ASSESSED = Set.of("LCP", "INP", "CLS");
     /** LCP's parts in the attribution build's order: TTFB, resource load delay, load duration, render delay. */
     public static final List<String> LCP_SUBPARTS = List.of("lcp_time_to_first_byte", "lcp_resource_load_delay",
             "lcp_resource_load_duration", "lcp_element_render_delay");
@@ -86,6 +90,11 @@ public final class SeriesObservations {
             String page = pageOf(vital);
             Map<String, String> labels = page == null ? Map.of() : Map.of(PAGE, page);
             List<SeriesObservation> found = withPageLoad(envelope, vital.name(), labels, vital.value());
+            if (page != null && vital.formFactor() != null && !ASSESSED.contains(vital.name())) {
+                found = new ArrayList<>(found);
+                found.add(observation(envelope, vital.name(), Map.of(PAGE, page, FORM_FACTOR, vital.formFactor()),
+                        vital.value()));
+            }
             return vital.attribution() == null ? found : withSubparts(envelope, vital, labels, found);
         }
         if (event instanceof ActionEvent action) {
@@ -142,13 +151,15 @@ public final class SeriesObservations {
     }
 
     /**
-     * The vital's series per page and form factor ({@code LCP{formFactor=phone,page=/checkout}}), or null when it
-     * names no form factor or no page. Not part of {@link #of}: these series are aggregated after a repartition by
-     * app and page, where a page's LCP, INP and CLS (spread by the raw topic's key app|vital over partitions) meet,
-     * so that a window's {@linkplain CoreWebVitals assessment} can be made from them.
+     * An LCP's, INP's or CLS's series per page and form factor ({@code LCP{formFactor=phone,page=/checkout}}), or null
+     * for any other event and when it names no form factor or no page. Not part of {@link #of}: these series are
+     * aggregated after a repartition by app and page, where a page's LCP, INP and CLS (spread by the raw topic's key
+     * app|vital over partitions) meet, so that a window's Core Web Vitals assessment can be made from them. The other
+     * vitals' series per page and form factor need no repartition: {@link #of} has them.
      */
     public static SeriesObservation byFormFactor(Envelope envelope) {
-        if (!(envelope.event() instanceof VitalEvent vital) || vital.formFactor() == null) {
+        if (!(envelope.event() instanceof VitalEvent vital) || vital.formFactor() == null
+                || !ASSESSED.contains(vital.name())) {
             return null;
         }
         String page = pageOf(vital);

@@ -26,6 +26,7 @@ class WebVitalsAttributionTest extends HarnessTestSupport {
         vital("LCP", 3000, "phone", null, at(2));
         vital("LCP", 2000, "desktop", null, at(3));
         vital("LCP", 4000, null, null, at(4));
+        vital("FCP", 1500, "phone", null, at(5));
 
         harness.wallClockTo(at(75));
 
@@ -35,6 +36,9 @@ class WebVitalsAttributionTest extends HarnessTestSupport {
         assertThat(phone).isEqualTo(new Summary(1, APP, "LCP", "LCP{formFactor=phone,page=/checkout}",
                 Map.of("page", "/checkout", "formFactor", "phone"), at(0), at(60), 2, 4000, 1000, 3000, 2000));
         assertThat(byKey.get("shop|LCP{formFactor=desktop,page=/checkout}").count()).isEqualTo(1);
+        assertThat(byKey.get("shop|FCP{formFactor=phone,page=/checkout}").count())
+                .as("the other vitals per form factor too (without the repartition: no assessment needs them)")
+                .isEqualTo(1);
         assertThat(byKey.keySet()).as("no form factor, no series of its own")
                 .noneMatch(key -> key.contains("formFactor=tablet"));
     }
