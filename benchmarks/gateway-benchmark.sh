@@ -15,7 +15,9 @@
 #   2v. gateway, 100 plain web vitals per request (POST /api/analytics/vitals), BATCH_CONNECTIONS, DURATION
 #   2a. gateway, the same 100 vitals with the attribution build's object (performance entries included, which
 #       the gateway drops), formFactor and connection, same connections and duration
-#   -> both events/s, their ratios to the baseline of 1 (and to 1v), attribution / plain; 0 non-2xx required.
+#   2c. gateway, the same 100 vitals as clients/browser sends them (the attribution's plain fields only: the same
+#       envelopes as 2a from a far smaller body)
+#   -> the events/s, their ratios to the baseline of 1 (and to 1v), attribution / plain; 0 non-2xx required.
 #   The bodies and envelopes come from dev.telemetry.benchmarks.gateway.VitalsPayloads.
 #
 # Usage: benchmarks/gateway-benchmark.sh [--vitals]  (from anywhere; needs Java 17+, Maven, wrk)
@@ -161,7 +163,7 @@ field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 echo "== 2/5 gateway, batched: 100 events per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
 BATCHED=$(run_wrk batched /api/metrics "$WORK/batch.json" "$BATCH_CONNECTIONS"); echo "   $BATCHED"
 if [ "$VITALS" = 1 ]; then
-  for kind in plain attribution; do
+  for kind in plain attribution client; do
     # One request first: a 2xx is not enough, the gateway must accept all 100 vitals and reject none.
     curl -s -X POST -H 'Content-Type: application/json' -H 'X-Telemetry-Key: bench-key' \
       --data-binary "@$WORK/vitals-$kind.json" "http://127.0.0.1:$GATEWAY_PORT/api/analytics/vitals" >"$WORK/vitals-$kind.response"
@@ -177,6 +179,9 @@ PY
   echo "== 2a/5 gateway, 100 attribution-bearing web vitals per request, $BATCH_CONNECTIONS connections, ${DURATION}s"
   VITALS_ATTRIBUTION=$(run_wrk vitals-attribution /api/analytics/vitals "$WORK/vitals-attribution.json" "$BATCH_CONNECTIONS")
   echo "   $VITALS_ATTRIBUTION"
+  echo "== 2c/5 gateway, the same 100 vitals as clients/browser sends them (attribution's plain fields only), $BATCH_CONNECTIONS connections, ${DURATION}s"
+  VITALS_CLIENT=$(run_wrk vitals-client /api/analytics/vitals "$WORK/vitals-client.json" "$BATCH_CONNECTIONS")
+  echo "   $VITALS_CLIENT"
 fi
 echo "== 3/5 gateway, single event per request, $CONNECTIONS connections, ${DURATION}s"
 SINGLE=$(run_wrk single /api/metrics "$WORK/single.json" "$CONNECTIONS"); echo "   $SINGLE"
@@ -203,7 +208,7 @@ echo "   $(grep 'records sent' "$WORK/paced.log" | tail -1)"
 echo "   producer_us=$PACED_US broker_us=$PACED_BROKER_US per record"
 
 if [ "$VITALS" = 1 ]; then
-  export VITAL_SIZES VITALS_BASELINE_PLAIN VITALS_BASELINE_ATTRIBUTION VITALS_PLAIN VITALS_ATTRIBUTION
+  export VITAL_SIZES VITALS_BASELINE_PLAIN VITALS_BASELINE_ATTRIBUTION VITALS_PLAIN VITALS_ATTRIBUTION VITALS_CLIENT
 fi
 HEAP_MAX_MB=$(sort -n "$WORK/heap.txt" | tail -1 | awk '{printf "%.0f", $1 / 1048576}')
 BATCHED_EPS=$(awk -v r="$(field "$BATCHED" rps)" 'BEGIN {printf "%.0f", r * 100}')
@@ -239,11 +244,11 @@ print(f"| ProducerPerformance throttled to {int(paced_rate):,} records/s (Kafka'
 if os.environ.get("VITALS_PLAIN"):
     field = lambda line, name: next(f.split("=", 1)[1] for f in line.split() if f.startswith(name + "="))
     sizes = dict(f.split("=") for f in os.environ["VITAL_SIZES"].split())
-    plain, attr = os.environ["VITALS_PLAIN"], os.environ["VITALS_ATTRIBUTION"]
-    pe, ae = float(field(plain, "rps")) * 100, float(field(attr, "rps")) * 100
+    plain, attr, client = os.environ["VITALS_PLAIN"], os.environ["VITALS_ATTRIBUTION"], os.environ["VITALS_CLIENT"]
+    pe, ae, ce = float(field(plain, "rps")) * 100, float(field(attr, "rps")) * 100, float(field(client, "rps")) * 100
     bp, ba = float(os.environ["VITALS_BASELINE_PLAIN"]), float(os.environ["VITALS_BASELINE_ATTRIBUTION"])
-    np_, na = field(plain, "non2xx"), field(attr, "non2xx")
-    sp, sa = field(plain, "socket_errors"), field(attr, "socket_errors")
+    np_, na, nc = field(plain, "non2xx"), field(attr, "non2xx"), field(client, "non2xx")
+    sp, sa, sc = field(plain, "socket_errors"), field(attr, "socket_errors"), field(client, "socket_errors")
     print()
     print("Web vitals with attribution (issue 19), POST /api/analytics/vitals, 100 vitals a request:")
     print()
@@ -254,11 +259,16 @@ if os.environ.get("VITALS_PLAIN"):
           f"| {pe:,.0f} | {pe / baseline:.2f} | {pe / bp:.2f} ({bp:,.0f}/s) | {field(plain, 'gateway_us')} | {np_} |")
     print(f"| gateway, 100 attribution vitals/request ({sizes['attribution_body']}-byte body, {sizes['attribution_envelope']}-byte envelopes) "
           f"| {ae:,.0f} | {ae / baseline:.2f} | {ae / ba:.2f} ({ba:,.0f}/s) | {field(attr, 'gateway_us')} | {na} |")
+    print(f"| gateway, the same 100 vitals as clients/browser sends them ({sizes['client_body']}-byte body, same envelopes) "
+          f"| {ce:,.0f} | {ce / baseline:.2f} | {ce / ba:.2f} ({ba:,.0f}/s) | {field(client, 'gateway_us')} | {nc} |")
     print()
     print(f"attribution / plain: {ae / pe:.2f} events/s; ratio to the baseline {ae / baseline:.2f} against {pe / baseline:.2f}"
           f" ({(1 - ae / pe) * 100:+.0f} % drop{', more than 10 %: needs a reason' if ae / pe < 0.9 else ''})")
-    ok2xx = np_ == na == "0" and sp == sa == "0"
-    print(f"non-2xx responses / socket errors (plain, attribution): {np_} / {sp}, {na} / {sa} — {ok(ok2xx)}")
+    print(f"browser client's attribution / plain: {ce / pe:.2f} events/s ({(1 - ce / pe) * 100:+.0f} % drop"
+          f"{', more than 10 %: needs a reason' if ce / pe < 0.9 else ''})")
+    ok2xx = np_ == na == nc == "0" and sp == sa == sc == "0"
+    print(f"non-2xx responses / socket errors (plain, attribution, browser client): {np_} / {sp}, {na} / {sa}, {nc} / {sc}"
+          f" — {ok(ok2xx)}")
 PY
 echo
 echo "logs and inputs: $WORK"

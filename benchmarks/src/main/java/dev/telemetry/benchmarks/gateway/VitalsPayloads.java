@@ -18,7 +18,8 @@ import java.util.function.IntFunction;
 /**
  * Writes the inputs of {@code benchmarks/gateway-benchmark.sh --vitals} (issue 19): {@code vitals-plain.json} and
  * {@code vitals-attribution.json}, one request of 100 web vitals each ({@link WebVitals}: the same 100 vitals, the
- * second time with the attribution build's object, form factor and connection), and
+ * second time with the attribution build's object, form factor and connection), {@code vitals-client.json} (the same
+ * as this repository's browser client sends them: the attribution's plain fields only), and
  * {@code vitals-plain-payloads.txt} / {@code vitals-attribution-payloads.txt}, the envelopes the gateway writes for
  * them (read here with the gateway's own {@link VitalEvent#read}, which also proves that it accepts every item), for
  * a ProducerPerformance run on the same envelopes. Prints the body and mean envelope sizes in bytes, as
@@ -37,10 +38,12 @@ public final class VitalsPayloads {
         Path dir = Files.createDirectories(Path.of(args[0]));
         long plainBody = write(dir, "plain", WebVitals::plain);
         long attributionBody = write(dir, "attribution", WebVitals::withAttribution);
+        // The browser client's body stores the same envelopes as the attribution build's: no envelopes of its own.
+        long clientBody = write(dir, "client", WebVitals::asBrowserClientSends);
         long plainEnvelope = envelopes(dir, "plain", WebVitals::plain);
         long attributionEnvelope = envelopes(dir, "attribution", WebVitals::withAttribution);
-        System.out.printf("plain_body=%d attribution_body=%d plain_envelope=%d attribution_envelope=%d%n",
-                plainBody, attributionBody, plainEnvelope, attributionEnvelope);
+        System.out.printf("plain_body=%d attribution_body=%d client_body=%d plain_envelope=%d attribution_envelope=%d%n",
+                plainBody, attributionBody, clientBody, plainEnvelope, attributionEnvelope);
     }
 
     private static long write(Path dir, String kind, IntFunction<ObjectNode> vital) throws IOException {

@@ -1,6 +1,7 @@
 package dev.telemetry.benchmarks.vitals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,7 @@ public final class WebVitals {
     public static final int PAGES_PER_APP = 20;
     private static final String ORIGIN = "https://shop.example.com";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private WebVitals() {
     }
@@ -84,6 +86,17 @@ public final class WebVitals {
             case "FCP" -> fcp(url, value, random);
             default -> ttfb(url, value, random);
         });
+        return m;
+    }
+
+    /**
+     * Vital {@code i} as this repository's browser client ({@code clients/browser}) sends it: {@link #withAttribution}'s
+     * vital with only the attribution's plain fields that the gateway keeps (the client drops the performance entries
+     * before sending), so the same envelope on the topic from a far smaller body.
+     */
+    public static ObjectNode asBrowserClientSends(int i) {
+        ObjectNode m = withAttribution(i);
+        m.set("attribution", MAPPER.valueToTree(read(m).attribution()));
         return m;
     }
 
