@@ -275,7 +275,8 @@ public final class HistoryReader implements AutoCloseable {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /** Waits for {@code thread} to end, even when interrupted meanwhile (the interrupt is kept for the caller). */
+    static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (true) {
             try {

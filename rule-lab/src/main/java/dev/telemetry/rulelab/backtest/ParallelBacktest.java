@@ -264,19 +264,8 @@ final class ParallelBacktest implements AutoCloseable {
         for (Worker w : workers) {
             w.thread.interrupt();
         }
-        boolean interrupted = false;
         for (Worker w : workers) {
-            while (true) {
-                try {
-                    w.thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            HistoryReader.joinUninterruptibly(w.thread);
         }
     }
 
