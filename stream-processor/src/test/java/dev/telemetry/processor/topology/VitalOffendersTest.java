@@ -192,8 +192,10 @@ class VitalOffendersTest extends HarnessTestSupport {
         harness.wallClockTo(at(100));
         assertThat(offenders.isEmpty()).isTrue();
 
-        // When: event time closes the second window (any event moves it, as it moves the summaries')
+        // When: event time closes the second window (a vital's: the offenders read the vitals only)
         harness.metric("memory_usage", 0.5, at(131));
+        assertThat(offenders.isEmpty()).as("other events do not move the offenders' clock").isTrue();
+        lcp("/other", "img.next", 100, at(131));
         List<VitalOffenders> second = offenders.readValuesToList();
         assertThat(second).singleElement().satisfies(o -> {
             assertThat(o.windowStart()).isEqualTo(at(60));
@@ -206,17 +208,18 @@ class VitalOffendersTest extends HarnessTestSupport {
     }
 
     @Test
-    void shouldDropAsLateTheVitalsTheSummariesDropAsLate() {
+    void shouldDropAsLateTheVitalsTheSummariesDropAsLateWhenVitalsClosedTheWindow() {
         lcp("/", "img.hero", 5000, at(1));
-        // A metric on another raw topic moves stream time past the window's close, for both.
-        harness.metric("memory_usage", 0.5, at(75));
+        // A vital of another page moves stream time past the first window's close, for both.
+        lcp("/other", "img.next", 5000, at(75));
         lcp("/", "img.late", 5000, at(2));
 
         harness.wallClockTo(at(300));
 
-        assertThat(offenders.readValuesToList()).singleElement()
-                .satisfies(o -> assertThat(o.offenders()).extracting(Offender::target).containsExactly("img.hero"));
-        assertThat(harness.summaries.readValuesToList()).filteredOn(s -> s.metric().equals("LCP"))
+        Map<String, VitalOffenders> byKey = byKey(offenders.readKeyValuesToList());
+        assertThat(byKey.get("shop|/|LCP").offenders()).extracting(Offender::target).containsExactly("img.hero");
+        assertThat(byKey.get("shop|/other|LCP").windowStart()).isEqualTo(at(60));
+        assertThat(harness.summaries.readValuesToList()).filteredOn(s -> s.series().equals("LCP{page=/}"))
                 .singleElement().satisfies(s -> assertThat(s.count()).isEqualTo(1));
     }
 
