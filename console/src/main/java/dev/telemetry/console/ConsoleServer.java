@@ -104,8 +104,10 @@ public final class ConsoleServer implements AutoCloseable {
         SyntheticView synthetic = new SyntheticView(v.retention(), v.maxSeries(), clock);
         // One SLO of one app is one series of reports: the same caps as the metric series.
         SloView slos = new SloView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
-        // One app, page and vital's top offenders per window (telemetry.vitals-attribution): a series too, same caps.
-        VitalOffendersView vitalOffenders = new VitalOffendersView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(), clock);
+        // One app, page and vital's top offenders per window (telemetry.vitals-attribution): a series too, same caps;
+        // and, since each record names up to top-n targets, at most max-records × 5 records and targets in all.
+        VitalOffendersView vitalOffenders = new VitalOffendersView(v.retention(), v.maxSeries(), v.maxWindowsPerSeries(),
+                5L * v.maxRecords(), clock);
         registry.gauge("console.series", series, SeriesView::seriesCount);
         registry.gauge("console.windows", series, s -> (double) s.windowCount());
         registry.gauge("console.alerts", alerts, AlertView::size);

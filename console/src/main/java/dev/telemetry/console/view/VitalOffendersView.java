@@ -16,24 +16,31 @@ import java.util.TreeMap;
  *
  * <p>Bounded like {@link SloView}: at most {@code maxKeys} app/page/vital triples (a new one evicts the triple whose
  * latest window is oldest), at most {@code maxWindows} windows per triple (the newest), and windows that ended before
- * {@code now - retention} are dropped. Thread-safe (one lock; reads copy).
+ * {@code now - retention} are dropped. Each record names up to the processor's top N targets (selectors of up to 256
+ * characters, top N up to 1 000), so the triples and windows alone would allow gigabytes: at most {@code maxEntries}
+ * records and named targets are held in all (a record counts 1 plus its targets), the oldest windows of any triple
+ * dropped first. Thread-safe (one lock; reads copy).
  */
 public final class VitalOffendersView {
 
     private final Duration retention;
     private final int maxKeys;
     private final int maxWindows;
+    private final long maxEntries;
     private final Clock clock;
+    /** Records held plus the targets they name. */
+    private long entries;
     private final Map<String, TreeMap<Instant, VitalOffenders>> byKey = new HashMap<>();
     private long evicted;
 
-    public VitalOffendersView(Duration retention, int maxKeys, int maxWindows, Clock clock) {
-        if (retention.isNegative() || retention.isZero() || maxKeys <= 0 || maxWindows <= 0) {
+    public VitalOffendersView(Duration retention, int maxKeys, int maxWindows, long maxEntries, Clock clock) {
+        if (retention.isNegative() || retention.isZero() || maxKeys <= 0 || maxWindows <= 0 || maxEntries <= 0) {
             throw new IllegalArgumentException("retention and caps must be positive");
         }
         this.retention = retention;
         this.maxKeys = maxKeys;
         this.maxWindows = maxWindows;
+        this.maxEntries = maxEntries;
         this.clock = clock;
     }
 
@@ -57,10 +64,14 @@ public final class VitalOffendersView {
             return false; // older than every window a full triple keeps
         }
         VitalOffenders had = windows.put(record.windowStart(), record);
+        entries += weight(record) - weight(had);
         while (windows.size() > maxWindows) {
-            windows.pollFirstEntry();
+            entries -= weight(windows.pollFirstEntry().getValue());
         }
-        return !record.equals(had);
+        while (entries > maxEntries && dropOldestWindow()) {
+            // the oldest window of any triple goes first
+        }
+        return !record.equals(had) && windows.containsValue(record);
     }
 
     /**
@@ -90,9 +101,20 @@ public final class VitalOffendersView {
     public synchronized void prune() {
         Instant cutoff = cutoff();
         byKey.values().removeIf(windows -> {
-            windows.values().removeIf(r -> r.windowEnd().isBefore(cutoff));
+            windows.values().removeIf(r -> {
+                boolean old = r.windowEnd().isBefore(cutoff);
+                if (old) {
+                    entries -= weight(r);
+                }
+                return old;
+            });
             return windows.isEmpty();
         });
+    }
+
+    /** Records held plus the targets they name: at most {@code maxEntries}. */
+    public synchronized long entries() {
+        return entries;
     }
 
     /** App/page/vital triples held. */
@@ -113,9 +135,28 @@ public final class VitalOffendersView {
         while (byKey.size() >= maxKeys) {
             String oldest = byKey.entrySet().stream()
                     .min(Comparator.comparing(e -> e.getValue().lastKey())).orElseThrow().getKey();
-            byKey.remove(oldest);
+            byKey.remove(oldest).values().forEach(r -> entries -= weight(r));
             evicted++;
         }
+    }
+
+    /** Drops the oldest window held of any triple (and the triple when it was its last); false when none is held. */
+    private boolean dropOldestWindow() {
+        Map.Entry<String, TreeMap<Instant, VitalOffenders>> oldest = byKey.entrySet().stream()
+                .min(Comparator.comparing(e -> e.getValue().firstKey())).orElse(null);
+        if (oldest == null) {
+            return false;
+        }
+        entries -= weight(oldest.getValue().pollFirstEntry().getValue());
+        if (oldest.getValue().isEmpty()) {
+            byKey.remove(oldest.getKey());
+        }
+        return true;
+    }
+
+    /** What a record counts against {@code maxEntries}: itself and each target it names; 0 for none. */
+    private static long weight(VitalOffenders record) {
+        return record == null ? 0 : 1 + (record.offenders() == null ? 0 : record.offenders().size());
     }
 
     private Instant cutoff() {

@@ -33,7 +33,7 @@ class VitalsApiTest {
     private static final String XSS = "<img src=x onerror=alert(1)>";
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final SeriesView series = new SeriesView(Duration.ofHours(6), 1000, 360, clock);
-    private final VitalOffendersView offenders = new VitalOffendersView(Duration.ofHours(6), 100, 360, clock);
+    private final VitalOffendersView offenders = new VitalOffendersView(Duration.ofHours(6), 100, 360, 50_000, clock);
     private final VitalsApi api = new VitalsApi(series, offenders, clock);
 
     /** A summary as the processor writes it: labels, and the series key SeriesKeys.format makes of them. */
@@ -232,7 +232,7 @@ class VitalsApiTest {
 
     @Test
     void shouldBoundTheOffendersByTriplesWindowsAndRetention() {
-        VitalOffendersView view = new VitalOffendersView(Duration.ofHours(1), 2, 2, clock);
+        VitalOffendersView view = new VitalOffendersView(Duration.ofHours(1), 2, 2, 1_000, clock);
         assertThat(view.add(record("/a", "LCP", W0, 1, o("x", 1, 1)))).as("older than the retention").isFalse();
         assertThat(view.add(record("/a", "LCP", W1, 1, o("x", 1, 1)))).isTrue();
         assertThat(view.add(record("/a", "LCP", W1, 1, o("x", 1, 1)))).as("the same again").isFalse();
@@ -246,5 +246,22 @@ class VitalsApiTest {
         assertThat(view.size()).isEqualTo(2);
         assertThat(view.evicted()).as("/b's latest window was the oldest").isEqualTo(1);
         assertThat(view.query(null, "/b", null, null)).isEmpty();
+    }
+
+    @Test
+    void shouldHoldAtMostMaxEntriesRecordsAndTargetsDroppingTheOldestWindowsFirst() {
+        // Each record counts 1 + its 3 targets: 4. A cap of 10 holds two records.
+        VitalOffendersView view = new VitalOffendersView(Duration.ofHours(1), 100, 100, 10, clock);
+        view.add(record("/a", "LCP", W1, 3, o("x", 1, 1), o("y", 1, 1), o("z", 1, 1)));
+        view.add(record("/b", "INP", W2, 3, o("x", 1, 1), o("y", 1, 1), o("z", 1, 1)));
+        assertThat(view.entries()).isEqualTo(8);
+        assertThat(view.add(record("/c", "CLS", W2.plusSeconds(60), 3, o("x", 1, 1), o("y", 1, 1), o("z", 1, 1))))
+                .isTrue();
+
+        assertThat(view.entries()).isEqualTo(8);
+        assertThat(view.query(null, "/a", null, null)).as("the oldest window went").isEmpty();
+        assertThat(view.size()).isEqualTo(2);
+        view.prune();
+        assertThat(view.entries()).as("kept in step when pruning").isEqualTo(8);
     }
 }
