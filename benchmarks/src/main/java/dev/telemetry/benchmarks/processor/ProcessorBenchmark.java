@@ -198,18 +198,35 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private static void produce(String bootstrap, String metrics, String requests, int events, Mix mix)
-            throws Exception {
+    /** The events' producer: batched for throughput (the workload is written before anything is timed). */
+    static KafkaProducer<String, Envelope> workloadProducer(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        // Ending 2 minutes ago: nothing is late for the wall clock, every window closes once the backlog is read.
+        return new KafkaProducer<>(props, new StringSerializer(), JsonSerde.envelope().serializer());
+    }
+
+    /**
+     * The span of a workload's times: events spread evenly over {@link #SPAN}, ending 2 minutes ago, so nothing is
+     * late for the wall clock and every window closes once the backlog is read.
+     */
+    static Instant[] workloadTimes() {
         Instant from = Instant.ofEpochMilli(System.currentTimeMillis()).minus(SPAN).minus(Duration.ofMinutes(2));
-        try (KafkaProducer<String, Envelope> producer = new KafkaProducer<>(props, new StringSerializer(),
-                JsonSerde.envelope().serializer())) {
+        return new Instant[] {from, from.plus(SPAN)};
+    }
+
+    /** Event {@code i} of {@code events} spread over {@code [span[0], span[1])} ({@link #workloadTimes}). */
+    static Instant workloadTime(Instant[] span, int i, int events) {
+        return span[0].plusMillis(i * Duration.between(span[0], span[1]).toMillis() / events);
+    }
+
+    private static void produce(String bootstrap, String metrics, String requests, int events, Mix mix)
+            throws Exception {
+        Instant[] span = workloadTimes();
+        try (KafkaProducer<String, Envelope> producer = workloadProducer(bootstrap)) {
             for (int i = 0; i < events; i++) {
-                Instant at = from.plusMillis(i * SPAN.toMillis() / events);
+                Instant at = workloadTime(span, i, events);
                 Envelope envelope = switch (mix) {
                     case METRICS -> metric(i, at);
                     // SloBenchmark's event i is a request log when i % 10 < 7.

@@ -6,25 +6,20 @@ import dev.telemetry.benchmarks.processor.ProcessorBenchmark.TopologyPass;
 import dev.telemetry.benchmarks.vitals.WebVitals;
 import dev.telemetry.events.Envelope;
 import dev.telemetry.events.VitalEvent;
-import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.kafka.local.LocalKafkaBroker;
 import dev.telemetry.processor.window.SeriesObservations;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ProcessorBenchmark --mix vitals-attribution} (issue 19): in one run on one local broker, the production
@@ -47,7 +42,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class VitalsAttribution {
 
     private static final List<String> APPS = List.of("shop", "blog", "docs", "bench");
-    private static final Duration SPAN = Duration.ofMinutes(10);
     /** Distinct vitals per workload; event i is vital i % POOL with its own event id and time. */
     private static final int POOL = 1000;
     private static final String USER_AGENT = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36"
@@ -167,15 +161,10 @@ final class VitalsAttribution {
         for (int i = 0; i < POOL; i++) {
             pool.add(WebVitals.read(form.apply(i)));
         }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        Instant from = Instant.ofEpochMilli(System.currentTimeMillis()).minus(SPAN).minus(Duration.ofMinutes(2));
-        try (KafkaProducer<String, Envelope> producer = new KafkaProducer<>(props, new StringSerializer(),
-                JsonSerde.envelope().serializer())) {
+        Instant[] span = ProcessorBenchmark.workloadTimes();
+        try (KafkaProducer<String, Envelope> producer = ProcessorBenchmark.workloadProducer(bootstrap)) {
             for (int i = 0; i < events; i++) {
-                Instant at = from.plusMillis(i * SPAN.toMillis() / events);
+                Instant at = ProcessorBenchmark.workloadTime(span, i, events);
                 Envelope envelope = new Envelope(Envelope.SCHEMA_VERSION, UUID.randomUUID().toString(), null,
                         APPS.get(i % APPS.size()), at, at, "203.0.113.9", USER_AGENT, pool.get(i % POOL));
                 producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), envelope.key(), envelope));
