@@ -1,7 +1,7 @@
 package dev.telemetry.events;
 
+import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The one spelling of a series identity: a name plus its labels sorted by key, e.g.
@@ -16,8 +16,19 @@ public final class SeriesKeys {
         if (labels == null || labels.isEmpty()) {
             return name;
         }
-        StringBuilder sb = new StringBuilder(name).append('{');
-        new TreeMap<>(labels).forEach((k, v) -> sb.append(k).append('=').append(v).append(','));
+        // Called for every event's every series: the labels are few, so they are sorted in an array (a TreeMap copy
+        // was a sixth of the replay's time), and one label needs no sorting at all.
+        StringBuilder sb = new StringBuilder(name.length() + 16 * labels.size()).append(name).append('{');
+        if (labels.size() == 1) {
+            Map.Entry<String, String> only = labels.entrySet().iterator().next();
+            return sb.append(only.getKey()).append('=').append(only.getValue()).append('}').toString();
+        }
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] sorted = labels.entrySet().toArray(new Map.Entry[0]);
+        Arrays.sort(sorted, Map.Entry.comparingByKey());
+        for (Map.Entry<String, String> e : sorted) {
+            sb.append(e.getKey()).append('=').append(e.getValue()).append(',');
+        }
         sb.setLength(sb.length() - 1);
         return sb.append('}').toString();
     }

@@ -1,7 +1,9 @@
 package dev.telemetry.rulelab.replay;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +45,12 @@ final class DriverAccess {
     private final Internals internals;
     private int uncommitted;
 
-    /** The driver's internals this needs; null when they could not be found. */
-    private record Internals(Method enqueue, Method capture, StreamTask task, Time time,
+    /**
+     * The driver's internals this needs; null when they could not be found. The two methods are called per record,
+     * as method handles bound to the driver: {@code Method.invoke}'s argument array and access checks were a tenth
+     * of a replaying thread's time.
+     */
+    private record Internals(MethodHandle enqueue, MethodHandle capture, StreamTask task, Time time,
                              Map<String, TopicPartition> partitions) {
     }
 
@@ -69,7 +75,12 @@ final class DriverAccess {
             for (var member : new java.lang.reflect.AccessibleObject[] {enqueue, capture, task, time, partitions}) {
                 member.setAccessible(true);
             }
-            return new DriverAccess(driver, new Internals(enqueue, capture, (StreamTask) task.get(driver),
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle enqueueHandle = lookup.unreflect(enqueue).bindTo(driver).asType(MethodType.methodType(
+                    void.class, String.class, TopicPartition.class, long.class, byte[].class, byte[].class, Headers.class));
+            MethodHandle captureHandle = lookup.unreflect(capture).bindTo(driver)
+                    .asType(MethodType.methodType(void.class));
+            return new DriverAccess(driver, new Internals(enqueueHandle, captureHandle, (StreamTask) task.get(driver),
                     (Time) time.get(driver), (Map<String, TopicPartition>) partitions.get(driver)));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return new DriverAccess(driver, null);
@@ -88,7 +99,12 @@ final class DriverAccess {
             input.pipeInput(key, value, timestamp);
             return;
         }
-        call(internals.enqueue(), topic, partition, timestamp.toEpochMilli(), key, value, new RecordHeaders());
+        try {
+            internals.enqueue().invokeExact(topic, partition, timestamp.toEpochMilli(), key, value,
+                    (Headers) new RecordHeaders());
+        } catch (Throwable t) {
+            throw rethrown(t);
+        }
         processQueued();
         if (++uncommitted >= COMMIT_INTERVAL) {
             commit();
@@ -116,28 +132,30 @@ final class DriverAccess {
     /** As the driver's completeAllProcessableWork, less the commit after each record. */
     private void processQueued() {
         StreamTask task = internals.task();
-        call(internals.capture());
+        capture();
         while (task.hasRecordsQueued() && task.isProcessable(internals.time().milliseconds())) {
             task.process(internals.time().milliseconds());
             task.maybePunctuateStreamTime();
-            call(internals.capture());
+            capture();
         }
     }
 
-    private Object call(Method method, Object... args) {
+    private void capture() {
         try {
-            return method.invoke(driver, args);
-        } catch (InvocationTargetException e) {
-            // What the topology threw, as the driver's public methods would have thrown it.
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("TopologyTestDriver's internals cannot be called", e);
+            internals.capture().invokeExact();
+        } catch (Throwable t) {
+            throw rethrown(t);
         }
+    }
+
+    /** What the topology threw, as the driver's public methods would have thrown it. */
+    private static RuntimeException rethrown(Throwable t) {
+        if (t instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (t instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(t);
     }
 }
