@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -108,6 +109,12 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(path(e), "unknown key (known here: " + e.getKnownPropertyIds() + ")", e);
         } catch (JsonMappingException e) {
+            String expected = e instanceof InvalidFormatException invalid ? expected(invalid.getTargetType()) : null;
+            if (expected != null) {
+                // Jackson's own words name Java types ("Cannot deserialize value of type `java.lang.Integer`..."): say
+                // what the key takes instead.
+                throw new ConfigException(path(e), expected + ", got " + shown(((InvalidFormatException) e).getValue()), e);
+            }
             String problem = e.getOriginalMessage();
             Throwable root = e.getCause();
             if (root instanceof IllegalArgumentException iae && iae.getMessage() != null) {
@@ -221,6 +228,25 @@ public final class ConfigLoader {
             }
         }
         return sb.isEmpty() ? "(root)" : sb.toString();
+    }
+
+    /** What a key of {@code type} takes, in a user's words; null for types whose own messages say it. */
+    private static String expected(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "must be a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "must be a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        return null;
+    }
+
+    private static String shown(Object value) {
+        return value instanceof String text ? "\"" + firstLine(text) + "\"" : String.valueOf(value);
     }
 
     private static String firstLine(String message) {

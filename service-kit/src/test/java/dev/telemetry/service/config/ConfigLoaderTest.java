@@ -48,7 +48,8 @@ class ConfigLoaderTest {
     void shouldNameTheKeyWhenAValueHasTheWrongType() {
         assertThatThrownBy(() -> new ConfigLoader("/sample.yaml", "SAMPLE", Map.of("SAMPLE_HTTP_PORT", "eighty"))
                 .load(null, Sample.class, Sample::validate))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("http.port:");
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("http.port:")
+                .hasMessageContaining("must be a whole number, got \"eighty\"").hasMessageNotContaining("java.lang");
     }
 
     @Test
