@@ -5,6 +5,7 @@ import dev.telemetry.events.codec.JsonCodec;
 import dev.telemetry.events.derived.AuditRecord;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.service.kafka.TimeSeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -102,20 +102,12 @@ public final class AuditReader {
             throw new Unreachable("topic " + topic + " does not exist on " + bootstrap, null);
         }
         List<TopicPartition> partitions = new ArrayList<>();
-        Map<TopicPartition, Long> times = new HashMap<>();
         for (PartitionInfo info : infos) {
-            TopicPartition tp = new TopicPartition(topic, info.partition());
-            partitions.add(tp);
-            times.put(tp, Math.max(0, from.toEpochMilli()));
+            partitions.add(new TopicPartition(topic, info.partition()));
         }
-        ends.putAll(consumer.endOffsets(partitions, timeout));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, timeout);
-        Map<TopicPartition, Long> starts = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp at = found.get(tp);
-            starts.put(tp, at == null ? ends.get(tp) : at.offset());
-        }
-        return starts;
+        TimeSeek.Range range = TimeSeek.of(consumer, partitions, from, timeout);
+        ends.putAll(range.ends());
+        return new HashMap<>(range.starts());
     }
 
     /** Reads each partition from its start up to (not including) its end offset. */

@@ -10,6 +10,7 @@ import dev.telemetry.events.derived.AlertStatus;
 import dev.telemetry.events.derived.AuditRecord;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
+import dev.telemetry.service.kafka.TimeSeek;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -293,17 +293,7 @@ public final class LiveAuditor implements AutoCloseable {
     }
 
     private void seek(List<TopicPartition> partitions, Instant from) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(tp -> times.put(tp, Math.max(0, from.toEpochMilli())));
-        // The end offsets first: a record written between the two lookups is then either found by the timestamp
-        // lookup or lies past the end we seek to. The other order skipped it (no record yet by timestamp, then an end
-        // already past it), and the window it belonged to was judged without it: a false mismatch in CI.
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofMinutes(5));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, Duration.ofMinutes(5));
-        for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp at = found.get(tp);
-            consumer.seek(tp, at == null ? ends.get(tp) : at.offset());
-        }
+        TimeSeek.seek(consumer, partitions, from, Duration.ofMinutes(5));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.telemetry.console.kafka;
 
+import dev.telemetry.service.kafka.TimeSeek;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -228,26 +228,12 @@ public final class ReadModelConsumer implements AutoCloseable {
         }
         assigned.addAll(fresh);
         consumer.assign(assigned);
-        long from = clock.instant().minus(retention).toEpochMilli();
-        Map<TopicPartition, Long> query = new HashMap<>();
-        fresh.forEach(tp -> query.put(tp, from));
-        // The end offsets first: a record written between the two lookups is then either found by the timestamp
-        // lookup or lies past the end we seek to. (The other order skipped it: no record yet by timestamp, then an
-        // end already past it.)
-        Map<TopicPartition, Long> ends = consumer.endOffsets(fresh, Duration.ofSeconds(10));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
-        long toRead = 0;
-        for (TopicPartition tp : fresh) {
-            OffsetAndTimestamp at = offsets.get(tp);
-            long end = ends.getOrDefault(tp, 0L);
-            // No record at or after the timestamp: nothing within the retention yet, start at the end.
-            long start = at == null ? end : at.offset();
-            consumer.seek(tp, start);
-            startEnds.put(tp, end);
-            toRead += end - start;
-        }
+        Instant from = clock.instant().minus(retention);
+        // A partition with no record within the retention yet starts at its end.
+        TimeSeek.Range range = TimeSeek.seek(consumer, fresh, from, Duration.ofSeconds(10));
+        startEnds.putAll(range.ends());
         caughtUp = false;
-        LOG.info("reading {} from {} (retention {}): {} records to catch up on", fresh, Instant.ofEpochMilli(from), retention, toRead);
+        LOG.info("reading {} from {} (retention {}): {} records to catch up on", fresh, from, retention, range.toRead());
     }
 
     private void checkCaughtUp() {

@@ -5,6 +5,7 @@ import dev.telemetry.events.serde.JsonSerde;
 import dev.telemetry.events.topic.Topic;
 import dev.telemetry.events.topic.TopicCatalogue;
 import dev.telemetry.rulelab.unit.TestTimes;
+import dev.telemetry.service.kafka.TimeSeek;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -134,13 +134,9 @@ public final class HistoryReader implements AutoCloseable {
             throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
         consumer.assign(partitions);
-        Map<TopicPartition, Long> ends;
-        Map<TopicPartition, OffsetAndTimestamp> starts;
+        TimeSeek.Range range;
         try {
-            ends = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(p -> query.put(p, from.toEpochMilli()));
-            starts = consumer.offsetsForTimes(query, timeout);
+            range = TimeSeek.of(consumer, partitions, from, timeout);
         } catch (TimeoutException e) {
             throw new Unreachable("no answer from the broker within " + TestTimes.format(timeout), e);
         }
@@ -148,11 +144,9 @@ public final class HistoryReader implements AutoCloseable {
         // handed on in this order.
         List<Slot> slots = new ArrayList<>();
         for (TopicPartition p : partitions) {
-            OffsetAndTimestamp start = starts.get(p);
-            long end = ends.getOrDefault(p, 0L);
-            if (start != null && start.offset() < end) {
-                consumer.seek(p, start.offset());
-                slots.add(new Slot(p, topicsByName.get(p.topic()), end));
+            if (range.hasRecords(p)) {
+                consumer.seek(p, range.starts().get(p));
+                slots.add(new Slot(p, topicsByName.get(p.topic()), range.ends().get(p)));
             }
         }
         slots.sort(java.util.Comparator.<Slot>comparingInt(slot -> RAW_TOPICS.indexOf(slot.topic))

@@ -6,6 +6,7 @@ import dev.telemetry.events.topic.Topic;
 import dev.telemetry.processor.slo.spec.SliType;
 import dev.telemetry.processor.slo.spec.Slo;
 import dev.telemetry.processor.stage.ProcessorSettings;
+import dev.telemetry.service.kafka.TimeSeek;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,17 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -169,14 +167,8 @@ public final class SloBackfill {
                 infos.forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> times = partitions.stream().collect(Collectors.toMap(p -> p, p -> from));
-            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(times, timeout);
-            for (TopicPartition p : partitions) {
-                OffsetAndTimestamp at = start.get(p);
-                consumer.seek(p, at == null ? end.get(p) : at.offset());
-            }
-            Map<TopicPartition, Long> remaining = new HashMap<>(end);
+            Map<TopicPartition, Long> remaining = new HashMap<>(TimeSeek.seek(consumer, partitions,
+                    Instant.ofEpochMilli(from), timeout).ends());
             remaining.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             while (!remaining.isEmpty()) {
                 for (ConsumerRecord<String, Envelope> record : consumer.poll(Duration.ofMillis(500))) {
