@@ -204,8 +204,8 @@ public final class HistoryReader implements AutoCloseable {
 
     /**
      * Polls and merges on the reader's thread, handing records on in batches, in append-time order. Per record it
-     * looks at an array of the partitions still being read (a handful), not at sets and maps: this loop was half the
-     * reader's time.
+     * looks at an array of the partitions still being read (a handful), not at sets and maps (half the reader's
+     * samples in short runs).
      */
     private void merge(List<Slot> slots, Instant to, byte[] appPrefix, Pipeline pipeline) throws InterruptedException {
         Map<TopicPartition, Slot> slotOf = new HashMap<>();

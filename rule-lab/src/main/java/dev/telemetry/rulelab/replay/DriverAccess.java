@@ -47,8 +47,8 @@ final class DriverAccess {
 
     /**
      * The driver's internals this needs; null when they could not be found. The two methods are called per record,
-     * as method handles bound to the driver: {@code Method.invoke}'s argument array and access checks were a tenth
-     * of a replaying thread's time.
+     * as method handles bound to the driver, without {@code Method.invoke}'s argument array and access checks (a
+     * tenth of a replaying thread's samples in short runs; the JIT makes up most of it in long ones).
      */
     private record Internals(MethodHandle enqueue, MethodHandle capture, StreamTask task, Time time,
                              Map<String, TopicPartition> partitions) {
