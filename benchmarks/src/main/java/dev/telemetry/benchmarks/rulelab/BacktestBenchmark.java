@@ -102,15 +102,13 @@ public final class BacktestBenchmark {
             System.out.printf(Locale.ROOT, "ratio backtest / live:           %.2f (target >= 2)%n",
                     backtest.rate() / live);
             ThreadCpu cpu = backtest.cpu();
-            System.out.printf(Locale.ROOT, "backtest CPU: replaying thread(s) %.1f s (%,.0f events per CPU-second), "
-                            + "reader %.1f s, caller (the router) %.1f s%n", cpu.replaySeconds(),
-                    backtest.events() / cpu.replaySeconds(), cpu.readerSeconds(), cpu.callerSeconds());
-            System.out.printf(Locale.ROOT, "process CPU over the timed passes: %.1f s (%.2f µs per event): replaying %.1f, "
-                            + "reader %.1f, caller %.1f, broker %.1f, other threads %.1f (GC pauses %.1f s of wall clock)%n",
-                    cpu.processSeconds(), cpu.processSeconds() * 1e6 / backtest.events(), cpu.replaySeconds(),
-                    cpu.readerSeconds(), cpu.callerSeconds(), cpu.seconds("broker"), cpu.seconds("other"),
-                    cpu.gcSeconds());
-            System.out.print("threads still alive that used the most CPU over the passes:\n" + cpu.top(12));
+            System.out.printf(Locale.ROOT, "backtest: process CPU %.1f s over the timed passes (%.2f µs per event): "
+                            + "replaying thread(s) %.1f s (%,.0f events per CPU-second), reader %.1f s, caller (routes "
+                            + "and decodes) %.1f s, broker %.1f s, other Java threads %.1f s; GC pauses %.1f s of wall "
+                            + "clock%n",
+                    cpu.processSeconds(), cpu.processSeconds() * 1e6 / backtest.events(), cpu.seconds("replay"),
+                    backtest.events() / cpu.seconds("replay"), cpu.seconds("reader"), cpu.seconds("caller"),
+                    cpu.seconds("broker"), cpu.seconds("other"), cpu.gcSeconds());
         }
     }
 
@@ -194,10 +192,7 @@ public final class BacktestBenchmark {
                 .mapToLong(e -> e.getValue().offset()).sum();
     }
 
-    /**
-     * @param cpu CPU seconds of the timed passes' threads: the replaying threads', the reader's, the caller's (which
-     *            routes records to the replaying threads)
-     */
+    /** @param cpu CPU time over the timed passes */
     private record Backtested(int passes, double seconds, long events, ThreadCpu cpu) {
         double rate() {
             return events / seconds;
@@ -207,17 +202,17 @@ public final class BacktestBenchmark {
     /**
      * CPU time of the process's threads over the timed passes, by group: the replaying threads
      * ({@code telemetry-backtest-replay-*}), the reader ({@code telemetry-backtest-reader}), the caller (which routes
-     * records to the replaying threads, and decodes them), the in-process broker's threads, and the rest (GC, JIT,
-     * the idle live run's leftovers). Each thread's CPU time is sampled every few milliseconds (its last sample
-     * counts, so a few milliseconds of each may be missed); the process's total is measured whole, so what the
-     * samples miss shows as the difference.
+     * records to the replaying threads, and decodes them), the in-process broker's threads, and the other Java threads.
+     * Each thread's CPU time is sampled every few milliseconds (its last sample counts, so a few milliseconds of each
+     * may be missed); the process's total is measured whole, so what the samples miss, and the GC's and the JIT's
+     * threads, which are not Java threads, show as the difference.
      */
     private static final class ThreadCpu implements AutoCloseable {
         private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         private final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        /** Per thread id: its group and its CPU time when first seen (0 for threads started after the start). */
-        private final Map<Long, long[]> first = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Per thread id: its CPU time when first seen (0 for threads started after the start). */
+        private final Map<Long, Long> first = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<Long, Long> last = new java.util.concurrent.ConcurrentHashMap<>();
         private final Map<Long, String> group = new java.util.concurrent.ConcurrentHashMap<>();
         private final long callerId = Thread.currentThread().getId();
@@ -264,7 +259,7 @@ public final class BacktestBenchmark {
                 if (cpu <= 0) {
                     continue;
                 }
-                first.computeIfAbsent(t.getId(), id -> new long[] {atStart ? cpu : 0});
+                first.putIfAbsent(t.getId(), atStart ? cpu : 0);
                 group.computeIfAbsent(t.getId(), id -> groupOf(t));
                 last.merge(t.getId(), cpu, Math::max);
             }
@@ -285,38 +280,10 @@ public final class BacktestBenchmark {
             long nanos = 0;
             for (Map.Entry<Long, Long> e : last.entrySet()) {
                 if (of.equals(group.get(e.getKey()))) {
-                    nanos += e.getValue() - first.get(e.getKey())[0];
+                    nanos += e.getValue() - first.get(e.getKey());
                 }
             }
             return nanos / 1e9;
-        }
-
-        /** The {@code n} threads of the process that used the most CPU over the passes, with their group. */
-        String top(int n) {
-            Map<String, Long> byName = new java.util.HashMap<>();
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                Long cpu = last.get(t.getId());
-                if (cpu != null) {
-                    byName.merge(group.get(t.getId()) + ":" + t.getName().replaceAll("\\d+", "#"),
-                            cpu - first.get(t.getId())[0], Long::sum);
-                }
-            }
-            StringBuilder out = new StringBuilder();
-            byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
-                    .forEach(e -> out.append(String.format(Locale.ROOT, "  %-60s %6.1f s%n", e.getKey(), e.getValue() / 1e9)));
-            return out.toString();
-        }
-
-        double replaySeconds() {
-            return seconds("replay");
-        }
-
-        double readerSeconds() {
-            return seconds("reader");
-        }
-
-        double callerSeconds() {
-            return seconds("caller");
         }
 
         double processSeconds() {
